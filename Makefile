@@ -1,0 +1,50 @@
+# Two commands: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app webapp
+PORT ?= 5000
+
+.PHONY: run test install install-test translations migrate demo translate-update vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install
+	$(FLASK) translate compile
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load
+
+run: translations demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload
+
+test: install-test
+	$(FLASK) translate compile
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# For developers: after changing user-visible text, then translate every new entry.
+translate-update: install
+	$(FLASK) translate update
+
+# For developers: fetch htmx and the icons again from the npm registry (results are committed).
+vendor:
+	./scripts/vendor_frontend.sh
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fetch htmx and the Lucide icons we use from the npm registry into webapp/static.
+# Run by `make vendor`; the results are committed so neither `make run` nor CI needs npm.
+set -euo pipefail
+HTMX_VERSION=2.0.11
+LUCIDE_VERSION=1.62.0
+ICONS="log-out send languages user-round users check check-check clock chevron-down lock-open user-plus smartphone circle-alert house arrow-right-left user-x key-round"
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent "htmx.org@$HTMX_VERSION" "lucide-static@$LUCIDE_VERSION" >/dev/null
+mkdir htmx lucide
+tar xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
+tar xzf "lucide-static-$LUCIDE_VERSION.tgz" -C lucide
+
+dest="$root/webapp/static/vendor"
+mkdir -p "$dest/htmx" "$dest/lucide"
+cp htmx/package/dist/htmx.min.js "$dest/htmx/htmx.min.js"
+cp htmx/package/LICENSE "$dest/htmx/LICENSE"
+echo "htmx.org $HTMX_VERSION from the npm registry" > "$dest/htmx/VERSION"
+cp lucide/package/LICENSE "$dest/lucide/LICENSE"
+echo "lucide-static $LUCIDE_VERSION from the npm registry: $ICONS" > "$dest/lucide/VERSION"
+
+# One sprite of <symbol>s, referenced as <use href="sprite.svg#name">.
+{
+  echo '<svg xmlns="http://www.w3.org/2000/svg">'
+  for name in $ICONS; do
+    body=$(tr -d '\n' < "lucide/package/icons/$name.svg" | sed -E 's/.*<svg[^>]*>(.*)<\/svg>.*/\1/' | sed -E 's/<!--[^>]*-->//g')
+    echo "<symbol id=\"$name\" viewBox=\"0 0 24 24\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">$body</symbol>"
+  done
+  echo '</svg>'
+} > "$dest/lucide/sprite.svg"

@@ -1,0 +1,51 @@
+"""The app factory: config → extensions → blueprints → errors → CLI."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config, db, errors, i18n, security
+from .extensions import csrf, htmx, login_manager
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    security.init_app(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    from .auth.session import init_login
+
+    init_login(app, login_manager)
+    i18n.init_app(app)
+    from . import templating
+
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .advisor.views import bp as advisor
+    from .auth.views import bp as auth
+    from .coordinator.views import bp as coordinator
+    from .resident.views import bp as resident
+    from .signup.views import bp as signup
+    from .timeline.views import bp as timeline
+
+    for blueprint in (auth, resident, advisor, coordinator, signup, timeline):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

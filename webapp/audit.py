@@ -1,0 +1,26 @@
+"""Who did what to whose account or data. Callers add the event inside their own transaction."""
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from .models import AuditEvent, User
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None = None,
+    subject: User | None = None,
+    ip: str = "",
+    **detail,
+) -> None:
+    session.add(
+        AuditEvent(
+            action=action,
+            actor_id=actor.id if actor else None,
+            subject_id=subject.id if subject else None,
+            ip=ip or "",
+            detail=detail or None,
+        )
+    )

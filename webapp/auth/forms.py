@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from .. import passwords
+from ..validators import check_new_password, check_new_pin, strip
+
+
+class ResidentSignInForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write your username.")), Length(max=40, message=_l("That username is too long."))],
+    )
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(message=_l("Write your PIN."))])
+
+    def validate_pin(self, field):
+        pin = passwords.normalize_digits(field.data or "")
+        if not passwords.is_pin(pin):
+            raise ValidationError(_l("A PIN is 4 to 8 digits."))
+        field.data = pin
+
+    @property
+    def secret(self) -> str:
+        return self.pin.data
+
+
+class StaffSignInForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write your username.")), Length(max=40, message=_l("That username is too long."))],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Write your password.")), Length(max=200, message=_l("That password is too long."))],
+    )
+
+    @property
+    def secret(self) -> str:
+        return self.password.data
+
+
+class CurrentSecretMixin:
+    def validate_current(self, field):
+        if not passwords.verify_secret(self.user.secret_hash, passwords.normalize_digits(field.data or "")):
+            raise ValidationError(self.wrong_current_message)
+
+
+class ChangePinForm(CurrentSecretMixin, FlaskForm):
+    wrong_current_message = _l("That is not your current PIN.")
+    current = PasswordField(_l("Your PIN now"), validators=[DataRequired(message=_l("Write your PIN."))])
+    new = PasswordField(_l("New PIN"), validators=[DataRequired(message=_l("Write a new PIN.")), check_new_pin])
+    repeat = PasswordField(
+        _l("New PIN again"),
+        filters=[lambda value: passwords.normalize_digits(value or "")],
+        validators=[EqualTo("new", message=_l("The two new PINs are not the same."))],
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class ChangePasswordForm(CurrentSecretMixin, FlaskForm):
+    wrong_current_message = _l("That is not your current password.")
+    current = PasswordField(_l("Your password now"), validators=[DataRequired(message=_l("Write your password."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(message=_l("Write a new password.")),
+            check_new_password,
+            Length(max=200, message=_l("That password is too long.")),
+        ],
+    )
+    repeat = PasswordField(_l("New password again"), validators=[EqualTo("new", message=_l("The two new passwords are not the same."))])
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user

@@ -1,0 +1,123 @@
+"""flask db | translate | demo | users"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import func, select
+
+from .db import get_session
+from .models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
+demo_cli = AppGroup("demo", help="The fixed demo data set.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    config = AlembicConfig(toml_file=str(ROOT / "pyproject.toml"))
+    config.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
+    return config
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    command.upgrade(alembic_config(), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION (e.g. base)."""
+    command.downgrade(alembic_config(), revision)
+
+
+def _babel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract the source strings and merge them into every catalog."""
+    _babel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
+           "--omit-header", "-o", str(POT), ".")
+    _babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile every catalog to .mo."""
+    _babel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+@translate_cli.command("init")
+@click.argument("locale")
+def translate_init(locale: str) -> None:
+    """Start a catalog for a new LOCALE."""
+    _babel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale)
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo data set when the database has no accounts yet."""
+    from . import demo
+
+    session = get_session()
+    if session.exec(select(func.count(User.id))).one():
+        click.echo("The database already has accounts; demo data not loaded.")
+    else:
+        demo.load(session)
+        click.echo("Demo data loaded.")
+    demo.print_sign_ins()
+
+
+@users_cli.command("create-coordinator")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Full name shown in the app.")
+@click.option("--locale", default="da", type=click.Choice(["da", "ar", "fa_AF", "en"]))
+@click.password_option(help="At least 12 characters; asked for when not given.")
+def create_coordinator(username: str, display_name: str, locale: str, password: str) -> None:
+    """Create a coordinator account (the first account of a production install)."""
+    from . import passwords
+    from .auth import services
+
+    if len(password) < passwords.PASSWORD_MIN:
+        raise click.BadParameter("at least 12 characters", param_hint="password")
+    session = get_session()
+    if services.find_user(session, username):
+        raise click.ClickException(f"{username} exists already")
+    services.create_user(session, username=username, display_name=display_name, role=Role.COORDINATOR,
+                         secret=password, locale=locale)
+    click.echo(f"Coordinator {username} created.")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock(username: str) -> None:
+    """Open an account locked after wrong tries."""
+    from .auth import services
+
+    session = get_session()
+    user = services.find_user(session, username)
+    if user is None:
+        raise click.ClickException(f"no account {username}")
+    services.unlock(session, actor=None, user=user)
+    click.echo(f"{username} unlocked.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, translate_cli, demo_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,56 @@
+"""Settings from the environment, with safe defaults for a development machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def instance_secret(instance_path: str, name: str) -> str:
+    """A random secret kept in a file under instance/, created on first use."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def default_database_url(instance_path: str) -> str:
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'webapp.sqlite3'}"
+
+
+def load(instance_path: str) -> dict:
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or instance_secret(instance_path, "secret_key"),
+        # Mixed into every PIN and password before hashing; never stored in the database.
+        "SECRET_PEPPER": env.get("SECRET_PEPPER") or instance_secret(instance_path, "pepper"),
+        "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance_path),
+        # OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+        "ARGON2_MEMORY_KIB": 19456,
+        "ARGON2_TIME_COST": 2,
+        "ARGON2_PARALLELISM": 1,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        # The cookie of a resident's phone lives as long as their device session;
+        # staff cookies end with the browser and their sessions on the server sooner.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "RESIDENT_SESSION_LIFETIME": timedelta(days=30),
+        "STAFF_SESSION_LIFETIME": timedelta(hours=12),
+        "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+        # The CSRF token lives as long as the session, so a form left open still submits.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "POLL_SECONDS": 10,
+        "TIMELINE_PAGE_SIZE": 30,
+        # Every tablet in a community house shares one address: this must stay generous.
+        "ADDRESS_FAILED_LOGIN_LIMIT": 200,
+        "DEMO_DATA": False,
+    }

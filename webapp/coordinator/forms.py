@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..i18n import LANGUAGES
+from ..models import Role
+from ..validators import ChoiceField, PlainText, check_new_password, check_username, strip
+
+ROLE_LABELS = {
+    Role.ADVISOR: _l("Personal job advisor"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.COORDINATOR: _l("Coordinator"),
+}
+
+
+class StaffForm(FlaskForm):
+    display_name = StringField(
+        _l("Full name"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Write the person's name.")),
+            Length(max=80, message=_l("A name can be at most 80 characters.")),
+            PlainText(allow_newlines=False, allow_bidi_controls=False),
+        ],
+    )
+    username = StringField(_l("Username"), validators=[DataRequired(message=_l("Write a username.")), check_username])
+    role = ChoiceField(_l("Role"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()])
+    locale = ChoiceField(_l("Language"), choices=[(lang.code, lang.endonym) for lang in LANGUAGES], default="da")
+    password = PasswordField(
+        _l("First password"),
+        validators=[DataRequired(message=_l("Write a password.")), check_new_password,
+                    Length(max=200, message=_l("That password is too long."))],
+    )
+    repeat = PasswordField(_l("First password again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
+class AssignForm(FlaskForm):
+    advisor_id = ChoiceField(_l("Personal job advisor"), coerce=int)

@@ -1,0 +1,91 @@
+"""Accounts and assignments, as the housing-social plan's secretariat manages them."""
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from .. import audit
+from ..auth import services as accounts
+from ..db import writing
+from ..models import STAFF_ROLES, Role, User
+from ..timeline.services import note_advisor_change
+
+
+class RefusedChange(Exception):
+    """A change the coordinator may not make; the message says why, in their language."""
+
+
+def staff(session: Session) -> list[tuple[User, int]]:
+    """Staff accounts with the number of residents each advisor follows."""
+    resident = aliased(User)
+    followed = (
+        select(func.count(resident.id))
+        .where(resident.advisor_id == User.id, resident.role == Role.RESIDENT, resident.active.is_(True))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    return list(
+        session.exec(
+            select(User, followed).where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.display_name)
+        ).all()
+    )
+
+
+def residents(session: Session) -> list[tuple[User, str | None]]:
+    advisor = aliased(User)
+    return list(
+        session.exec(
+            select(User, advisor.display_name)
+            .outerjoin(advisor, advisor.id == User.advisor_id)
+            .where(User.role == Role.RESIDENT)
+            .order_by(User.display_name)
+        ).all()
+    )
+
+
+def active_advisors(session: Session) -> list[User]:
+    return list(
+        session.exec(
+            select(User).where(User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.display_name)
+        ).all()
+    )
+
+
+def create_staff(session: Session, *, actor: User, username: str, display_name: str, role: Role, locale: str, password: str) -> User:
+    if role not in STAFF_ROLES:
+        raise ValueError(role)
+    return accounts.create_user(
+        session, username=username, display_name=display_name, role=role, secret=password, locale=locale, actor=actor
+    )
+
+
+def set_active(session: Session, *, actor: User, user: User, active: bool) -> None:
+    if not active and user.id == actor.id:
+        raise RefusedChange("self")
+    if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
+        raise RefusedChange("has_residents")
+    with writing(session):
+        session.execute(update(User).where(User.id == user.id).values(active=active))
+        audit.record(session, "account_activated" if active else "account_deactivated", actor=actor, subject=user)
+    if not active:
+        accounts.end_all_device_sessions(session, user=user, actor=actor)
+
+
+def _followed_by(session: Session, advisor: User) -> int:
+    return session.exec(
+        select(func.count(User.id)).where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
+    ).one()
+
+
+def assign_advisor(session: Session, *, actor: User, resident: User, advisor: User) -> bool:
+    """Give a resident a (new) personal job advisor. The whole timeline goes with them."""
+    if resident.advisor_id == advisor.id:
+        return False
+    with writing(session):
+        previous = resident.advisor_id
+        session.execute(update(User).where(User.id == resident.id).values(advisor_id=advisor.id))
+        note_advisor_change(session, resident=resident, advisor=advisor, actor=actor)
+        audit.record(session, "advisor_assigned", actor=actor, subject=resident, advisor_id=advisor.id, previous_advisor_id=previous)
+    resident.advisor_id = advisor.id
+    return True

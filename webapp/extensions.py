@@ -1,0 +1,9 @@
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from htmx_flask import Htmx
+
+babel = Babel()
+csrf = CSRFProtect()
+htmx = Htmx()
+login_manager = LoginManager()

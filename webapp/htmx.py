@@ -1,0 +1,43 @@
+"""Full page or named block, and redirects that htmx follows."""
+from __future__ import annotations
+
+from flask import Response, current_app, redirect, render_template, request
+from htmx_flask import make_response
+
+
+def wants_fragment() -> bool:
+    """A non-boosted htmx request swaps part of a page; everything else gets the whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_block(template_name: str, block: str, **context) -> str:
+    app = current_app
+    template = app.jinja_env.get_or_select_template(template_name)
+    app.update_template_context(context)
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+def render(template_name: str, block: str | None = None, **context) -> str:
+    if block and wants_fragment():
+        return render_block(template_name, block, **context)
+    return render_template(template_name, **context)
+
+
+def see_other(location: str) -> Response:
+    """After a non-GET: 303 for plain and boosted requests; HX-Location for htmx swaps."""
+    if wants_fragment():
+        return make_response("", 204, location={"path": location, "target": "body"})
+    return redirect(location, 303)
+
+
+def hard_redirect(location: str, status: int = 302) -> Response:
+    """Leave the current page entirely (e.g. to sign in): htmx must not swap it into a fragment."""
+    if request.htmx:
+        return make_response("", 401 if status == 401 else 200, redirect=location)
+    return redirect(location, status)
+
+
+def add_vary(response: Response) -> Response:
+    response.vary.add("HX-Request")
+    return response

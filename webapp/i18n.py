@@ -1,0 +1,127 @@
+"""The four languages, how one is chosen for a request, and which way it is written."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from urllib.parse import urlencode
+
+from flask import Flask, g, redirect, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .db import get_session as get_db
+from .extensions import babel
+
+DEFAULT = "da"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # Babel/gettext form: fa_AF
+
+    @property
+    def tag(self) -> str:
+        """BCP 47, as <html lang> wants it: fa-AF."""
+        return self.code.replace("_", "-")
+
+    @property
+    def endonym(self) -> str:
+        return ENDONYMS[self.code]
+
+    @property
+    def direction(self) -> str:
+        return _babel_locale(self.code).text_direction
+
+
+# The name each language has in its own script. Babel calls Dari "فارسی (افغانستان)";
+# people who speak it call it دری.
+ENDONYMS = {"da": "Dansk", "ar": "العربية", "fa_AF": "دری", "en": "English"}
+LANGUAGES = tuple(Language(code) for code in ENDONYMS)
+CODES = frozenset(ENDONYMS)
+ALIASES = {"fa": "fa_AF", "prs": "fa_AF"}
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def language(code: str) -> Language:
+    return Language(code if code in CODES else DEFAULT)
+
+
+def normalize(tag: str | None) -> str | None:
+    """Map a browser or URL language tag to one of ours: full tag, alias, then primary subtag."""
+    if not tag:
+        return None
+    parts = tag.strip().replace("_", "-").split("-")
+    full = parts[0].lower() + ("_" + parts[1].upper() if len(parts) > 1 else "")
+    for candidate in (full, parts[0].lower()):
+        if candidate in CODES:
+            return candidate
+        if candidate in ALIASES:
+            return ALIASES[candidate]
+    return None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """Walk Accept-Language in quality order and take the first language we speak."""
+    if not header:
+        return None
+    weighted = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, position, tag))
+    for _q, _pos, tag in sorted(weighted):
+        code = normalize(tag)
+        if code:
+            return code
+    return None
+
+
+def select_locale() -> str:
+    if "forced_locale" in g:
+        return g.forced_locale
+    if current_user and current_user.is_authenticated:
+        return language(current_user.locale).code
+    chosen = session.get("lang")
+    if chosen in CODES:
+        return chosen
+    return from_accept_language(request.headers.get("Accept-Language")) or DEFAULT
+
+
+def current_language() -> Language:
+    return language(str(get_locale()))
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(switch_language_from_query)
+    app.jinja_env.globals.update(languages=LANGUAGES, current_language=current_language, language_of=language)
+
+
+def switch_language_from_query():
+    """`?lang=xx` on any page: remember it, and keep the address clean afterwards."""
+    code = normalize(request.args.get("lang"))
+    if code is None:
+        return None
+    session["lang"] = code
+    if current_user.is_authenticated and current_user.locale != code:
+        from .auth import services as accounts
+
+        accounts.set_locale(get_db(), user=current_user, locale=code)
+    if request.method != "GET":
+        return None
+    args = request.args.copy()
+    args.pop("lang")
+    query = args.to_dict(flat=False)
+    return redirect(request.path + ("?" + urlencode(query, doseq=True) if query else ""), 303)

@@ -1,0 +1,61 @@
+"""Who may see or change what. Every access decision in the app is made here.
+
+A resident's timeline is seen by the resident and by their current personal job advisor,
+nobody else: not volunteers, not coordinators, not other residents or advisors. A request
+for data the user may not see answers 404, so it does not even confirm the data exists.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlmodel import Session
+
+from .models import Role, User
+
+
+def may_see_timeline(user: User, resident: User | None) -> bool:
+    if resident is None or not user.is_authenticated or resident.role != Role.RESIDENT:
+        return False
+    if user.role == Role.RESIDENT:
+        return user.id == resident.id
+    if user.role == Role.ADVISOR:
+        return resident.advisor_id == user.id
+    return False
+
+
+def may_write_in_timeline(user: User, resident: User | None) -> bool:
+    return may_see_timeline(user, resident) and resident.active
+
+
+def is_advisor_of(user: User, resident: User) -> bool:
+    return user.role == Role.ADVISOR and resident.advisor_id == user.id
+
+
+def may_manage_accounts(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COORDINATOR
+
+
+def resident_for(session: Session, user: User, resident_id: int, *, write: bool = False) -> User:
+    """The resident whose timeline the user asks for, or 404."""
+    resident = session.get(User, resident_id)
+    allowed = may_write_in_timeline if write else may_see_timeline
+    if not allowed(user, resident):
+        abort(404)
+    return resident
+
+
+def role_required(*roles: Role):
+    """Only these roles may open the view; others get 403 (the area, not a person's data)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator

@@ -1,0 +1,56 @@
+"""Request ids and the response headers every page is sent with."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, Response, g, request
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            record.request_id = g.get("request_id", "-")
+        except RuntimeError:
+            record.request_id = "-"
+        return True
+
+
+def assign_request_id() -> None:
+    g.request_id = secrets.token_hex(6)
+
+
+def set_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Request-Id"] = g.get("request_id", "")
+    if request.endpoint != "static":
+        # Pages may carry personal data: never keep them in a shared device's cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(assign_request_id)
+    app.after_request(set_headers)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.addFilter(RequestIdFilter())
+    app.logger.handlers[:] = [handler]

@@ -1,0 +1,67 @@
+"""What every template can use: dates in the reader's language, icons, versioned static files."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from babel import dates
+from flask import Flask, current_app, url_for
+from flask_babel import get_locale, get_timezone, gettext
+from markupsafe import Markup, escape
+
+
+def local_date(moment: datetime):
+    return moment.astimezone(get_timezone()).date()
+
+
+def when(moment: datetime | None, now: datetime | None = None) -> str:
+    """'Today, 14:05', 'Yesterday, 09:30' or 'Tue 3 Mar, 10:00', in the reader's language and Copenhagen time."""
+    if moment is None:
+        return ""
+    zone, locale = get_timezone(), get_locale()
+    time = dates.format_time(moment, "short", tzinfo=zone, locale=locale)
+    now = now or datetime.now(moment.tzinfo)
+    days = (local_date(now) - local_date(moment)).days
+    if days == 0:
+        return gettext("Today, %(time)s", time=time)
+    if days == 1:
+        return gettext("Yesterday, %(time)s", time=time)
+    day = dates.format_skeleton("MMMEd" if abs(days) < 180 else "yMMMd", moment, tzinfo=zone, locale=locale)
+    return dates.get_datetime_format("short", locale=locale).replace("{1}", day).replace("{0}", time)
+
+
+def iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+@cache
+def _file_version(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """A static address that changes with the file's content, so it can be cached for long."""
+    version = _file_version(str(Path(current_app.static_folder) / filename))
+    return url_for("static", filename=filename, v=version)
+
+
+def icon(name: str, label: str | None = None) -> Markup:
+    href = escape(static_url("vendor/lucide/sprite.svg")) + "#" + escape(name)
+    if label:
+        return Markup('<svg class="icon" role="img" aria-label="{}"><use href="{}"></use></svg>').format(label, Markup(href))
+    return Markup('<svg class="icon" aria-hidden="true" focusable="false"><use href="{}"></use></svg>').format(Markup(href))
+
+
+def bdi(text: str | None) -> Markup:
+    """Isolate a name people wrote inside a translated sentence, whatever its script."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
+    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi)
+    app.jinja_env.globals.update(icon=icon, static_url=static_url)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,120 @@
+"""The shared timeline: one chronological thread of entries per resident."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlmodel import Session, select
+
+from .. import audit
+from ..db import writing
+from ..models import Entry, EntryKind, User, utcnow
+
+MAX_NEW_PER_POLL = 100
+
+
+@dataclass
+class Page:
+    entries: list[Entry]
+    older_than: int | None  # cursor for the next older page, None when this is the oldest
+
+
+@dataclass
+class Updates:
+    entries: list[Entry]  # newer than the client's newest, newest first
+    seen_ids: list[int] = field(default_factory=list)
+    newest_id: int = 0
+    checked_at: datetime = field(default_factory=utcnow)
+
+
+def _entries_of(resident: User):
+    return select(Entry).options(joinedload(Entry.author)).where(Entry.resident_id == resident.id)
+
+
+def page(session: Session, *, resident: User, before: int | None = None, size: int = 30) -> Page:
+    """Newest first; `before` is the id of the oldest entry the reader already has."""
+    query = _entries_of(resident)
+    if before is not None:
+        query = query.where(Entry.id < before)
+    rows = list(session.exec(query.order_by(Entry.id.desc()).limit(size + 1)).all())
+    entries = rows[:size]
+    return Page(entries=entries, older_than=entries[-1].id if len(rows) > size else None)
+
+
+def updates(session: Session, *, resident: User, after: int, seen_since: datetime | None) -> Updates:
+    """What changed since the reader last looked: new entries, and their own entries seen since."""
+    checked_at = utcnow()
+    new = list(
+        session.exec(
+            _entries_of(resident).where(Entry.id > after).order_by(Entry.id.desc()).limit(MAX_NEW_PER_POLL)
+        ).all()
+    )
+    seen_ids: list[int] = []
+    if seen_since is not None:
+        seen_ids = list(
+            session.exec(
+                select(Entry.id).where(
+                    Entry.resident_id == resident.id,
+                    Entry.author_id == resident.id,
+                    Entry.id <= after,
+                    Entry.seen_at >= seen_since,
+                )
+            ).all()
+        )
+    return Updates(entries=new, seen_ids=seen_ids, newest_id=new[0].id if new else after, checked_at=checked_at)
+
+
+def newest_id(entries: list[Entry]) -> int:
+    return entries[0].id if entries else 0
+
+
+def post_message(session: Session, *, resident: User, author: User, body: str, idempotency_key: str) -> Entry:
+    """Add a message once: the same form sent twice (a double tap, a retry) gives the same entry."""
+    if existing := _by_key(session, author, idempotency_key):
+        return existing
+    entry = Entry(
+        resident_id=resident.id,
+        author_id=author.id,
+        kind=EntryKind.MESSAGE,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with writing(session):
+            session.add(entry)
+    except IntegrityError:
+        return _by_key(session, author, idempotency_key)
+    return entry
+
+
+def _by_key(session: Session, author: User, key: str) -> Entry | None:
+    return session.exec(
+        select(Entry).where(Entry.author_id == author.id, Entry.idempotency_key == key)
+    ).first()
+
+
+def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, opened: bool) -> None:
+    """The advisor has the timeline in front of them: the resident's entries count as seen."""
+    with writing(session):
+        session.execute(
+            update(Entry)
+            .where(Entry.resident_id == resident.id, Entry.author_id == resident.id, Entry.seen_at.is_(None))
+            .values(seen_at=utcnow())
+        )
+        if opened:
+            audit.record(session, "timeline_opened", actor=advisor, subject=resident)
+
+
+def note_advisor_change(session: Session, *, resident: User, advisor: User, actor: User) -> None:
+    """A line in the timeline so the resident knows who answers now. Call inside a write transaction."""
+    session.add(
+        Entry(
+            resident_id=resident.id,
+            author_id=actor.id,
+            kind=EntryKind.ADVISOR_CHANGED,
+            data={"advisor_name": advisor.display_name},
+        )
+    )

@@ -1,0 +1,114 @@
+"""Routes shared by everyone who may read a resident's timeline; the policy decides who that is."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from .. import policy
+from ..auth.session import passive
+from ..db import get_session
+from ..htmx import render, render_block, see_other, wants_fragment
+from ..models import User, utcnow
+from . import services
+from .forms import MessageForm
+
+bp = Blueprint("timeline", __name__, url_prefix="/residents/<int:resident_id>")
+
+
+def home_of_timeline(resident: User) -> str:
+    if current_user.is_resident:
+        return url_for("resident.home")
+    return url_for("advisor.resident", resident_id=resident.id)
+
+
+def _template_for_viewer() -> str:
+    return "resident/home.html" if current_user.is_resident else "advisor/resident.html"
+
+
+def render_timeline_page(resident: User, form: MessageForm | None = None, status: int = 200, **extra):
+    """The page that holds a timeline: the resident's home, or the advisor's view of one resident."""
+    session = get_session()
+    if policy.is_advisor_of(current_user, resident):
+        services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=status == 200)
+    page = services.page(session, resident=resident, size=current_app.config["TIMELINE_PAGE_SIZE"])
+    context = dict(
+        resident=resident,
+        page=page,
+        form=form or MessageForm.fresh(),
+        newest_id=services.newest_id(page.entries),
+        checked_at=utcnow(),
+        may_write=policy.may_write_in_timeline(current_user, resident),
+        **extra,
+    )
+    return render(_template_for_viewer(), **context), status
+
+
+@bp.get("/")
+@login_required
+def home(resident_id: int):
+    resident = policy.resident_for(get_session(), current_user, resident_id)
+    return redirect(home_of_timeline(resident))
+
+
+@bp.get("/entries")
+@login_required
+def older(resident_id: int):
+    resident = policy.resident_for(get_session(), current_user, resident_id)
+    before = request.args.get("before", type=int)
+    page = services.page(get_session(), resident=resident, before=before, size=current_app.config["TIMELINE_PAGE_SIZE"])
+    return render("timeline/older.html", block="older", resident=resident, page=page)
+
+
+@bp.get("/updates")
+@login_required
+@passive
+def updates(resident_id: int):
+    session = get_session()
+    resident = policy.resident_for(session, current_user, resident_id)
+    if not wants_fragment():
+        return redirect(home_of_timeline(resident))
+    after = request.args.get("after", default=0, type=int)
+    since = _parse_moment(request.args.get("since"))
+    if policy.is_advisor_of(current_user, resident):
+        services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=False)
+    found = services.updates(session, resident=resident, after=after, seen_since=since)
+    return render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=False)
+
+
+@bp.post("/entries")
+@login_required
+def post_message(resident_id: int):
+    session = get_session()
+    resident = policy.resident_for(session, current_user, resident_id, write=True)
+    form = MessageForm()
+    if not form.validate():
+        if wants_fragment():
+            return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form), 422
+        return render_timeline_page(resident, form=form, status=422)
+    services.post_message(
+        session,
+        resident=resident,
+        author=current_user,
+        body=form.body.data,
+        idempotency_key=form.idempotency_key.data,
+    )
+    if not wants_fragment():
+        return see_other(home_of_timeline(resident))
+    after = request.form.get("after", default=0, type=int)
+    found = services.updates(
+        session, resident=resident, after=after, seen_since=_parse_moment(request.form.get("since"))
+    )
+    fresh = render_block("timeline/_message_form.html", "message_form", resident=resident, form=MessageForm.fresh())
+    return fresh + render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=True)
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        abort(400)
+    if moment is not None and moment.tzinfo is None:
+        abort(400)
+    return moment
