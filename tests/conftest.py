@@ -1,0 +1,151 @@
+"""Fixtures: a fresh database per test, on SQLite always and on TEST_DATABASE_URL when set."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic import command
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from webapp import create_app
+from webapp.cli import TRANSLATIONS, alembic_config
+
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, Accounts, make_accounts
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "SECRET_PEPPER": "test-pepper",
+    # Cheap hashing keeps the suite fast; test_passwords checks the production parameters.
+    "ARGON2_MEMORY_KIB": 1024,
+    "ARGON2_TIME_COST": 1,
+    "WTF_CSRF_ENABLED": False,
+}
+
+
+def postgres_url() -> str:
+    return os.environ["TEST_DATABASE_URL"]
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The suite tests what people see, so it runs on freshly compiled translations."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS)])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    url = postgres_url()
+    reset_postgres(url)
+    migrate(url)
+    return url
+
+
+def truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [row[0] for row in connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_schema")
+    truncate_postgres(url)
+    return url
+
+
+class EnglishBrowser(FlaskClient):
+    """A browser that asks for English, so assertions can read the source strings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def make_app(database_url: str, **overrides):
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **overrides})
+    app.test_client_class = EnglishBrowser
+    return app
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def accounts(app) -> Accounts:
+    return make_accounts(app)
+
+
+class AuthActions:
+    def __init__(self, app):
+        self.app = app
+
+    def client_for(self, username: str, secret: str | None = None, *, staff: bool | None = None):
+        client = self.app.test_client()
+        response = self.sign_in(client, username, secret, staff=staff)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    def sign_in(self, client, username: str, secret: str | None = None, *, staff: bool | None = None):
+        if staff is None:
+            staff = not username.startswith("resident")
+        if secret is None:
+            secret = STAFF_PASSWORD if staff else RESIDENT_PIN
+        if staff:
+            return client.post("/login/staff", data={"username": username, "password": secret})
+        return client.post("/login", data={"username": username, "pin": secret})
+
+
+@pytest.fixture
+def auth(app, accounts) -> AuthActions:
+    return AuthActions(app)
+
+
+def page_text(response) -> str:
+    """The text a person sees, roughly: tags stripped, whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -1,0 +1,74 @@
+"""Plain functions that make what a test needs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from webapp.auth import services as accounts
+from webapp.db import engine
+from webapp.models import Role, User
+from webapp.timeline import services as timeline
+
+RESIDENT_PIN = "4827"
+STAFF_PASSWORD = "a-long-staff-password"
+
+
+@dataclass
+class Accounts:
+    coordinator: User
+    advisor1: User
+    advisor2: User
+    volunteer1: User
+    resident1: User  # advisor1
+    resident2: User  # advisor1
+    resident3: User  # advisor2
+
+
+def make_user(session: Session, username: str, role: Role, *, advisor: User | None = None, locale: str = "en",
+              secret: str | None = None, display_name: str | None = None) -> User:
+    if secret is None:
+        secret = RESIDENT_PIN if role == Role.RESIDENT else STAFF_PASSWORD
+    return accounts.create_user(
+        session,
+        username=username,
+        display_name=display_name or username.capitalize(),
+        role=role,
+        secret=secret,
+        locale=locale,
+        advisor_id=advisor.id if advisor else None,
+    )
+
+
+def make_accounts(app) -> Accounts:
+    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+        # Everyone reads English here so tests can assert the source strings;
+        # test_i18n covers the other languages.
+        coordinator = make_user(session, "coordinator", Role.COORDINATOR)
+        advisor1 = make_user(session, "advisor1", Role.ADVISOR, display_name="Mette")
+        advisor2 = make_user(session, "advisor2", Role.ADVISOR, display_name="Jonas")
+        volunteer1 = make_user(session, "volunteer1", Role.VOLUNTEER)
+        resident1 = make_user(session, "resident1", Role.RESIDENT, advisor=advisor1, display_name="فاطمة")
+        resident2 = make_user(session, "resident2", Role.RESIDENT, advisor=advisor1, display_name="مریم")
+        resident3 = make_user(session, "resident3", Role.RESIDENT, advisor=advisor2, display_name="Grace")
+        return Accounts(coordinator, advisor1, advisor2, volunteer1, resident1, resident2, resident3)
+
+
+def write(app, resident: User, author: User, body: str, key: str | None = None):
+    import uuid
+
+    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+        return timeline.post_message(session, resident=resident, author=author, body=body,
+                                     idempotency_key=key or uuid.uuid4().hex)
+
+
+def run(app, fn, **kwargs):
+    """Call a service with a session of its own, as a request would."""
+    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+        return fn(session, **kwargs)
+
+
+def rows(app, model, *where):
+    from sqlmodel import select
+
+    return run(app, lambda session: list(session.exec(select(model).where(*where)).all()))

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from webapp.models import AuditEvent, DeviceSession, User, utcnow
+
+from .conftest import make_app, page_text
+from .factories import RESIDENT_PIN, rows, run
+
+
+def set_row(app, model, where, **values):
+    def change(session):
+        session.execute(update(model).where(where).values(**values))
+        session.commit()
+
+    run(app, change)
+
+
+@pytest.mark.parametrize("pin", ["4827", "٤٨٢٧", "۴۸۲۷", " 4827 "])
+def test_resident_signs_in_with_pin_in_any_digits(auth, client, pin):
+    response = auth.sign_in(client, "resident1", pin)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/me/"
+    assert client.get("/me/").status_code == 200
+
+
+def test_sign_in_page_asks_for_pin_in_one_numeric_password_field(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert html.count('type="password"') == 1
+    assert 'inputmode="numeric"' in html
+    assert 'name="pin"' in html
+
+
+def test_wrong_pin_is_refused_and_username_kept(auth, client):
+    response = auth.sign_in(client, "resident1", "1111")
+    assert response.status_code == 422
+    assert "The username or PIN is not right" in page_text(response)
+    assert 'value="resident1"' in response.get_data(as_text=True)
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_pin(auth, client, accounts):
+    response = auth.sign_in(client, "nobody", "4827", staff=False)
+    assert response.status_code == 422
+    assert "The username or PIN is not right" in page_text(response)
+
+
+def test_pin_that_is_not_digits_is_explained_next_to_the_field(auth, client):
+    response = auth.sign_in(client, "resident1", "12ab")
+    assert response.status_code == 422
+    assert "A PIN is 4 to 8 digits." in page_text(response)
+
+
+def test_staff_signs_in_with_password(auth, client):
+    response = auth.sign_in(client, "advisor1")
+    assert response.headers["Location"] == "/advisor/"
+
+
+def test_five_wrong_tries_lock_the_account_even_for_the_right_pin(app, auth, client, accounts):
+    for _ in range(4):
+        assert "not right" in page_text(auth.sign_in(client, "resident1", "9999"))
+    locked = auth.sign_in(client, "resident1", "9999")
+    assert "Too many wrong tries. You can try again at" in page_text(locked)
+    with_right_pin = auth.sign_in(client, "resident1", RESIDENT_PIN)
+    assert with_right_pin.status_code == 422
+    assert "Too many wrong tries" in page_text(with_right_pin)
+    user = run(app, lambda s: s.get(User, accounts.resident1.id))
+    assert timedelta(minutes=14) < user.locked_until - utcnow() <= timedelta(minutes=15)
+
+
+def test_lock_message_is_in_the_users_language(auth, client):
+    client.get("/login?lang=ar")
+    for _ in range(5):
+        response = auth.sign_in(client, "resident1", "9999")
+    assert 'lang="ar"' in response.get_data(as_text=True)
+    assert "Too many wrong tries" not in page_text(response)
+
+
+def test_locks_grow_longer_and_then_need_staff(app, auth, client, accounts):
+    where = User.id == accounts.resident1.id
+    expected = [timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4)]
+    for length in expected:
+        for _ in range(5):
+            auth.sign_in(client, "resident1", "9999")
+        user = run(app, lambda s: s.get(User, accounts.resident1.id))
+        assert length - timedelta(minutes=1) < user.locked_until - utcnow() <= length
+        set_row(app, User, where, locked_until=utcnow() - timedelta(seconds=1))
+    for _ in range(5):
+        response = auth.sign_in(client, "resident1", "9999")
+    assert "ask the staff in the community house" in page_text(response)
+    assert "ask the staff" in page_text(auth.sign_in(client, "resident1", RESIDENT_PIN))
+
+
+def test_coordinator_unlocks_an_account(app, auth, client, accounts):
+    set_row(app, User, User.id == accounts.resident1.id, unlock_by_staff=True)
+    coordinator = auth.client_for("coordinator")
+    overview = page_text(coordinator.get("/coordinator/"))
+    assert "Locked after wrong tries" in overview
+    response = coordinator.post(f"/coordinator/accounts/{accounts.resident1.id}/unlock")
+    assert response.status_code == 303
+    assert auth.sign_in(client, "resident1").status_code == 303
+    actions = [event.action for event in rows(app, AuditEvent)]
+    assert "account_unlocked" in actions
+
+
+def test_right_pin_after_some_wrong_ones_resets_the_count(app, auth, client, accounts):
+    for _ in range(4):
+        auth.sign_in(client, "resident1", "9999")
+    assert auth.sign_in(client, "resident1").status_code == 303
+    assert run(app, lambda s: s.get(User, accounts.resident1.id)).failed_logins == 0
+
+
+def test_one_community_house_address_is_not_locked_out_by_many_residents(app, auth, accounts):
+    client = app.test_client()
+    for name in ("resident1", "resident2", "resident3") * 4:  # 12 wrong tries from one address
+        auth.sign_in(client, name, "9999" if name != "resident3" else "9998")
+        set_row(app, User, User.username == name, failed_logins=0)
+    assert auth.sign_in(client, "resident2").status_code == 303
+
+
+def test_an_address_flooding_wrong_tries_is_slowed(database_url):
+    app = make_app(database_url, ADDRESS_FAILED_LOGIN_LIMIT=3)
+    from .conftest import AuthActions
+    from .factories import make_accounts
+
+    make_accounts(app)
+    auth = AuthActions(app)
+    client = app.test_client()
+    for _ in range(3):
+        auth.sign_in(client, "nobody", "1234", staff=False)
+    assert "Too many wrong tries from this place" in page_text(auth.sign_in(client, "resident1"))
+    app.extensions["db_engine"].dispose()
+
+
+def test_sign_out_ends_the_session_on_the_server(auth):
+    client = auth.client_for("resident1")
+    cookie = client.get_cookie("session").value
+    response = client.post("/logout")
+    assert response.status_code == 303
+    assert "cookies" in response.headers["Clear-Site-Data"]
+    copied = auth.app.test_client()
+    copied.set_cookie("session", cookie)
+    assert copied.get("/me/").status_code == 302
+
+
+def test_signing_out_one_device_leaves_the_other(app, auth, accounts):
+    phone = auth.client_for("resident1")
+    tablet = auth.client_for("resident1")
+    devices = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)
+    tablet_id = max(d.id for d in devices)
+    assert phone.post(f"/account/devices/{tablet_id}/sign-out").status_code == 303
+    assert tablet.get("/me/").status_code == 302
+    assert phone.get("/me/").status_code == 200
+
+
+def test_a_user_cannot_sign_out_someone_elses_device(app, auth, accounts):
+    other = auth.client_for("resident2")
+    mine = auth.client_for("resident1")
+    (other_device,) = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident2.id)
+    other_id = other_device.id
+    assert mine.post(f"/account/devices/{other_id}/sign-out").status_code == 404
+    assert other.get("/me/").status_code == 200
+
+
+def test_coordinator_signs_a_user_out_everywhere(auth, accounts):
+    phone = auth.client_for("resident1")
+    tablet = auth.client_for("resident1")
+    coordinator = auth.client_for("coordinator")
+    coordinator.post(f"/coordinator/accounts/{accounts.resident1.id}/sign-out-everywhere")
+    assert phone.get("/me/").status_code == 302
+    assert tablet.get("/me/").status_code == 302
+
+
+def test_staff_session_ends_after_30_idle_minutes(app, auth, accounts):
+    advisor = auth.client_for("advisor1")
+    assert advisor.get("/advisor/").status_code == 200
+    set_row(app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id,
+            last_seen_at=utcnow() - timedelta(minutes=31))
+    assert advisor.get("/advisor/").status_code == 302
+
+
+def test_resident_session_survives_idle_days(app, auth, accounts):
+    resident = auth.client_for("resident1")
+    set_row(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
+            last_seen_at=utcnow() - timedelta(days=10))
+    assert resident.get("/me/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "lifetime"), [("resident1", timedelta(days=30)), ("advisor1", timedelta(hours=12))]
+)
+def test_session_lifetimes_are_set_per_role(app, auth, accounts, username, lifetime):
+    auth.client_for(username)
+    (record,) = rows(app, DeviceSession)
+    assert abs((record.expires_at - record.created_at) - lifetime) < timedelta(seconds=1)
+
+
+def test_expired_session_is_refused(app, auth, accounts):
+    resident = auth.client_for("resident1")
+    set_row(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, expires_at=utcnow() - timedelta(seconds=1))
+    assert resident.get("/me/").status_code == 302
+
+
+def test_resident_cookie_lasts_staff_cookie_ends_with_browser(auth, client):
+    resident = auth.sign_in(client, "resident1")
+    assert "Expires=" in resident.headers["Set-Cookie"]
+    assert "HttpOnly" in resident.headers["Set-Cookie"]
+    assert "SameSite=Lax" in resident.headers["Set-Cookie"]
+    staff = auth.sign_in(auth.app.test_client(), "advisor1")
+    assert "Expires=" not in staff.headers["Set-Cookie"]
+
+
+def test_htmx_request_without_session_gets_hx_redirect(client, accounts):
+    response = client.get(f"/residents/{accounts.resident1.id}/updates?after=0", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_sign_in_returns_to_the_page_asked_for_but_never_another_host(auth, client):
+    client.get("/account")
+    response = client.post("/login?next=/account", data={"username": "resident1", "pin": RESIDENT_PIN})
+    assert response.headers["Location"] == "/account"
+    other = auth.app.test_client()
+    response = other.post("/login?next=//evil.example/x", data={"username": "resident1", "pin": RESIDENT_PIN})
+    assert response.headers["Location"] == "/me/"
+
+
+@pytest.mark.parametrize("pin", ["1234", "0000", "1111", "1212", "2580", "3456", "۱۲۳۴"])
+def test_common_pins_are_refused_when_chosen(auth, pin):
+    resident = auth.client_for("resident1")
+    response = resident.post("/account/secret", data={"current": RESIDENT_PIN, "new": pin, "repeat": pin})
+    assert response.status_code == 422
+    assert "too easy to guess" in page_text(response)
+
+
+def test_resident_changes_pin_and_signs_in_with_the_new_one(auth):
+    resident = auth.client_for("resident1")
+    response = resident.post("/account/secret", data={"current": RESIDENT_PIN, "new": "۵۹۰۳۷", "repeat": "59037"})
+    assert response.status_code == 303
+    assert auth.sign_in(auth.app.test_client(), "resident1", "59037").status_code == 303
+    assert auth.sign_in(auth.app.test_client(), "resident1", RESIDENT_PIN).status_code == 422
+
+
+def test_staff_password_must_be_12_characters(auth):
+    from .factories import STAFF_PASSWORD
+
+    advisor = auth.client_for("advisor1")
+    response = advisor.post("/account/secret", data={"current": STAFF_PASSWORD, "new": "short-pass", "repeat": "short-pass"})
+    assert response.status_code == 422
+    assert "at least 12 characters" in page_text(response)
