@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from html import unescape
 import shutil
 from pathlib import Path
 
@@ -148,4 +149,4 @@ def page_text(response) -> str:
     """The text a person sees, roughly: tags stripped, whitespace collapsed."""
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

@@ -44,10 +44,10 @@ def make_accounts(app) -> Accounts:
     with app.app_context(), Session(engine(), expire_on_commit=False) as session:
         # Everyone reads English here so tests can assert the source strings;
         # test_i18n covers the other languages.
-        coordinator = make_user(session, "coordinator", Role.COORDINATOR)
+        coordinator = make_user(session, "coordinator", Role.COORDINATOR, display_name="Karin")
         advisor1 = make_user(session, "advisor1", Role.ADVISOR, display_name="Mette")
         advisor2 = make_user(session, "advisor2", Role.ADVISOR, display_name="Jonas")
-        volunteer1 = make_user(session, "volunteer1", Role.VOLUNTEER)
+        volunteer1 = make_user(session, "volunteer1", Role.VOLUNTEER, display_name="Amina")
         resident1 = make_user(session, "resident1", Role.RESIDENT, advisor=advisor1, display_name="فاطمة")
         resident2 = make_user(session, "resident2", Role.RESIDENT, advisor=advisor1, display_name="مریم")
         resident3 = make_user(session, "resident3", Role.RESIDENT, advisor=advisor2, display_name="Grace")

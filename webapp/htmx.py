@@ -36,8 +36,3 @@ def hard_redirect(location: str, status: int = 302) -> Response:
     if request.htmx:
         return make_response("", 401 if status == 401 else 200, redirect=location)
     return redirect(location, status)
-
-
-def add_vary(response: Response) -> Response:
-    response.vary.add("HX-Request")
-    return response

@@ -44,6 +44,8 @@ def set_headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Pages may carry personal data: never keep them in a shared device's cache.
         headers["Cache-Control"] = "no-store"
+        # The same address answers a whole page or an htmx fragment.
+        response.vary.add("HX-Request")
     return response
 
 

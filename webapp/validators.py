@@ -6,6 +6,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from . import passwords
@@ -59,6 +60,10 @@ def check_new_password(form, field):
         raise ValidationError(_l("A password has at least 12 characters."))
 
 
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class ChoiceField(SelectField):
     """A select whose refusal is in the reader's language (WTForms' own is English only)."""
 
@@ -70,7 +75,7 @@ class ChoiceField(SelectField):
             raise ValueError(str(NOT_A_CHOICE)) from None
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(NOT_A_CHOICE)
 
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..i18n import LANGUAGES
 from ..models import Role
-from ..validators import ChoiceField, PlainText, check_new_password, check_username, strip
+from ..validators import ChoiceField, choices, PlainText, check_new_password, check_username, strip
 
 ROLE_LABELS = {
     Role.ADVISOR: _l("Personal job advisor"),
@@ -27,8 +27,8 @@ class StaffForm(FlaskForm):
         ],
     )
     username = StringField(_l("Username"), validators=[DataRequired(message=_l("Write a username.")), check_username])
-    role = ChoiceField(_l("Role"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()])
-    locale = ChoiceField(_l("Language"), choices=[(lang.code, lang.endonym) for lang in LANGUAGES], default="da")
+    role = ChoiceField(_l("Role"), choices=choices((str(role), label) for role, label in ROLE_LABELS.items()))
+    locale = ChoiceField(_l("Language"), choices=choices((lang.code, lang.endonym) for lang in LANGUAGES), default="da")
     password = PasswordField(
         _l("First password"),
         validators=[DataRequired(message=_l("Write a password.")), check_new_password,

@@ -10,6 +10,7 @@ from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role, User
 from ..policy import role_required
+from ..validators import choices
 from . import services
 from .forms import ROLE_LABELS, AssignForm, StaffForm
 
@@ -24,7 +25,7 @@ REFUSALS = {
 def assign_form(advisors: list[User], resident: User, **kwargs) -> AssignForm:
     # A prefix per resident keeps the ids unique on a page with one form per row.
     form = AssignForm(prefix=f"resident-{resident.id}", **kwargs)
-    form.advisor_id.choices = [(advisor.id, advisor.display_name) for advisor in advisors]
+    form.advisor_id.choices = choices((advisor.id, advisor.display_name) for advisor in advisors)
     return form
 
 

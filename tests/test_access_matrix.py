@@ -1,0 +1,114 @@
+"""Every route × every role × own/other resident, generated from the app's URL map."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from webapp import create_app
+from webapp.models import DeviceSession
+
+from .conftest import TEST_CONFIG
+from .factories import rows
+
+# What each endpoint is for. A route missing here fails test_every_route_is_in_the_matrix.
+ACCESS = {
+    "auth.home": "public",
+    "auth.login": "public",
+    "auth.login_staff": "public",
+    "auth.logout": "public",
+    "auth.account": "signed_in",
+    "auth.change_secret": "signed_in",
+    "auth.sign_out_device": "own_device",
+    "resident.home": "role:resident",
+    "advisor.caseload": "role:advisor",
+    "advisor.resident": "advisor_of_resident",
+    "signup.home": "role:volunteer",
+    "coordinator.overview": "role:coordinator",
+    "coordinator.new_staff": "role:coordinator",
+    "coordinator.deactivate": "role:coordinator",
+    "coordinator.activate": "role:coordinator",
+    "coordinator.unlock": "role:coordinator",
+    "coordinator.sign_out_everywhere": "role:coordinator",
+    "coordinator.assign": "role:coordinator",
+    "timeline.home": "resident_data",
+    "timeline.older": "resident_data",
+    "timeline.updates": "resident_data",
+    "timeline.post_message": "resident_data",
+}
+
+# resident1 is the resident whose data every URL asks for; advisor1 is their advisor.
+ACTORS = {
+    "anonymous": None,
+    "the resident": "resident1",
+    "another resident": "resident3",
+    "their advisor": "advisor1",
+    "another advisor": "advisor2",
+    "volunteer": "volunteer1",
+    "coordinator": "coordinator",
+}
+ROLE_OF = {"the resident": "resident", "another resident": "resident", "their advisor": "advisor",
+           "another advisor": "advisor", "volunteer": "volunteer", "coordinator": "coordinator"}
+
+
+def routes() -> list[tuple[str, str]]:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"})
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((rule.endpoint, method))
+    return sorted(found)
+
+
+ROUTES = routes()
+
+
+def expected(kind: str, actor: str) -> str | int:
+    if kind == "public":
+        return "allow"
+    if actor == "anonymous":
+        return "login"
+    if kind == "signed_in":
+        return "allow"
+    if kind == "own_device":
+        return "allow" if actor == "the resident" else 404
+    if kind.startswith("role:"):
+        return "allow" if ROLE_OF[actor] == kind.removeprefix("role:") else 403
+    if kind == "resident_data":
+        return "allow" if actor in ("the resident", "their advisor") else 404
+    if kind == "advisor_of_resident":
+        if ROLE_OF[actor] != "advisor":
+            return 403
+        return "allow" if actor == "their advisor" else 404
+    raise AssertionError(kind)
+
+
+def test_every_route_is_in_the_matrix():
+    assert {endpoint for endpoint, _ in ROUTES} == set(ACCESS)
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_access(app, auth, accounts, endpoint, method, actor):
+    auth.client_for("resident1")  # a device session of resident1's for the device routes
+    device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
+    values = {"resident_id": accounts.resident1.id, "user_id": accounts.volunteer1.id, "device_id": device.id}
+    with app.test_request_context():
+        rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
+        url = url_for(endpoint, **{name: values[name] for name in rule.arguments})
+    client = auth.client_for(ACTORS[actor]) if ACTORS[actor] else app.test_client()
+
+    response = client.open(url, method=method, data={})
+
+    outcome = expected(ACCESS[endpoint], actor)
+    location = response.headers.get("Location", "")
+    assert response.status_code < 500
+    if outcome == "login":
+        assert response.status_code == 302 and location.startswith("/login"), (response.status_code, location)
+    elif outcome == "allow":
+        assert response.status_code not in (401, 403, 404, 405), response.status_code
+        if ACCESS[endpoint] != "public":
+            assert not location.startswith("/login")
+    else:
+        assert response.status_code == outcome

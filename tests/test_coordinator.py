@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from webapp.models import AuditEvent, User
+
+from .conftest import page_text
+from .factories import rows, write
+
+NEW_STAFF = {
+    "display_name": "Birgitte Lund",
+    "username": "birgitte.lund",
+    "role": "advisor",
+    "locale": "da",
+    "password": "a-good-long-password",
+    "repeat": "a-good-long-password",
+}
+
+
+def test_coordinator_creates_a_staff_account_that_can_sign_in(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    response = coordinator.post("/coordinator/staff/new", data=NEW_STAFF)
+    assert response.status_code == 303
+    assert "Birgitte Lund" in page_text(coordinator.get("/coordinator/"))
+    client = auth.app.test_client()
+    assert auth.sign_in(client, "birgitte.lund", "a-good-long-password", staff=True).headers["Location"] == "/advisor/"
+    assert [e.action for e in rows(auth.app, AuditEvent, AuditEvent.subject_id == 8)][:1] == ["account_created"]
+
+
+def test_new_staff_form_answers_next_to_the_field_and_keeps_what_was_typed(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    data = {**NEW_STAFF, "username": "advisor1", "password": "short", "repeat": "short"}
+    response = coordinator.post("/coordinator/staff/new", data=data)
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "at least 12 characters" in text
+    assert 'value="Birgitte Lund"' in response.get_data(as_text=True)
+
+
+def test_username_taken_is_refused(auth, accounts):
+    response = auth.client_for("coordinator").post("/coordinator/staff/new", data={**NEW_STAFF, "username": "advisor1"})
+    assert response.status_code == 422
+    assert "That username is taken" in page_text(response)
+
+
+def test_bidi_override_in_a_name_is_refused(auth, accounts):
+    data = {**NEW_STAFF, "display_name": "Evil\u202eName"}
+    response = auth.client_for("coordinator").post("/coordinator/staff/new", data=data)
+    assert response.status_code == 422
+    assert "hidden direction characters" in page_text(response)
+
+
+def test_unknown_role_is_refused_in_the_readers_language(auth, accounts):
+    response = auth.client_for("coordinator").post("/coordinator/staff/new", data={**NEW_STAFF, "role": "resident"})
+    assert response.status_code == 422
+    assert "Please choose one of the options." in page_text(response)
+
+
+def test_deactivated_staff_cannot_sign_in_and_is_signed_out(auth, accounts):
+    volunteer = auth.client_for("volunteer1")
+    coordinator = auth.client_for("coordinator")
+    coordinator.post(f"/coordinator/staff/{accounts.volunteer1.id}/deactivate")
+    assert volunteer.get("/volunteer/").status_code == 302
+    assert auth.sign_in(auth.app.test_client(), "volunteer1").status_code == 422
+
+
+def test_advisor_with_residents_cannot_be_deactivated(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    response = coordinator.post(f"/coordinator/staff/{accounts.advisor1.id}/deactivate", follow_redirects=True)
+    assert "Move this advisor's residents to another advisor first." in page_text(response)
+    assert rows(auth.app, User, User.id == accounts.advisor1.id)[0].active
+
+
+def test_coordinator_cannot_deactivate_themselves(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    response = coordinator.post(f"/coordinator/staff/{accounts.coordinator.id}/deactivate", follow_redirects=True)
+    assert "You cannot deactivate your own account." in page_text(response)
+
+
+def test_moving_a_resident_gives_the_new_advisor_the_whole_history(auth, accounts):
+    app = auth.app
+    write(app, accounts.resident1, accounts.resident1, "My first message, long ago")
+    write(app, accounts.resident1, accounts.advisor1, "Mette's answer")
+    coordinator = auth.client_for("coordinator")
+    response = coordinator.post(
+        f"/coordinator/residents/{accounts.resident1.id}/advisor",
+        data={f"resident-{accounts.resident1.id}-advisor_id": accounts.advisor2.id},
+    )
+    assert response.status_code == 303
+    new_advisor = page_text(auth.client_for("advisor2").get(f"/advisor/residents/{accounts.resident1.id}"))
+    assert "My first message, long ago" in new_advisor and "Mette's answer" in new_advisor
+    assert "Jonas is now the personal job advisor." in new_advisor
+    assert auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}").status_code == 404
+    assert "Jonas is now the personal job advisor." in page_text(auth.client_for("resident1").get("/me/"))
+    assert rows(app, AuditEvent, AuditEvent.action == "advisor_assigned")
+
+
+def test_assigning_an_unknown_advisor_is_refused(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    response = coordinator.post(
+        f"/coordinator/residents/{accounts.resident1.id}/advisor",
+        data={f"resident-{accounts.resident1.id}-advisor_id": accounts.volunteer1.id},
+    )
+    assert response.status_code == 422
+    assert "Please choose one of the options." in page_text(response)
+
+
+def test_coordinator_does_not_read_timelines(auth, accounts):
+    write(auth.app, accounts.resident1, accounts.resident1, "Private words")
+    coordinator = auth.client_for("coordinator")
+    assert "Private words" not in page_text(coordinator.get("/coordinator/"))
+    assert coordinator.get(f"/residents/{accounts.resident1.id}/entries").status_code == 404

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_app, page_text
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
+
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe" not in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_personal_pages_are_not_stored(auth, accounts):
+    assert auth.client_for("resident1").get("/me/").headers["Cache-Control"] == "no-store"
+
+
+def test_templates_have_no_inline_script_or_handlers():
+    for template in TEMPLATES.rglob("*.html"):
+        html = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), template
+        assert not re.search(r"\son[a-z]+=", html), template
+        assert not re.search(r"https?://", html), template
+
+
+def test_htmx_is_configured_for_strict_csp_and_shared_devices(client):
+    html = client.get("/login").get_data(as_text=True)
+    config = re.search(r'name="htmx-config" content=\'([^\']+)\'', html).group(1)
+    for setting in ('"allowEval":false', '"allowScriptTags":false', '"includeIndicatorStyles":false', '"historyCacheSize":0'):
+        assert setting in config
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def test_with_csrf_on_every_form_carries_a_token_and_works(database_url):
+    from .factories import STAFF_PASSWORD, make_accounts
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    make_accounts(app)
+    client = app.test_client()
+    token = csrf_token(client.get("/login/staff").get_data(as_text=True))
+    response = client.post("/login/staff", data={"username": "coordinator", "password": STAFF_PASSWORD, "csrf_token": token})
+    assert response.status_code == 303
+    html = client.get("/coordinator/").get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*>.*?</form>", html, flags=re.S)
+    assert len(forms) > 5
+    for form in forms:
+        assert 'method="post"' in form and re.search(r'name="[\w-]*csrf_token"', form)
+    assign = next(form for form in forms if "/advisor\"" in form)
+    fields = dict(re.findall(r'name="([\w-]+)"[^>]*value="([^"]*)"', assign))
+    fields.update({name: "3" for name in re.findall(r'<select[^>]*name="([\w-]+)"', assign)})
+    assert client.post(re.search(r'action="([^"]+)"', assign).group(1), data=fields).status_code == 303
+    assert client.post("/logout", data={"csrf_token": csrf_token(html)}).status_code == 303
+    app.extensions["db_engine"].dispose()
+
+
+def test_post_without_csrf_token_is_refused(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/login", data={"username": "x", "pin": "4827"})
+    assert response.status_code == 400
+    assert "Something went wrong with that request" in page_text(response)
+    app.extensions["db_engine"].dispose()
+
+
+def test_missing_page_is_friendly_and_in_the_users_language(client):
+    client.get("/login?lang=ar")
+    response = client.get("/does-not-exist")
+    assert response.status_code == 404
+    assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
+    assert "We could not find that page" not in page_text(response)
+
+
+def test_server_error_is_friendly_and_logged_with_request_id(app, client, caplog):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/boom")
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-Id"]
+    assert request_id in page_text(response)
+    assert "Traceback" not in response.get_data(as_text=True) and "kaboom" not in response.get_data(as_text=True)
+    assert any("kaboom" in (r.exc_text or "") or "boom" in r.getMessage() for r in caplog.records)
+
+
+def test_request_body_has_a_size_limit(auth, accounts):
+    client = auth.client_for("resident1")
+    response = client.post(f"/residents/{accounts.resident1.id}/entries", data={"body": "x" * 100_000, "idempotency_key": "a" * 32})
+    assert response.status_code == 413
+    assert "That was too much at once" in page_text(response)
+
+
+def test_sign_out_clears_site_data(auth):
+    response = auth.client_for("resident1").post("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+
+
+@pytest.mark.parametrize("path", ["/static/vendor/htmx/LICENSE", "/static/vendor/lucide/LICENSE"])
+def test_vendored_files_come_with_their_licences(client, path):
+    assert client.get(path).status_code == 200
