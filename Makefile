@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,browser]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -37,6 +41,11 @@ run: translations demo
 test: install-test
 	$(FLASK) translate compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Headless Chromium journeys (needs /usr/bin/chromium; .ci/run installs it).
+test-browser: $(VENV)/.installed-browser
+	$(FLASK) translate compile
+	$(BIN)/python -m pytest browser_tests $(PYTEST_ARGS)
 
 # For developers: after changing user-visible text, then translate every new entry.
 translate-update: install

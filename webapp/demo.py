@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import click
 from sqlmodel import Session
@@ -11,6 +12,7 @@ from . import passwords
 from .db import writing
 from .models import Entry, EntryKind, Role, User, utcnow
 
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STAFF_PASSWORD = "demo-pass-2026"
 RESIDENT_PIN = "4827"
 
@@ -26,46 +28,52 @@ ACCOUNTS = [
     ("resident4", Role.RESIDENT, "Grace Tesfay", "en", "advisor2"),
 ]
 
-# (days ago, hours ago, written by the resident?, text). Advisors write Danish.
+# (days ago, time of day in Copenhagen, written by the resident?, text). Advisors write Danish.
 CONVERSATIONS = {
     "resident1": [
-        (20, 3, True, "مرحبا ميته، أنا فاطمة. أريد أن أبدأ بشيء صغير، ربما عشر ساعات في الأسبوع. ابنتي الصغيرة في الروضة حتى الساعة الثالثة."),
-        (20, 1, False, "Hej Fatima! Dejligt at høre fra dig. 10 timer om ugen er en rigtig god start – alt tæller. Skal vi mødes i beboerhuset torsdag kl. 10? Jeg bestiller en tolk."),
-        (19, 6, True, "نعم، الخميس الساعة العاشرة مناسب. شكراً على المترجم."),
-        (12, 5, True, "كان لقاءً جيداً. فكرت في حلمي: مطبخ مشترك نطبخ فيه للروضات. هل هذا ممكن؟"),
-        (11, 2, False, "Det er en rigtig god drøm, Fatima. Jeg kender et køkken, der laver mad til daginstitutioner. Må jeg spørge, om du kan komme på besøg en formiddag?"),
-        (10, 7, True, "نعم من فضلك! لكن يجب أن أعود قبل الساعة الثالثة من أجل ابنتي."),
-        (4, 4, False, "Jeg har talt med køkkenet. Du er velkommen på besøg tirsdag kl. 9–11. Jeg går med dig derhen."),
-        (3, 8, True, "شكراً جزيلاً، سأكون هناك. أنا متوترة قليلاً لكنني سعيدة."),
-        (3, 6, False, "Det er helt normalt at være lidt nervøs. Vi gør det sammen. Vi ses tirsdag!"),
+        (20, "09:12", True, "مرحبا ميته، أنا فاطمة. أريد أن أبدأ بشيء صغير، ربما عشر ساعات في الأسبوع. ابنتي الصغيرة في الروضة حتى الساعة الثالثة."),
+        (20, "11:40", False, "Hej Fatima! Dejligt at høre fra dig. 10 timer om ugen er en rigtig god start – alt tæller. Skal vi mødes i beboerhuset torsdag kl. 10? Jeg bestiller en tolk."),
+        (19, "15:05", True, "نعم، الخميس الساعة العاشرة مناسب. شكراً على المترجم."),
+        (12, "13:20", True, "كان لقاءً جيداً. فكرت في حلمي: مطبخ مشترك نطبخ فيه للروضات. هل هذا ممكن؟"),
+        (11, "09:35", False, "Det er en rigtig god drøm, Fatima. Jeg kender et køkken, der laver mad til daginstitutioner. Må jeg spørge, om du kan komme på besøg en formiddag?"),
+        (10, "16:02", True, "نعم من فضلك! لكن يجب أن أعود قبل الساعة الثالثة من أجل ابنتي."),
+        (4, "10:48", False, "Jeg har talt med køkkenet. Du er velkommen på besøg tirsdag kl. 9–11. Jeg går med dig derhen."),
+        (3, "19:30", True, "شكراً جزيلاً، سأكون هناك. أنا متوترة قليلاً لكنني سعيدة."),
+        (3, "20:05", False, "Det er helt normalt at være lidt nervøs. Vi gør det sammen. Vi ses tirsdag!"),
     ],
     "resident2": [
-        (18, 5, True, "سلام مته جان. من هر روز کمردرد دارم و نمی‌توانم زیاد ایستاده کار کنم. آیا کاری هست که نشسته باشد؟"),
-        (17, 3, False, "Hej Maryam. Tak fordi du fortæller mig det. Vi finder noget, der passer til din krop. Har du talt med din læge om smerterne?"),
-        (16, 4, True, "بلی، هفتهٔ گذشته پیش داکتر رفتم. داکتر گفت ورزش سبک برایم خوب است."),
-        (9, 6, False, "Det lyder godt. Der er et motionshold for kvinder i beboerhuset om onsdagen kl. 10. Har du lyst til at prøve?"),
-        (8, 7, True, "بلی، می‌خواهم امتحان کنم. مگر دنمارکی‌ام خوب نیست. کسی همراهم می‌آید؟"),
-        (8, 2, False, "Amina fra bydelsmødrene går med dig første gang. Hun taler også dari."),
-        (2, 9, True, "امروز به ورزش رفتم. خیلی خوب بود و خانم‌ها مهربان بودند. تشکر!"),
-        (2, 4, False, "Hvor er det dejligt, Maryam! Godt gået. Næste gang kan vi tale om et danskkursus, der passer til dine timer."),
+        (18, "10:05", True, "سلام مته جان. من هر روز کمردرد دارم و نمی‌توانم زیاد ایستاده کار کنم. آیا کاری هست که نشسته باشد؟"),
+        (17, "13:15", False, "Hej Maryam. Tak fordi du fortæller mig det. Vi finder noget, der passer til din krop. Har du talt med din læge om smerterne?"),
+        (16, "09:40", True, "بلی، هفتهٔ گذشته پیش داکتر رفتم. داکتر گفت ورزش سبک برایم خوب است."),
+        (9, "11:20", False, "Det lyder godt. Der er et motionshold for kvinder i beboerhuset om onsdagen kl. 10. Har du lyst til at prøve?"),
+        (8, "11:10", True, "بلی، می‌خواهم امتحان کنم. مگر دنمارکی‌ام خوب نیست. کسی همراهم می‌آید؟"),
+        (8, "14:10", False, "Amina fra bydelsmødrene går med dig første gang. Hun taler også dari."),
+        (2, "12:30", True, "امروز به ورزش رفتم. خیلی خوب بود و خانم‌ها مهربان بودند. تشکر!"),
+        (2, "14:55", False, "Hvor er det dejligt, Maryam! Godt gået. Næste gang kan vi tale om et danskkursus, der passer til dine timer."),
     ],
     "resident3": [
-        (15, 6, True, "Hej Mette. Jeg har været syg med min ryg igen, så jeg nåede ikke jobcaféen i sidste uge."),
-        (15, 2, False, "Hej Susanne. Det er helt i orden – god bedring. Der er jobcafé igen på mandag, hvis du har det bedre."),
-        (7, 5, True, "Jeg var på jobcaféen. Vi skrev på mit CV. Det føltes godt at komme ud."),
-        (6, 3, False, "Hvor godt! Tag dit CV med næste gang, så kigger vi på det sammen."),
-        (1, 8, True, "Min søn er syg, så jeg kan ikke komme til mødet på torsdag. Kan vi flytte det til næste uge?"),
-        (0, 5, True, "Og så har jeg et spørgsmål om praktik: kan man starte med få timer om ugen?"),
+        (15, "08:50", True, "Hej Mette. Jeg har været syg med min ryg igen, så jeg nåede ikke jobcaféen i sidste uge."),
+        (15, "12:05", False, "Hej Susanne. Det er helt i orden – god bedring. Der er jobcafé igen på mandag, hvis du har det bedre."),
+        (7, "14:30", True, "Jeg var på jobcaféen. Vi skrev på mit CV. Det føltes godt at komme ud."),
+        (6, "10:15", False, "Hvor godt! Tag dit CV med næste gang, så kigger vi på det sammen."),
+        (2, "19:40", True, "Min søn er syg, så jeg kan ikke komme til mødet på torsdag. Kan vi flytte det til næste uge?"),
+        (1, "09:05", True, "Og så har jeg et spørgsmål om praktik: kan man starte med få timer om ugen?"),
     ],
     "resident4": [
-        (14, 6, True, "Hello Jonas. I passed the test for Danish module 3. I would like to find an internship in a warehouse or a shop."),
-        (13, 4, False, "Tillykke med prøven, Grace! Jeg kender en butik i centret, der tager praktikanter. Skal vi besøge dem sammen?"),
-        (12, 7, True, "Yes please. Can we go after 12? I take my son to school in the morning."),
-        (5, 5, False, "Vi har et besøg fredag kl. 13. Jeg henter dig ved beboerhuset kl. 12.45."),
-        (4, 8, True, "Thank you, I will be ready. Should I bring my CV?"),
-        (4, 3, False, "Ja, tag gerne dit CV med. Vi kan printe det i beboerhuset."),
+        (14, "09:30", True, "Hello Jonas. I passed the test for Danish module 3. I would like to find an internship in a warehouse or a shop."),
+        (13, "11:05", False, "Tillykke med prøven, Grace! Jeg kender en butik i centret, der tager praktikanter. Skal vi besøge dem sammen?"),
+        (12, "16:20", True, "Yes please. Can we go after 12? I take my son to school in the morning."),
+        (5, "13:45", False, "Vi har et besøg fredag kl. 13. Jeg henter dig ved beboerhuset kl. 12.45."),
+        (4, "08:40", True, "Thank you, I will be ready. Should I bring my CV?"),
+        (4, "11:30", False, "Ja, tag gerne dit CV med. Vi kan printe det i beboerhuset."),
     ],
 }
+
+
+def local_moment(now: datetime, days_ago: int, clock: str) -> datetime:
+    hour, minute = map(int, clock.split(":"))
+    day = now.astimezone(COPENHAGEN) - timedelta(days=days_ago)
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0).astimezone(timezone.utc)
 
 
 def load(session: Session) -> None:
@@ -90,10 +98,10 @@ def load(session: Session) -> None:
         for username, lines in CONVERSATIONS.items():
             resident = users[username]
             advisor = session.get(User, resident.advisor_id)
-            newest_reply = min(days * 24 + hours for days, hours, by_resident, _ in lines if not by_resident)
-            for days, hours, by_resident, text in lines:
-                at = now - timedelta(days=days, hours=hours)
-                answered = days * 24 + hours > newest_reply  # written before the advisor's last reply
+            moments = [local_moment(now, days, clock) for days, clock, _by, _text in lines]
+            newest_reply = max(at for at, (_d, _c, by_resident, _t) in zip(moments, lines) if not by_resident)
+            for at, (_days, _clock, by_resident, text) in zip(moments, lines):
+                answered = at < newest_reply  # written before the advisor's last reply
                 session.add(
                     Entry(
                         resident_id=resident.id,

@@ -1,0 +1,64 @@
+"""Browser journeys: the demo data served on a free port, driven in headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.cli import alembic_config
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    from alembic import command
+
+    from webapp import demo
+    from webapp.db import get_session
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
+    command.upgrade(alembic_config(url), "head")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser", "POLL_SECONDS": 1})
+    with app.app_context():
+        demo.load(get_session())
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360 px wide phone; console errors (CSP violations included) are collected."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    context.console_errors = []
+    context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
