@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser bench install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-test
 test-browser: $(VENV)/.installed-browser
 	$(FLASK) translate compile
 	$(BIN)/python -m pytest browser_tests $(PYTEST_ARGS)
+
+# Figures for the notes: page time at 5 and 5,000 entries, page weight.
+bench: install
+	$(FLASK) translate compile
+	$(BIN)/python -m benchmarks.timeline
 
 # For developers: after changing user-visible text, then translate every new entry.
 translate-update: install

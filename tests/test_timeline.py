@@ -173,3 +173,18 @@ def test_resident_without_advisor_is_told_so(auth, accounts):
     run(auth.app, lambda s: (s.execute(update(User).where(User.id == accounts.resident1.id).values(advisor_id=None)), s.commit()))
     client = auth.client_for("resident1")
     assert "You do not have a personal job advisor yet" in page_text(client.get("/me/"))
+
+
+def test_advisor_poll_marks_new_resident_entries_seen(auth, accounts):
+    advisor = auth.client_for("advisor1")
+    advisor.get(f"/advisor/residents/{accounts.resident1.id}")
+    entry = write(auth.app, accounts.resident1, accounts.resident1, "Are you there?")
+    assert rows(auth.app, Entry, Entry.id == entry.id)[0].seen_at is None
+    advisor.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id - 1}, headers=HTMX)
+    assert rows(auth.app, Entry, Entry.id == entry.id)[0].seen_at is not None
+
+
+def test_residents_own_poll_does_not_mark_anything_seen(auth, accounts):
+    entry = write(auth.app, accounts.resident1, accounts.resident1, "Hello")
+    auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": 0}, headers=HTMX)
+    assert rows(auth.app, Entry, Entry.id == entry.id)[0].seen_at is None

@@ -71,9 +71,9 @@ def updates(resident_id: int):
         return redirect(home_of_timeline(resident))
     after = request.args.get("after", default=0, type=int)
     since = _parse_moment(request.args.get("since"))
-    if policy.is_advisor_of(current_user, resident):
-        services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=False)
     found = services.updates(session, resident=resident, after=after, seen_since=since)
+    if policy.is_advisor_of(current_user, resident) and any(entry.by_resident for entry in found.entries):
+        services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=False)
     return render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=False)
 
 
