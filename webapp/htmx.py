@@ -31,8 +31,8 @@ def see_other(location: str) -> Response:
     return redirect(location, 303)
 
 
-def hard_redirect(location: str, status: int = 302) -> Response:
-    """Leave the current page entirely (e.g. to sign in): htmx must not swap it into a fragment."""
+def to_sign_in(location: str) -> Response:
+    """The sign-in wall: htmx must load the sign-in page whole, not swap it into a fragment."""
     if request.htmx:
-        return make_response("", 401 if status == 401 else 200, redirect=location)
-    return redirect(location, status)
+        return make_response("", 401, redirect=location)
+    return redirect(location)

@@ -5,7 +5,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import LoginManager
 
 from ..db import get_session
-from ..htmx import hard_redirect
+from ..htmx import to_sign_in
 from . import services
 
 
@@ -26,7 +26,7 @@ def load_user(token: str):
 
 def unauthorized():
     wanted = request.full_path.rstrip("?") if request.method == "GET" and not request.htmx else None
-    return hard_redirect(url_for("auth.login", next=wanted), 401 if request.htmx else 302)
+    return to_sign_in(url_for("auth.login", next=wanted))
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
