@@ -113,3 +113,12 @@ def test_sign_out_clears_site_data(auth):
 @pytest.mark.parametrize("path", ["/static/vendor/htmx/LICENSE", "/static/vendor/lucide/LICENSE"])
 def test_vendored_files_come_with_their_licences(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_session_cookie_is_secure_over_https(auth, client):
+    plain = auth.sign_in(client, "resident1")
+    assert "Secure" not in plain.headers["Set-Cookie"]
+    https = auth.app.test_client()
+    response = https.post("/login", data={"username": "resident1", "pin": "4827"}, base_url="https://localhost")
+    assert response.status_code == 303
+    assert "; Secure" in response.headers["Set-Cookie"]

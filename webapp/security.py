@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
     [
@@ -49,7 +50,15 @@ def set_headers(response: Response) -> Response:
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is marked Secure whenever the page came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.before_request(assign_request_id)
     app.after_request(set_headers)
     handler = logging.StreamHandler()
