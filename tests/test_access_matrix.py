@@ -1,14 +1,18 @@
 """Every route × every role × own/other resident, generated from the app's URL map."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import url_for
 
 from webapp import create_app
-from webapp.models import DeviceSession
+from webapp.models import DeviceSession, utcnow
+from webapp.records import appointments, barriers, goals
+from webapp.policy import RECORD_ACTIONS
 
 from .conftest import TEST_CONFIG
-from .factories import rows
+from .factories import rows, run
 
 # What each endpoint is for. A route missing here fails test_every_route_is_in_the_matrix.
 ACCESS = {
@@ -34,6 +38,26 @@ ACCESS = {
     "timeline.older": "resident_data",
     "timeline.updates": "resident_data",
     "timeline.post_message": "resident_data",
+    "records.overview": "resident_data",
+    "records.barrier_list": "resident_data",
+    "records.goal_list": "resident_data",
+    "records.appointment_list": "resident_data",
+    "records.check_in": "record:check_in",
+    "records.check_in_words": "record:check_in",
+    "records.add_barrier": "record:add_barrier",
+    "records.barrier_status": "record:barrier_status",
+    "records.acknowledge_barrier": "record:acknowledge_barrier",
+    "records.add_goal": "record:add_goal",
+    "records.change_goal": "record:change_goal",
+    "records.goal_status": "record:goal_status",
+    "records.comment_goal": "record:comment_goal",
+    "records.add_step": "record:add_step",
+    "records.tick_step": "record:tick_step",
+    "records.add_appointment": "record:add_appointment",
+    "records.answer_appointment": "record:answer_appointment",
+    "records.move_appointment": "record:move_appointment",
+    "records.cancel_appointment": "record:cancel_appointment",
+    "records.appointment_outcome": "record:appointment_outcome",
 }
 
 # resident1 is the resident whose data every URL asks for; advisor1 is their advisor.
@@ -77,11 +101,27 @@ def expected(kind: str, actor: str) -> str | int:
         return "allow" if ROLE_OF[actor] == kind.removeprefix("role:") else 403
     if kind == "resident_data":
         return "allow" if actor in ("the resident", "their advisor") else 404
+    if kind.startswith("record:"):
+        if actor not in ("the resident", "their advisor"):
+            return 404
+        side = "self" if actor == "the resident" else "advisor"
+        return "allow" if side in RECORD_ACTIONS[kind.removeprefix("record:")] else 403
     if kind == "advisor_of_resident":
         if ROLE_OF[actor] != "advisor":
             return 403
         return "allow" if actor == "their advisor" else 404
     raise AssertionError(kind)
+
+
+def records_of(app, resident, advisor) -> dict:
+    """One of each record, for the routes that name one."""
+    barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32)
+    goal = run(app, goals.add, resident=resident, author=resident, kind="job", words=None, hours=None, month=None,
+               idempotency_key="g" * 32)
+    step = run(app, goals.add_step, resident=resident, goal=goal, author=resident, text="CV", idempotency_key="s" * 32)
+    appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
+                      place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
+    return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
 
 
 def test_every_route_is_in_the_matrix():
@@ -93,7 +133,8 @@ def test_every_route_is_in_the_matrix():
 def test_access(app, auth, accounts, endpoint, method, actor):
     auth.client_for("resident1")  # a device session of resident1's for the device routes
     device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
-    values = {"resident_id": accounts.resident1.id, "user_id": accounts.volunteer1.id, "device_id": device.id}
+    values = {"resident_id": accounts.resident1.id, "user_id": accounts.volunteer1.id, "device_id": device.id,
+              **records_of(app, accounts.resident1, accounts.advisor1)}
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
         url = url_for(endpoint, **{name: values[name] for name in rule.arguments})

@@ -45,28 +45,81 @@ def add_entries(app, resident, advisor, count):
     run(app, insert)
 
 
-@pytest.mark.parametrize("entries", [1, 500])
-@pytest.mark.parametrize(("username", "page"), [("resident1", "/me/"), ("advisor1", "/advisor/residents/{id}")])
-def test_timeline_page_uses_at_most_5_queries(auth, accounts, entries, username, page):
-    add_entries(auth.app, accounts.resident1, accounts.advisor1, entries)
-    client = auth.client_for(username)
-    with counted_queries(auth.app) as statements:
-        response = client.get(page.format(id=accounts.resident1.id))
+def page_queries(client, app, url) -> int:
+    with counted_queries(app) as statements:
+        response = client.get(url)
     assert response.status_code == 200
-    print(f"{page} with {entries} entries: {len(statements)} queries")
-    assert len(statements) <= 5, statements
+    return len(statements)
 
 
 @pytest.mark.parametrize("entries", [1, 500])
-def test_caseload_uses_at_most_5_queries(auth, accounts, entries):
+def test_resident_timeline_uses_at_most_5_queries(auth, accounts, entries):
     add_entries(auth.app, accounts.resident1, accounts.advisor1, entries)
-    add_entries(auth.app, accounts.resident2, accounts.advisor1, entries)
+    count = page_queries(auth.client_for("resident1"), auth.app, "/me/")
+    print(f"resident home with {entries} entries: {count} queries")
+    assert count <= 5
+
+
+def add_records(app, resident, advisor, count):
+    """`count` of each: barriers, goals with two steps each, appointments."""
+    from datetime import timedelta
+
+    from webapp.models import Appointment, Barrier, Goal, GoalStep
+
+    def insert(session):
+        for n in range(count):
+            session.add(Barrier(resident_id=resident.id, key="transport"))
+            goal = Goal(resident_id=resident.id, kind="job")
+            session.add(goal)
+            session.flush()
+            session.add_all([GoalStep(goal_id=goal.id, text=f"step {n}a", created_by=resident.id),
+                             GoalStep(goal_id=goal.id, text=f"step {n}b", created_by=advisor.id)])
+            session.add(Appointment(resident_id=resident.id, created_by=advisor.id, place="Beboerhuset",
+                                    with_whom="advisor", starts_at=utcnow() + timedelta(days=1 + n % 300)))
+        session.commit()
+
+    run(app, insert)
+
+
+@pytest.mark.parametrize("records", [1, 500])
+def test_overview_costs_the_same_few_queries_at_1_and_500_records(auth, accounts, records):
+    add_records(auth.app, accounts.resident1, accounts.advisor1, records)
+    count = page_queries(auth.client_for("resident1"), auth.app, f"/residents/{accounts.resident1.id}/overview")
+    print(f"overview with {records} of each record: {count} queries")
+    assert count <= 6
+
+
+def test_advisor_resident_page_query_count_does_not_grow(auth, accounts):
     client = auth.client_for("advisor1")
-    with counted_queries(auth.app) as statements:
-        response = client.get("/advisor/")
-    assert response.status_code == 200
-    print(f"caseload with {entries} entries each: {len(statements)} queries")
-    assert len(statements) <= 5, statements
+    add_entries(auth.app, accounts.resident1, accounts.advisor1, 1)
+    add_records(auth.app, accounts.resident1, accounts.advisor1, 1)
+    few = page_queries(client, auth.app, f"/advisor/residents/{accounts.resident1.id}")
+    add_entries(auth.app, accounts.resident1, accounts.advisor1, 500)
+    add_records(auth.app, accounts.resident1, accounts.advisor1, 500)
+    many = page_queries(client, auth.app, f"/advisor/residents/{accounts.resident1.id}")
+    print(f"advisor's resident page (timeline and overview): {few} queries, {many} with 500 of everything")
+    assert few == many <= 10
+
+
+@pytest.mark.parametrize("residents", [1, 500])
+def test_caseload_uses_at_most_5_queries(auth, accounts, residents):
+    from webapp.models import CheckIn, Role, User
+
+    def insert(session):
+        for n in range(residents):
+            resident = User(username=f"many{n}", display_name=f"Many {n}", role=Role.RESIDENT, secret_hash="x",
+                            advisor_id=accounts.advisor1.id)
+            session.add(resident)
+            session.flush()
+            session.add(Entry(resident_id=resident.id, author_id=resident.id, kind=EntryKind.MESSAGE, body="hi"))
+            session.add(CheckIn(resident_id=resident.id, day=utcnow().date(), mood=1 + n % 5, wants_contact=n % 7 == 0))
+        session.commit()
+
+    run(auth.app, insert)
+    add_records(auth.app, accounts.resident1, accounts.advisor1, 3)
+    count = page_queries(auth.client_for("advisor1"), auth.app, "/advisor/")
+    print(f"caseload with {residents} residents: {count} queries")
+    assert count <= 5
 
 
 def test_poll_uses_at_most_5_queries(auth, accounts):

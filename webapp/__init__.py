@@ -37,11 +37,13 @@ def register_blueprints(app: Flask) -> None:
     from .advisor.views import bp as advisor
     from .auth.views import bp as auth
     from .coordinator.views import bp as coordinator
+    from .records import appointment_views, goal_views  # noqa: F401  (routes on the records blueprint)
+    from .records.views import bp as records
     from .resident.views import bp as resident
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, resident, advisor, coordinator, signup, timeline):
+    for blueprint in (auth, resident, advisor, coordinator, signup, timeline, records):
         app.register_blueprint(blueprint)
 
 

@@ -59,3 +59,39 @@ def role_required(*roles: Role):
         return login_required(wrapped)
 
     return decorator
+
+
+# What the resident themself and their advisor may each do with the resident's records.
+SELF, ADVISOR = "self", "advisor"
+RECORD_ACTIONS = {
+    "check_in": {SELF},
+    "add_barrier": {SELF},
+    "barrier_status": {SELF, ADVISOR},
+    "acknowledge_barrier": {ADVISOR},
+    "add_goal": {SELF, ADVISOR},
+    "change_goal": {SELF, ADVISOR},
+    "goal_status": {SELF, ADVISOR},
+    "comment_goal": {ADVISOR},
+    "add_step": {SELF, ADVISOR},
+    "tick_step": {SELF, ADVISOR},
+    "add_appointment": {SELF, ADVISOR},
+    "answer_appointment": {SELF},
+    "move_appointment": {ADVISOR},
+    "cancel_appointment": {ADVISOR},
+    "appointment_outcome": {ADVISOR},
+}
+
+
+def may(user: User, action: str, resident: User) -> bool:
+    if not may_write_in_timeline(user, resident):
+        return False
+    side = SELF if user.id == resident.id else ADVISOR
+    return side in RECORD_ACTIONS[action]
+
+
+def resident_for_action(session: Session, user: User, resident_id: int, action: str) -> User:
+    """The resident whose record the user wants to change: 404 if not theirs to see, 403 if not theirs to do."""
+    resident = resident_for(session, user, resident_id, write=True)
+    if not may(user, action, resident):
+        abort(403)
+    return resident

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +10,9 @@ from babel import dates
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale, get_timezone, gettext
 from markupsafe import Markup, escape
+
+from .models import utcnow
+from .records import catalog
 
 
 def local_date(moment: datetime):
@@ -30,6 +33,36 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
         return gettext("Yesterday, %(time)s", time=time)
     day = dates.format_skeleton("MMMEd" if abs(days) < 180 else "yMMMd", moment, tzinfo=zone, locale=locale)
     return dates.get_datetime_format("short", locale=locale).replace("{1}", day).replace("{0}", time)
+
+
+def day_and_time(moment: datetime | None) -> str:
+    """'Tuesday 3 March, 10:00' in the reader's language, Copenhagen time."""
+    if moment is None:
+        return ""
+    zone, locale = get_timezone(), get_locale()
+    return gettext(
+        "%(weekday)s %(date)s, %(time)s",
+        weekday=dates.format_datetime(moment, "EEEE", tzinfo=zone, locale=locale),
+        date=dates.format_skeleton("MMMMd", moment, tzinfo=zone, locale=locale),
+        time=dates.format_time(moment, "short", tzinfo=zone, locale=locale),
+    )
+
+
+def month_year(day) -> str:
+    return dates.format_skeleton("yMMMM", day, locale=get_locale()) if day else ""
+
+
+def local_input(moment: datetime | None) -> str:
+    """The value a datetime-local field shows: Copenhagen time, to the minute."""
+    return moment.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def moment_from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def month_from_iso(text: str | None) -> str:
+    return month_year(date.fromisoformat(text)) if text else ""
 
 
 def iso(moment: datetime | None) -> str:
@@ -61,7 +94,9 @@ def bdi(text: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
-    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi)
-    app.jinja_env.globals.update(icon=icon, static_url=static_url)
+    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year,
+                                  local_input=local_input, moment_from_iso=moment_from_iso,
+                                  month_from_iso=month_from_iso)
+    app.jinja_env.globals.update(icon=icon, static_url=static_url, utcnow=utcnow, catalog=catalog)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

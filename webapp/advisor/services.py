@@ -1,52 +1,117 @@
-"""The advisor's caseload: who is waiting for an answer, oldest wait first."""
+"""The advisor's caseload, ordered by need, with the reasons on each row — in one query."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import Entry, EntryKind, Role, User
+from ..models import ANSWER_KINDS, Appointment, Barrier, CheckIn, Entry, Role, User, utcnow
+from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
+from ..records.checkins import today
+
+# The order of need; each reason is shown on the row as a translated label.
+REASONS = {
+    "contact": _l("Asked to be contacted"),
+    "waiting": _l("Waiting for an answer"),
+    "low_mood": _l("Has had a hard time lately"),
+    "appointment": _l("Asked to move or cannot come to an appointment"),
+    "barrier": _l("New barrier"),
+    "quiet": _l("No check-in for 14 days"),
+}
+REASON_ICONS = {"contact": "phone", "waiting": "clock", "low_mood": "frown", "appointment": "calendar-clock",
+                "barrier": "circle-help", "quiet": "circle-pause"}
+RANK = {reason: rank for rank, reason in enumerate(REASONS)}
+QUIET_DAYS = 14
+LOW_MOOD_DAYS = 7
 
 
-@dataclass(frozen=True)
+@dataclass
 class CaseloadRow:
     resident_id: int
     display_name: str
     waiting: int
     waiting_since: datetime | None
     last_activity: datetime | None
+    reasons: list[str] = field(default_factory=list)
+    since: dict[str, datetime | None] = field(default_factory=dict)
+
+    @property
+    def sort_key(self):
+        if not self.reasons:
+            return (len(RANK), 0, self.display_name)
+        first = self.reasons[0]
+        moment = self.since.get(first)
+        return (RANK[first], moment.timestamp() if moment else 0, self.display_name)
+
+
+def _scalar(query):
+    return query.correlate(User).scalar_subquery()
 
 
 def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
-    """One query: for each resident, their entries written after the last answer from staff."""
+    now, day = utcnow(), today()
     answer = aliased(Entry)
-    last_answer = (
-        select(func.coalesce(func.max(answer.id), 0))
-        .where(
-            answer.resident_id == User.id,
-            answer.author_id != User.id,
-            answer.kind == EntryKind.MESSAGE,
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
-    any_entry = aliased(Entry)
-    last_activity = (
-        select(func.max(any_entry.created_at)).where(any_entry.resident_id == User.id).correlate(User).scalar_subquery()
-    )
-    waiting = func.count(Entry.id)
-    waiting_since = func.min(Entry.created_at)
+    last_answer_id = _scalar(select(func.coalesce(func.max(answer.id), 0)).where(
+        answer.resident_id == User.id, answer.author_id != User.id, answer.kind.in_(ANSWER_KINDS)))
+    last_answer_at = _scalar(select(func.max(answer.created_at)).where(
+        answer.resident_id == User.id, answer.author_id != User.id, answer.kind.in_(ANSWER_KINDS)))
+    mine = and_(Entry.resident_id == User.id, Entry.author_id == User.id, Entry.id > last_answer_id)
+    waiting = _scalar(select(func.count(Entry.id)).where(mine))
+    waiting_since = _scalar(select(func.min(Entry.created_at)).where(mine))
+    last_activity = _scalar(select(func.max(Entry.created_at)).where(Entry.resident_id == User.id))
+
+    contact_since = _scalar(select(func.min(CheckIn.updated_at)).where(
+        CheckIn.resident_id == User.id, CheckIn.wants_contact.is_(True),
+        or_(last_answer_at.is_(None), CheckIn.updated_at > last_answer_at)))
+    recent_low_since = _scalar(select(func.min(CheckIn.updated_at)).where(
+        CheckIn.resident_id == User.id, CheckIn.mood <= LOW_MOOD, CheckIn.day >= day - timedelta(days=LOW_MOOD_DAYS)))
+    earlier = aliased(CheckIn)
+    second_latest_day = _scalar(select(earlier.day).where(earlier.resident_id == User.id)
+                                .order_by(earlier.day.desc()).limit(1).offset(1))
+    last_two_best = _scalar(select(func.max(CheckIn.mood)).where(
+        CheckIn.resident_id == User.id, CheckIn.day >= second_latest_day))
+    last_checkin = _scalar(select(func.max(CheckIn.day)).where(CheckIn.resident_id == User.id))
+    trouble_since = _scalar(select(func.min(Appointment.updated_at)).where(
+        Appointment.resident_id == User.id, Appointment.status == "planned", Appointment.starts_at > now,
+        Appointment.response.in_(TROUBLE_RESPONSES), Appointment.response_version == Appointment.version))
+    new_barrier_since = _scalar(select(func.min(Barrier.created_at)).where(
+        Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status != "solved"))
+
     rows = session.exec(
-        select(User.id, User.display_name, waiting, waiting_since, last_activity)
-        .outerjoin(
-            Entry,
-            and_(Entry.resident_id == User.id, Entry.author_id == User.id, Entry.id > last_answer),
-        )
+        select(User.id, User.display_name, User.created_at, waiting, waiting_since, last_activity, contact_since,
+               recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since)
         .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
-        .group_by(User.id, User.display_name)
-        .order_by(case((waiting > 0, 0), else_=1), waiting_since, User.display_name)
+        .order_by(User.display_name)
     ).all()
-    return [CaseloadRow(*row) for row in rows]
+    result = []
+    for (resident_id, name, created_at, n_waiting, since_waiting, activity, contact, low, two_best, second_day,
+         last_day, trouble, barrier) in rows:
+        row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity)
+        quiet_since = _quiet_since(last_day, created_at, now)
+        for reason, applies, since in (
+            ("contact", contact is not None, contact),
+            ("waiting", bool(n_waiting), since_waiting),
+            ("low_mood", low is not None or (second_day is not None and two_best is not None and two_best <= LOW_MOOD), low),
+            ("appointment", trouble is not None, trouble),
+            ("barrier", barrier is not None, barrier),
+            ("quiet", quiet_since is not None, quiet_since),
+        ):
+            if applies:
+                row.reasons.append(reason)
+                row.since[reason] = since
+        result.append(row)
+    return sorted(result, key=lambda row: row.sort_key)
+
+
+def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | None:
+    """When the resident last checked in (or joined), if that is 14 days ago or more."""
+    from datetime import time, timezone
+
+    last = datetime.combine(last_day, time(), tzinfo=timezone.utc) if last_day else created_at
+    return last if now - last >= timedelta(days=QUIET_DAYS) else None
+
+

@@ -1,16 +1,44 @@
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_login import current_user
 
+from .. import policy
+from ..db import get_session
 from ..models import Role
 from ..policy import role_required
+from ..records import appointments, checkins
+from ..records.forms import CheckInForm, CheckInWordsForm
+from ..records.views import form_slots
 from ..timeline.views import render_timeline_page
 
 bp = Blueprint("resident", __name__, url_prefix="/me")
 
 
+def render_home(checkin_form: CheckInForm | None = None, words_form: CheckInWordsForm | None = None,
+                message_form=None, status: int = 200):
+    """The resident's home: today's check-in first, then what is coming up, then the timeline."""
+    db = get_session()
+    resident = current_user
+    todays = checkins.todays(db, resident=resident)
+    if words_form is None and todays is not None:
+        words_form = CheckInWordsForm(formdata=None, words=todays.words, wants_contact=todays.wants_contact)
+    return render_timeline_page(
+        resident,
+        form=message_form,
+        status=status,
+        todays_checkin=todays,
+        checkin_form=checkin_form or CheckInForm.fresh(),
+        words_form=words_form,
+        replaced=request.args.get("replaced") == "1",
+        thanks=request.args.get("thanks") == "1",
+        next_appointments=appointments.upcoming(db, resident=resident, limit=3),
+        form_for=form_slots(None),
+        may=lambda action: policy.may(current_user, action, resident),
+    )
+
+
 @bp.get("/")
 @role_required(Role.RESIDENT)
 def home():
-    return render_timeline_page(current_user)
+    return render_home()

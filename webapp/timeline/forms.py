@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-import uuid
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
 
+from ..forms import OnceForm
 from ..validators import PlainText, normalize_newlines
 
 MESSAGE_MAX = 4000
 
 
-class MessageForm(FlaskForm):
+class MessageForm(OnceForm):
     body = TextAreaField(
         _l("Message"),
         filters=[normalize_newlines],
@@ -22,11 +20,3 @@ class MessageForm(FlaskForm):
             PlainText(),
         ],
     )
-    # A fresh key per rendered form: the same form sent twice makes one entry.
-    idempotency_key = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Please try again."))])
-
-    @classmethod
-    def fresh(cls) -> "MessageForm":
-        form = cls(formdata=None)
-        form.idempotency_key.data = uuid.uuid4().hex
-        return form

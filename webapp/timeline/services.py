@@ -73,7 +73,7 @@ def newest_id(entries: list[Entry]) -> int:
 
 def post_message(session: Session, *, resident: User, author: User, body: str, idempotency_key: str) -> Entry:
     """Add a message once: the same form sent twice (a double tap, a retry) gives the same entry."""
-    if existing := _by_key(session, author, idempotency_key):
+    if existing := by_key(session, author, idempotency_key):
         return existing
     entry = Entry(
         resident_id=resident.id,
@@ -86,11 +86,11 @@ def post_message(session: Session, *, resident: User, author: User, body: str, i
         with writing(session):
             session.add(entry)
     except IntegrityError:
-        return _by_key(session, author, idempotency_key)
+        return by_key(session, author, idempotency_key)
     return entry
 
 
-def _by_key(session: Session, author: User, key: str) -> Entry | None:
+def by_key(session: Session, author: User, key: str) -> Entry | None:
     return session.exec(
         select(Entry).where(Entry.author_id == author.id, Entry.idempotency_key == key)
     ).first()
@@ -106,6 +106,14 @@ def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, ope
         )
         if opened:
             audit.record(session, "timeline_opened", actor=advisor, subject=resident)
+
+
+def add_entry(session: Session, *, resident: User, author: User, kind: EntryKind, body: str | None = None,
+              **fields) -> Entry:
+    """A line in the timeline about a record. Call inside a write transaction."""
+    entry = Entry(resident_id=resident.id, author_id=author.id, kind=kind, body=body, **fields)
+    session.add(entry)
+    return entry
 
 
 def note_advisor_change(session: Session, *, resident: User, advisor: User, actor: User) -> None:

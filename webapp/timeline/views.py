@@ -23,6 +23,17 @@ def home_of_timeline(resident: User) -> str:
     return url_for("advisor.resident", resident_id=resident.id)
 
 
+def render_viewer_page(resident: User, **kwargs):
+    """The page the viewer wrote from, shown again (e.g. with a refused message kept in the box)."""
+    if current_user.is_resident:
+        from ..resident.views import render_home
+
+        return render_home(**kwargs)
+    from ..advisor.views import render_resident_page
+
+    return render_resident_page(resident, **kwargs)
+
+
 def _template_for_viewer() -> str:
     return "resident/home.html" if current_user.is_resident else "advisor/resident.html"
 
@@ -86,7 +97,7 @@ def post_message(resident_id: int):
     if not form.validate():
         if wants_fragment():
             return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form), 422
-        return render_timeline_page(resident, form=form, status=422)
+        return render_viewer_page(resident, message_form=form, status=422)
     services.post_message(
         session,
         resident=resident,

@@ -1,41 +1,15 @@
-"""Tables. Every timestamp is stored in UTC with its time zone."""
+"""Accounts, signed-in devices and the audit log."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from flask_login import UserMixin
 from pydantic import PrivateAttr
-from sqlalchemy import JSON, DateTime, Index, Text, TypeDecorator, UniqueConstraint
-from sqlmodel import Column, Field, Relationship, SQLModel
+from sqlalchemy import JSON, Index
+from sqlmodel import Column, Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """SQLite forgets the zone; give it back so comparisons never mix naive and aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(timezone.utc) if value is not None else None
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value
-
-
-def timestamp(*, nullable: bool = False, index: bool = False) -> Any:
-    if nullable:
-        return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=index))
-    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=index))
+from .base import timestamp
 
 
 class Role(StrEnum):
@@ -46,11 +20,6 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = (Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR)
-
-
-class EntryKind(StrEnum):
-    MESSAGE = "message"
-    ADVISOR_CHANGED = "advisor_changed"
 
 
 class User(UserMixin, SQLModel, table=True):
@@ -104,34 +73,6 @@ class DeviceSession(SQLModel, table=True):
     expires_at: datetime = timestamp()
     idle_seconds: int | None = Field(default=None)
     revoked_at: datetime | None = timestamp(nullable=True)
-
-
-class Entry(SQLModel, table=True):
-    """One item in a resident's timeline. `kind` says how to read `body` and `data`."""
-
-    __tablename__ = "entries"
-    __table_args__ = (
-        UniqueConstraint("author_id", "idempotency_key", name="uq_entries_author_idempotency"),
-        Index("ix_entries_resident_id_id", "resident_id", "id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    resident_id: int = Field(foreign_key="users.id")
-    author_id: int = Field(foreign_key="users.id")
-    kind: str = Field(max_length=30)
-    body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    data: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    created_at: datetime = timestamp()
-    seen_at: datetime | None = timestamp(nullable=True)
-    idempotency_key: str | None = Field(default=None, max_length=64)
-
-    author: User = Relationship(
-        sa_relationship_kwargs={"lazy": "raise", "foreign_keys": "[Entry.author_id]"}
-    )
-
-    @property
-    def by_resident(self) -> bool:
-        return self.author_id == self.resident_id
 
 
 class AuditEvent(SQLModel, table=True):

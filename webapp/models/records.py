@@ -1,0 +1,103 @@
+"""What residents record: check-ins, barriers, goals with steps, and appointments.
+
+Each change to one of these also adds an entry to the resident's timeline, pointing back to
+the record; those entries are the record's history.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+from .base import timestamp
+
+
+class CheckIn(SQLModel, table=True):
+    """How the resident is today. One per resident and day (Copenhagen time)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("resident_id", "day", name="uq_checkins_resident_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id")
+    day: date
+    mood: int  # 1 very bad … 5 very good
+    words: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    wants_contact: bool = Field(default=False)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class Barrier(SQLModel, table=True):
+    __tablename__ = "barriers"
+    __table_args__ = (UniqueConstraint("resident_id", "idempotency_key", name="uq_barriers_idempotency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id", index=True)
+    key: str = Field(max_length=30)  # a catalogue key, shown in each reader's language
+    words: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="present", max_length=20)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    acknowledged_at: datetime | None = timestamp(nullable=True)
+    acknowledged_by: int | None = Field(default=None, foreign_key="users.id")
+    idempotency_key: str | None = Field(default=None, max_length=64)
+
+
+class Goal(SQLModel, table=True):
+    __tablename__ = "goals"
+    __table_args__ = (UniqueConstraint("resident_id", "idempotency_key", name="uq_goals_idempotency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=20)
+    words: str | None = Field(default=None, max_length=500)
+    hours_per_week: int | None = Field(default=None)
+    target_month: date | None = Field(default=None)  # the first day of the month
+    status: str = Field(default="active", max_length=20)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    idempotency_key: str | None = Field(default=None, max_length=64)
+
+
+class GoalStep(SQLModel, table=True):
+    __tablename__ = "goal_steps"
+    __table_args__ = (UniqueConstraint("goal_id", "idempotency_key", name="uq_goal_steps_idempotency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goals.id", index=True)
+    text: str = Field(max_length=200)
+    created_by: int = Field(foreign_key="users.id")
+    created_at: datetime = timestamp()
+    done_at: datetime | None = timestamp(nullable=True)
+    done_by: int | None = Field(default=None, foreign_key="users.id")
+    idempotency_key: str | None = Field(default=None, max_length=64)
+
+
+class Appointment(SQLModel, table=True):
+    """A meeting. `version` goes up with every change, so a change made from an old copy is refused."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key", name="uq_appointments_idempotency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id", index=True)
+    created_by: int = Field(foreign_key="users.id")
+    starts_at: datetime = timestamp()
+    place: str = Field(max_length=200)
+    with_whom: str = Field(max_length=20)
+    interpreter: str | None = Field(default=None, max_length=10)  # language code, when one is needed
+    needs_childcare: bool = Field(default=False)
+    needs_companion: bool = Field(default=False)
+    needs_transport: bool = Field(default=False)
+    status: str = Field(default="planned", max_length=20)
+    response: str | None = Field(default=None, max_length=20)
+    response_reason: str | None = Field(default=None, max_length=20)
+    response_words: str | None = Field(default=None, max_length=500)
+    response_version: int | None = Field(default=None)
+    outcome: str | None = Field(default=None, max_length=20)
+    version: int = Field(default=1)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    idempotency_key: str | None = Field(default=None, max_length=64)

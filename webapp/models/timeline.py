@@ -1,0 +1,69 @@
+"""The shared timeline: one table of entries, each with a kind."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlmodel import Column, Field, Relationship, SQLModel
+
+from .accounts import User
+from .base import timestamp
+
+
+class EntryKind(StrEnum):
+    MESSAGE = "message"
+    ADVISOR_CHANGED = "advisor_changed"
+    CHECKIN = "checkin"
+    BARRIER_ADDED = "barrier_added"
+    BARRIER_STATUS = "barrier_status"
+    BARRIER_SEEN = "barrier_seen"
+    GOAL_ADDED = "goal_added"
+    GOAL_CHANGED = "goal_changed"
+    GOAL_STATUS = "goal_status"
+    GOAL_COMMENT = "goal_comment"
+    STEP_ADDED = "step_added"
+    STEP_DONE = "step_done"
+    APPOINTMENT_ADDED = "appointment_added"
+    APPOINTMENT_MOVED = "appointment_moved"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_ANSWERED = "appointment_answered"
+    APPOINTMENT_OUTCOME = "appointment_outcome"
+
+
+# Entries by staff that answer what the resident wrote.
+ANSWER_KINDS = (EntryKind.MESSAGE, EntryKind.GOAL_COMMENT)
+
+
+class Entry(SQLModel, table=True):
+    """One item in a resident's timeline. `kind` says how to read `body` and `data`;
+    `data` keeps what the entry said at the time, so later changes never rewrite history."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("author_id", "idempotency_key", name="uq_entries_author_idempotency"),
+        Index("ix_entries_resident_id_id", "resident_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id")
+    author_id: int = Field(foreign_key="users.id")
+    kind: str = Field(max_length=30)
+    body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    data: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = timestamp()
+    seen_at: datetime | None = timestamp(nullable=True)
+    idempotency_key: str | None = Field(default=None, max_length=64)
+    # The record this entry is part of the history of, if any.
+    checkin_id: int | None = Field(default=None, foreign_key="checkins.id")
+    barrier_id: int | None = Field(default=None, foreign_key="barriers.id", index=True)
+    goal_id: int | None = Field(default=None, foreign_key="goals.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointments.id", index=True)
+
+    author: User = Relationship(
+        sa_relationship_kwargs={"lazy": "raise", "foreign_keys": "[Entry.author_id]"}
+    )
+
+    @property
+    def by_resident(self) -> bool:
+        return self.author_id == self.resident_id

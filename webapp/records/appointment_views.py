@@ -1,0 +1,87 @@
+"""Appointment routes on the records blueprint."""
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_login import current_user, login_required
+
+from ..db import get_session
+from ..models import User
+from . import appointments
+from .forms import AnswerForm, AppointmentForm, MoveForm, OutcomeForm, VersionForm
+from .views import _acting, appointments_page, back, bp
+
+
+def _appointment(resident: User, appointment_id: int):
+    return appointments.find(get_session(), resident=resident, appointment_id=appointment_id) or abort(404)
+
+
+def _to_appointments(resident: User):
+    return back(url_for("records.appointment_list", resident_id=resident.id))
+
+
+@bp.post("/appointments")
+@login_required
+def add_appointment(resident_id: int):
+    resident = _acting(resident_id, "add_appointment")
+    form = AppointmentForm()
+    if not form.validate():
+        return appointments_page(resident, 422, ("appointment", None, form))
+    appointments.add(get_session(), resident=resident, author=current_user, starts_at=form.starts_at.moment,
+                     place=form.place.data, with_whom=form.with_whom.data, interpreter=form.interpreter.data,
+                     needs=form.needs, idempotency_key=form.idempotency_key.data)
+    return _to_appointments(resident)
+
+
+def _change(resident_id: int, appointment_id: int, action: str, form_name: str, form_class, change):
+    """Validate, then change from the version the user saw; if someone changed it since, say so and show it."""
+    resident = _acting(resident_id, action)
+    appointment = _appointment(resident, appointment_id)
+    form = form_class()
+    if not form.validate():
+        return appointments_page(resident, 422, (form_name, appointment.id, form))
+    try:
+        change(get_session(), resident, appointment, form)
+    except appointments.Conflict as conflict:
+        form.version.data = str(conflict.current.version)  # what was typed stays, now against the current version
+        return appointments_page(resident, 409, (form_name, appointment.id, form), conflict=conflict.current.id)
+    return _to_appointments(resident)
+
+
+@bp.post("/appointments/<int:appointment_id>/answer")
+@login_required
+def answer_appointment(resident_id: int, appointment_id: int):
+    def change(db, resident, appointment, form):
+        appointments.answer(db, resident=resident, appointment=appointment, version=form.version_number,
+                            response=form.response.data, reason=form.reason.data or None, words=form.words.data)
+
+    return _change(resident_id, appointment_id, "answer_appointment", "answer", AnswerForm, change)
+
+
+@bp.post("/appointments/<int:appointment_id>/move")
+@login_required
+def move_appointment(resident_id: int, appointment_id: int):
+    def change(db, resident, appointment, form):
+        appointments.move(db, resident=resident, appointment=appointment, version=form.version_number,
+                          actor=current_user, starts_at=form.starts_at.moment, place=form.place.data)
+
+    return _change(resident_id, appointment_id, "move_appointment", "move", MoveForm, change)
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@login_required
+def cancel_appointment(resident_id: int, appointment_id: int):
+    def change(db, resident, appointment, form):
+        appointments.cancel(db, resident=resident, appointment=appointment, version=form.version_number,
+                            actor=current_user)
+
+    return _change(resident_id, appointment_id, "cancel_appointment", "cancel", VersionForm, change)
+
+
+@bp.post("/appointments/<int:appointment_id>/outcome")
+@login_required
+def appointment_outcome(resident_id: int, appointment_id: int):
+    def change(db, resident, appointment, form):
+        appointments.set_outcome(db, resident=resident, appointment=appointment, version=form.version_number,
+                                 actor=current_user, outcome=form.outcome.data)
+
+    return _change(resident_id, appointment_id, "appointment_outcome", "outcome", OutcomeForm, change)

@@ -1,0 +1,67 @@
+"""What stands in the way, and how it changes. Each change is an entry in the timeline."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..db import writing
+from ..models import Barrier, EntryKind, User, utcnow
+from ..timeline.services import add_entry
+
+
+def of(session: Session, *, resident: User) -> list[Barrier]:
+    """Open ones first, newest first."""
+    barriers = session.exec(select(Barrier).where(Barrier.resident_id == resident.id).order_by(Barrier.id.desc())).all()
+    return sorted(barriers, key=lambda barrier: barrier.status == "solved")
+
+
+def add(session: Session, *, resident: User, key: str, words: str | None, idempotency_key: str) -> Barrier:
+    if (existing := _by_key(session, resident, idempotency_key)) is not None:
+        return existing
+    barrier = Barrier(resident_id=resident.id, key=key, words=words or None, idempotency_key=idempotency_key)
+    try:
+        with writing(session):
+            session.add(barrier)
+            session.flush()
+            add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_ADDED, barrier_id=barrier.id,
+                      body=barrier.words, data={"key": key})
+    except IntegrityError:
+        return _by_key(session, resident, idempotency_key)
+    return barrier
+
+
+def _by_key(session: Session, resident: User, key: str) -> Barrier | None:
+    return session.exec(
+        select(Barrier).where(Barrier.resident_id == resident.id, Barrier.idempotency_key == key)
+    ).first()
+
+
+def find(session: Session, *, resident: User, barrier_id: int) -> Barrier | None:
+    barrier = session.get(Barrier, barrier_id)
+    return barrier if barrier is not None and barrier.resident_id == resident.id else None
+
+
+def set_status(session: Session, *, resident: User, barrier: Barrier, status: str, actor: User) -> bool:
+    """Still there / getting better / solved. Setting the status it already has changes nothing."""
+    with writing(session):
+        current = session.exec(select(Barrier).where(Barrier.id == barrier.id).with_for_update()).one()
+        if current.status == status:
+            return False
+        current.status, current.updated_at = status, utcnow()
+        add_entry(session, resident=resident, author=actor, kind=EntryKind.BARRIER_STATUS, barrier_id=barrier.id,
+                  data={"key": current.key, "status": status})
+    barrier.status = status
+    return True
+
+
+def acknowledge(session: Session, *, resident: User, barrier: Barrier, advisor: User) -> bool:
+    """The advisor has seen it; the resident sees "your advisor has seen this"."""
+    with writing(session):
+        current = session.exec(select(Barrier).where(Barrier.id == barrier.id).with_for_update()).one()
+        if current.acknowledged_at is not None:
+            return False
+        current.acknowledged_at, current.acknowledged_by = utcnow(), advisor.id
+        add_entry(session, resident=resident, author=advisor, kind=EntryKind.BARRIER_SEEN, barrier_id=barrier.id,
+                  data={"key": current.key})
+    barrier.acknowledged_at = current.acknowledged_at
+    return True

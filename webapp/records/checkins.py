@@ -1,0 +1,74 @@
+"""How are you today? One check-in per day; a second one that day replaces the first."""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..db import writing
+from ..models import CheckIn, Entry, EntryKind, User, utcnow
+from ..timeline.services import add_entry
+from ..timeline.services import by_key as entry_by_key
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def today() -> date:
+    return utcnow().astimezone(COPENHAGEN).date()
+
+
+def todays(session: Session, *, resident: User) -> CheckIn | None:
+    return session.exec(select(CheckIn).where(CheckIn.resident_id == resident.id, CheckIn.day == today())).first()
+
+
+def check_in(session: Session, *, resident: User, mood: int, idempotency_key: str,
+             _retried: bool = False) -> tuple[CheckIn, bool]:
+    """Record today's mood. Returns the check-in and whether it replaced an earlier one today.
+
+    The same form sent twice (a double tap) changes nothing the second time.
+    """
+    if (done := entry_by_key(session, resident, idempotency_key)) is not None:
+        return session.get(CheckIn, done.checkin_id), bool((done.data or {}).get("replaced"))
+    day = today()
+    try:
+        with writing(session):
+            checkin = session.exec(
+                select(CheckIn).where(CheckIn.resident_id == resident.id, CheckIn.day == day).with_for_update()
+            ).first()
+            replaced = checkin is not None
+            if checkin is None:
+                checkin = CheckIn(resident_id=resident.id, day=day, mood=mood)
+                session.add(checkin)
+                session.flush()
+            else:
+                checkin.mood, checkin.words, checkin.wants_contact, checkin.updated_at = mood, None, False, utcnow()
+            add_entry(session, resident=resident, author=resident, kind=EntryKind.CHECKIN, checkin_id=checkin.id,
+                      idempotency_key=idempotency_key, data={"mood": mood, "replaced": replaced})
+    except IntegrityError:
+        # Another request made today's check-in at the same moment: the twin of this one
+        # (then it is done), or another device (then this one replaces it).
+        if entry_by_key(session, resident, idempotency_key) is None and not _retried:
+            return check_in(session, resident=resident, mood=mood, idempotency_key=idempotency_key, _retried=True)
+        done = entry_by_key(session, resident, idempotency_key)
+        return session.get(CheckIn, done.checkin_id), bool((done.data or {}).get("replaced"))
+    return checkin, replaced
+
+
+def add_words(session: Session, *, resident: User, checkin: CheckIn, words: str | None, wants_contact: bool) -> None:
+    """The optional few words, and for a very bad day the wish to be contacted, on today's check-in."""
+    with writing(session):
+        session.execute(
+            update(CheckIn)
+            .where(CheckIn.id == checkin.id)
+            .values(words=words or None, wants_contact=wants_contact, updated_at=utcnow())
+        )
+        latest = session.exec(
+            select(Entry).where(Entry.checkin_id == checkin.id).order_by(Entry.id.desc()).limit(1)
+        ).first()
+        if latest is not None:
+            latest.body = words or None
+            latest.data = {**(latest.data or {}), "wants_contact": wants_contact}
+    checkin.words, checkin.wants_contact = words or None, wants_contact

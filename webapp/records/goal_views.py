@@ -1,0 +1,94 @@
+"""Goal routes on the records blueprint."""
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_login import current_user, login_required
+
+from ..db import get_session
+from ..models import User
+from . import goals
+from .forms import CommentForm, GoalForm, GoalStatusForm, StepDoneForm, StepForm
+from .views import _acting, back, bp, goals_page
+
+
+def _goal(resident: User, goal_id: int):
+    return goals.find(get_session(), resident=resident, goal_id=goal_id) or abort(404)
+
+
+def _to_goals(resident: User):
+    return back(url_for("records.goal_list", resident_id=resident.id))
+
+
+@bp.post("/goals")
+@login_required
+def add_goal(resident_id: int):
+    resident = _acting(resident_id, "add_goal")
+    form = GoalForm()
+    if not form.validate():
+        return goals_page(resident, 422, ("goal", None, form))
+    goals.add(get_session(), resident=resident, author=current_user, kind=form.kind.data, words=form.words.data,
+              hours=form.hours.data, month=form.target_month, idempotency_key=form.idempotency_key.data)
+    return _to_goals(resident)
+
+
+@bp.post("/goals/<int:goal_id>")
+@login_required
+def change_goal(resident_id: int, goal_id: int):
+    resident = _acting(resident_id, "change_goal")
+    goal = _goal(resident, goal_id)
+    form = GoalForm()
+    if not form.validate():
+        return goals_page(resident, 422, ("goal_change", goal.id, form))
+    goals.change(get_session(), resident=resident, goal=goal, author=current_user, kind=form.kind.data,
+                 words=form.words.data, hours=form.hours.data, month=form.target_month)
+    return _to_goals(resident)
+
+
+@bp.post("/goals/<int:goal_id>/status")
+@login_required
+def goal_status(resident_id: int, goal_id: int):
+    resident = _acting(resident_id, "goal_status")
+    goal = _goal(resident, goal_id)
+    form = GoalStatusForm()
+    if not form.validate():
+        return goals_page(resident, 422, ("goal_status", goal.id, form))
+    goals.set_status(get_session(), resident=resident, goal=goal, author=current_user, status=form.status.data)
+    return _to_goals(resident)
+
+
+@bp.post("/goals/<int:goal_id>/comments")
+@login_required
+def comment_goal(resident_id: int, goal_id: int):
+    resident = _acting(resident_id, "comment_goal")
+    goal = _goal(resident, goal_id)
+    form = CommentForm()
+    if not form.validate():
+        return goals_page(resident, 422, ("comment", goal.id, form))
+    goals.comment(get_session(), resident=resident, goal=goal, advisor=current_user, text=form.text.data,
+                  idempotency_key=form.idempotency_key.data)
+    return _to_goals(resident)
+
+
+@bp.post("/goals/<int:goal_id>/steps")
+@login_required
+def add_step(resident_id: int, goal_id: int):
+    resident = _acting(resident_id, "add_step")
+    goal = _goal(resident, goal_id)
+    form = StepForm()
+    if not form.validate():
+        return goals_page(resident, 422, ("step", goal.id, form))
+    goals.add_step(get_session(), resident=resident, goal=goal, author=current_user, text=form.text.data,
+                   idempotency_key=form.idempotency_key.data)
+    return _to_goals(resident)
+
+
+@bp.post("/goals/<int:goal_id>/steps/<int:step_id>/done")
+@login_required
+def tick_step(resident_id: int, goal_id: int, step_id: int):
+    resident = _acting(resident_id, "tick_step")
+    goal = _goal(resident, goal_id)
+    step = goals.find_step(get_session(), goal=goal, step_id=step_id) or abort(404)
+    form = StepDoneForm()
+    goals.tick_step(get_session(), resident=resident, goal=goal, step=step, author=current_user,
+                    done=form.done.data != "0")
+    return _to_goals(resident)

@@ -1,0 +1,139 @@
+"""What the resident aims for, the small steps on the way, and how it changes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..db import writing
+from ..models import EntryKind, Goal, GoalStep, User, utcnow
+from ..timeline.services import add_entry
+from ..timeline.services import by_key as entry_by_key
+
+
+def snapshot(goal: Goal) -> dict:
+    return {
+        "kind": goal.kind,
+        "words": goal.words,
+        "hours": goal.hours_per_week,
+        "month": goal.target_month.isoformat() if goal.target_month else None,
+    }
+
+
+def of(session: Session, *, resident: User, include_reached: bool = True) -> list[tuple[Goal, list[GoalStep]]]:
+    """Goals with their steps, in two queries whatever their number."""
+    query = select(Goal).where(Goal.resident_id == resident.id)
+    if not include_reached:
+        query = query.where(Goal.status != "reached")
+    goals = list(session.exec(query.order_by(Goal.id.desc())).all())
+    steps: dict[int, list[GoalStep]] = defaultdict(list)
+    if goals:
+        for step in session.exec(select(GoalStep).where(GoalStep.goal_id.in_([g.id for g in goals])).order_by(GoalStep.id)):
+            steps[step.goal_id].append(step)
+    order = {"active": 0, "paused": 1, "reached": 2}
+    goals.sort(key=lambda goal: order.get(goal.status, 3))
+    return [(goal, steps[goal.id]) for goal in goals]
+
+
+def find(session: Session, *, resident: User, goal_id: int) -> Goal | None:
+    goal = session.get(Goal, goal_id)
+    return goal if goal is not None and goal.resident_id == resident.id else None
+
+
+def add(session: Session, *, resident: User, author: User, kind: str, words: str | None, hours: int | None,
+        month: date | None, idempotency_key: str) -> Goal:
+    if (existing := _by_key(session, resident, idempotency_key)) is not None:
+        return existing
+    goal = Goal(resident_id=resident.id, kind=kind, words=words or None, hours_per_week=hours, target_month=month,
+                idempotency_key=idempotency_key)
+    try:
+        with writing(session):
+            session.add(goal)
+            session.flush()
+            add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_ADDED, goal_id=goal.id,
+                      data=snapshot(goal))
+    except IntegrityError:
+        return _by_key(session, resident, idempotency_key)
+    return goal
+
+
+def _by_key(session: Session, resident: User, key: str) -> Goal | None:
+    return session.exec(select(Goal).where(Goal.resident_id == resident.id, Goal.idempotency_key == key)).first()
+
+
+def change(session: Session, *, resident: User, goal: Goal, author: User, kind: str, words: str | None,
+           hours: int | None, month: date | None) -> bool:
+    with writing(session):
+        current = session.exec(select(Goal).where(Goal.id == goal.id).with_for_update()).one()
+        before = snapshot(current)
+        current.kind, current.words, current.hours_per_week, current.target_month = kind, words or None, hours, month
+        if snapshot(current) == before:
+            return False
+        current.updated_at = utcnow()
+        add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_CHANGED, goal_id=goal.id,
+                  data=snapshot(current))
+    return True
+
+
+def set_status(session: Session, *, resident: User, goal: Goal, author: User, status: str) -> bool:
+    """Reached, paused, or back to working on it."""
+    with writing(session):
+        current = session.exec(select(Goal).where(Goal.id == goal.id).with_for_update()).one()
+        if current.status == status:
+            return False
+        current.status, current.updated_at = status, utcnow()
+        add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_STATUS, goal_id=goal.id,
+                  data={"kind": current.kind, "words": current.words, "status": status})
+    goal.status = status
+    return True
+
+
+def comment(session: Session, *, resident: User, goal: Goal, advisor: User, text: str, idempotency_key: str) -> None:
+    if entry_by_key(session, advisor, idempotency_key) is not None:
+        return
+    try:
+        with writing(session):
+            add_entry(session, resident=resident, author=advisor, kind=EntryKind.GOAL_COMMENT, goal_id=goal.id,
+                      body=text, idempotency_key=idempotency_key, data={"kind": goal.kind, "words": goal.words})
+    except IntegrityError:
+        pass  # the same comment sent twice
+
+
+def add_step(session: Session, *, resident: User, goal: Goal, author: User, text: str, idempotency_key: str) -> GoalStep:
+    existing = session.exec(
+        select(GoalStep).where(GoalStep.goal_id == goal.id, GoalStep.idempotency_key == idempotency_key)
+    ).first()
+    if existing is not None:
+        return existing
+    step = GoalStep(goal_id=goal.id, text=text, created_by=author.id, idempotency_key=idempotency_key)
+    try:
+        with writing(session):
+            session.add(step)
+            session.flush()
+            add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_ADDED, goal_id=goal.id,
+                      body=text, data={"kind": goal.kind, "words": goal.words})
+    except IntegrityError:
+        return session.exec(
+            select(GoalStep).where(GoalStep.goal_id == goal.id, GoalStep.idempotency_key == idempotency_key)
+        ).one()
+    return step
+
+
+def find_step(session: Session, *, goal: Goal, step_id: int) -> GoalStep | None:
+    step = session.get(GoalStep, step_id)
+    return step if step is not None and step.goal_id == goal.id else None
+
+
+def tick_step(session: Session, *, resident: User, goal: Goal, step: GoalStep, author: User, done: bool) -> bool:
+    with writing(session):
+        current = session.exec(select(GoalStep).where(GoalStep.id == step.id).with_for_update()).one()
+        if (current.done_at is not None) == done:
+            return False
+        current.done_at, current.done_by = (utcnow(), author.id) if done else (None, None)
+        if done:
+            add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_DONE, goal_id=goal.id,
+                      body=current.text, data={"kind": goal.kind, "words": goal.words})
+    step.done_at = current.done_at
+    return True
