@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
 from webapp.auth import services as accounts
 from webapp.db import engine
-from webapp.models import Role, User
+from webapp.models import Role, User, utcnow
+from webapp.records import appointments, barriers, goals
 from webapp.timeline import services as timeline
 
 RESIDENT_PIN = "4827"
@@ -72,3 +74,14 @@ def rows(app, model, *where):
     from sqlmodel import select
 
     return run(app, lambda session: list(session.exec(select(model).where(*where)).all()))
+
+
+def records_of(app, resident, advisor) -> dict:
+    """One of each record, for the routes that name one."""
+    barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32)
+    goal = run(app, goals.add, resident=resident, author=resident, kind="job", words=None, hours=None, month=None,
+               idempotency_key="g" * 32)
+    step = run(app, goals.add_step, resident=resident, goal=goal, author=resident, text="CV", idempotency_key="s" * 32)
+    appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
+                      place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
+    return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}

@@ -1,18 +1,15 @@
 """Every route × every role × own/other resident, generated from the app's URL map."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from flask import url_for
 
 from webapp import create_app
-from webapp.models import DeviceSession, utcnow
-from webapp.records import appointments, barriers, goals
+from webapp.models import DeviceSession
 from webapp.policy import RECORD_ACTIONS
 
 from .conftest import TEST_CONFIG
-from .factories import rows, run
+from .factories import records_of, rows
 
 # What each endpoint is for. A route missing here fails test_every_route_is_in_the_matrix.
 ACCESS = {
@@ -111,17 +108,6 @@ def expected(kind: str, actor: str) -> str | int:
             return 403
         return "allow" if actor == "their advisor" else 404
     raise AssertionError(kind)
-
-
-def records_of(app, resident, advisor) -> dict:
-    """One of each record, for the routes that name one."""
-    barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32)
-    goal = run(app, goals.add, resident=resident, author=resident, kind="job", words=None, hours=None, month=None,
-               idempotency_key="g" * 32)
-    step = run(app, goals.add_step, resident=resident, goal=goal, author=resident, text="CV", idempotency_key="s" * 32)
-    appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
-                      place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
-    return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
 
 
 def test_every_route_is_in_the_matrix():

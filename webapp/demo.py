@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlmodel import Session
 
-from . import passwords
+from . import demo_records, passwords
 from .db import writing
 from .models import Entry, EntryKind, Role, User, utcnow
 
@@ -112,6 +112,7 @@ def load(session: Session) -> None:
                         seen_at=at + timedelta(hours=1) if by_resident and answered else None,
                     )
                 )
+        demo_records.load(session, users, lambda days, clock: local_moment(now, days, clock))
 
 
 def print_sign_ins() -> None:

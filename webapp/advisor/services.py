@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import ANSWER_KINDS, Appointment, Barrier, CheckIn, Entry, Role, User, utcnow
+from ..models import ANSWER_KINDS, Appointment, Barrier, CheckIn, Entry, EntryKind, Role, User, utcnow
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
 
@@ -55,11 +55,12 @@ def _scalar(query):
 def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
     now, day = utcnow(), today()
     answer = aliased(Entry)
-    last_answer_id = _scalar(select(func.coalesce(func.max(answer.id), 0)).where(
-        answer.resident_id == User.id, answer.author_id != User.id, answer.kind.in_(ANSWER_KINDS)))
     last_answer_at = _scalar(select(func.max(answer.created_at)).where(
         answer.resident_id == User.id, answer.author_id != User.id, answer.kind.in_(ANSWER_KINDS)))
-    mine = and_(Entry.resident_id == User.id, Entry.author_id == User.id, Entry.id > last_answer_id)
+    # Messages from the resident that no one has answered yet; check-ins, barriers and
+    # appointments have reasons of their own below.
+    mine = and_(Entry.resident_id == User.id, Entry.author_id == User.id, Entry.kind == EntryKind.MESSAGE,
+                or_(last_answer_at.is_(None), Entry.created_at > last_answer_at))
     waiting = _scalar(select(func.count(Entry.id)).where(mine))
     waiting_since = _scalar(select(func.min(Entry.created_at)).where(mine))
     last_activity = _scalar(select(func.max(Entry.created_at)).where(Entry.resident_id == User.id))

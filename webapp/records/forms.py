@@ -78,7 +78,7 @@ def parse_month(text: str | None) -> date | None:
         return None
 
 
-class GoalForm(OnceForm):
+class GoalChangeForm(FlaskForm):
     kind = ChoiceField(_l("What kind of goal?"), choices=option_choices(catalog.GOAL_KINDS))
     words = optional_text(_l("In your own words"), 500, _l("At most 500 characters, please."))
     hours = WholeNumberField(_l("Hours a week (if it is about work)"))
@@ -101,6 +101,10 @@ class GoalForm(OnceForm):
     @property
     def target_month(self) -> date | None:
         return parse_month(self.month.data) if self.month.data else None
+
+
+class GoalForm(OnceForm, GoalChangeForm):
+    """A new goal: the same fields, sent once."""
 
 
 class GoalStatusForm(FlaskForm):

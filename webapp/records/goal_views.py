@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..db import get_session
 from ..models import User
 from . import goals
-from .forms import CommentForm, GoalForm, GoalStatusForm, StepDoneForm, StepForm
+from .forms import CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, StepDoneForm, StepForm
 from .views import _acting, back, bp, goals_page
 
 
@@ -36,7 +36,7 @@ def add_goal(resident_id: int):
 def change_goal(resident_id: int, goal_id: int):
     resident = _acting(resident_id, "change_goal")
     goal = _goal(resident, goal_id)
-    form = GoalForm()
+    form = GoalChangeForm()
     if not form.validate():
         return goals_page(resident, 422, ("goal_change", goal.id, form))
     goals.change(get_session(), resident=resident, goal=goal, author=current_user, kind=form.kind.data,

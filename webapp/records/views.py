@@ -12,13 +12,13 @@ from ..htmx import render, see_other
 from ..models import User
 from . import appointments, barriers, checkins, goals
 from .forms import (AnswerForm, AppointmentForm, BarrierForm, BarrierStatusForm, CheckInForm, CheckInWordsForm,
-                    CommentForm, GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepForm, VersionForm)
+                    CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepForm, VersionForm)
 
 bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
 # The forms a page shows once per item; a refused one is shown again as it was sent, with its errors.
 FORMS = {
-    "barrier": BarrierForm, "barrier_status": BarrierStatusForm, "goal": GoalForm, "goal_change": GoalForm,
+    "barrier": BarrierForm, "barrier_status": BarrierStatusForm, "goal": GoalForm, "goal_change": GoalChangeForm,
     "goal_status": GoalStatusForm, "comment": CommentForm, "step": StepForm, "appointment": AppointmentForm,
     "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm,
 }
