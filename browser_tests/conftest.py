@@ -52,7 +52,7 @@ def phone(browser):
     """A 360 px wide phone; console errors (CSP violations included) are collected."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     context.console_errors = []
-    context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
+    context.on("console", lambda message: message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}"))
     yield context
     context.close()
 

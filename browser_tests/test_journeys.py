@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -88,3 +89,61 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
         page.goto(server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+
+
+def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone, laptop, tmp_path):
+    page = phone.new_page()
+    sign_in_resident(page, server, "resident1")
+    page.click("button.mood--2")
+    expect(page.locator(".mood--2")).to_have_attribute("aria-pressed", "true")
+
+    page.click("a.tile >> nth=0")  # What stands in the way?
+    page.fill("#barrier-words", "لا أعرف الطريق إلى الشركة")
+    page.click("button.tile[value=transport]")
+    expect(page.locator(".barrier").first).to_contain_text("لا أعرف الطريق")
+
+    page.click(".subnav a:nth-child(4)")  # goals
+    page.click("details.card > summary")
+    page.check("details.card input[name=kind][value=education]")
+    page.fill("#new-goal-words", "دورة طبخ للمطابخ الكبيرة")
+    page.fill("#new-goal-hours", "١٥")
+    page.click("details.card button[type=submit]")
+    goal = page.locator("article.goal", has_text="دورة طبخ")
+    for count, text in enumerate(("أسأل عن الدورة في البلدية", "أطبع سيرتي الذاتية"), start=1):
+        goal.locator("input[name=text]").fill(text)
+        goal.locator("form.inline-form button").click()
+        expect(goal.locator(".steps li")).to_have_count(count)
+
+    page.click(".subnav a:nth-child(5)")  # appointments
+    page.click("details.card > summary")
+    page.fill("#new-when", (date.today() + timedelta(days=5)).isoformat() + "T10:00")
+    page.fill("#new-where", "Sundhedshuset")
+    page.select_option("#new-with", "doctor")
+    page.select_option("#new-interpreter", "ar")
+    page.click("details.card button[type=submit]")
+    expect(page.locator("article.appointment", has_text="Sundhedshuset")).to_be_visible()
+
+    mine = page.locator("article.appointment", has_text="Beboerhuset")
+    mine.locator("button[value=move]").click()
+    expect(page.locator("article.appointment", has_text="Beboerhuset")).to_contain_text("أرجو")
+    page.screenshot(path=str(tmp_path / "resident-appointments.png"), full_page=True)
+
+    advisor = laptop.new_page()
+    sign_in_staff(advisor, server, "advisor1")
+    rows = advisor.locator(".caseload__row")
+    fatima = rows.filter(has_text="فاطمة الحسن")
+    expect(fatima).to_contain_text("Har bedt om at flytte en aftale")
+    expect(fatima).to_contain_text("Har haft det svært for nylig")
+    texts = [row.inner_text() for row in rows.all()]
+    above = texts[: next(n for n, text in enumerate(texts) if "فاطمة الحسن" in text)]
+    assert all("venter på svar" in text for text in above), above  # only those waiting for an answer come first
+    fatima.click()
+    timeline = advisor.locator("#entries")
+    for danish in ("Ny forhindring: Transport", "Nyt mål: Uddannelse", "Ny aftale:", "Check-in: Dårligt",
+                   "Flyt den gerne", "Tolk: Arabisk"):
+        expect(timeline).to_contain_text(danish)
+    advisor.fill("#message-body", "Vi finder en ny tid. Passer onsdag kl. 10?")
+    advisor.click("#message-form button[type=submit]")
+    page.click(".subnav a:nth-child(1)")  # home
+    expect(page.locator("#entries")).to_contain_text("onsdag kl. 10", timeout=5000)
+    assert phone.console_errors == []
