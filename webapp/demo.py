@@ -95,6 +95,8 @@ def load(session: Session) -> None:
             session.add(user)
             session.flush()
             users[username] = user
+        # Entries are added in time order, so ids follow time as they do in real use.
+        entries = demo_records.load(session, users, lambda days, clock: local_moment(now, days, clock))
         for username, lines in CONVERSATIONS.items():
             resident = users[username]
             advisor = session.get(User, resident.advisor_id)
@@ -102,7 +104,7 @@ def load(session: Session) -> None:
             newest_reply = max(at for at, (_d, _c, by_resident, _t) in zip(moments, lines) if not by_resident)
             for at, (_days, _clock, by_resident, text) in zip(moments, lines):
                 answered = at < newest_reply  # written before the advisor's last reply
-                session.add(
+                entries.append(
                     Entry(
                         resident_id=resident.id,
                         author_id=resident.id if by_resident else advisor.id,
@@ -112,7 +114,7 @@ def load(session: Session) -> None:
                         seen_at=at + timedelta(hours=1) if by_resident and answered else None,
                     )
                 )
-        demo_records.load(session, users, lambda days, clock: local_moment(now, days, clock))
+        session.add_all(sorted(entries, key=lambda entry: entry.created_at))
 
 
 def print_sign_ins() -> None:

@@ -53,33 +53,42 @@ APPOINTMENTS = {
 }
 
 
-def load(session: Session, users: dict[str, User], moment) -> None:
-    """Call inside the demo's write transaction. `moment(days_ago, 'HH:MM')` gives a UTC datetime."""
+def load(session: Session, users: dict[str, User], moment) -> list[Entry]:
+    """Make the records; return their timeline entries for the caller to add in time order.
+
+    `moment(days_ago, 'HH:MM')` gives a UTC datetime. Call inside the demo's write transaction.
+    """
+    entries: list[Entry] = []
     for username in CHECKINS:
         resident = users[username]
         advisor = session.get(User, resident.advisor_id)
-        _checkins(session, resident, moment)
-        _barriers(session, resident, advisor, moment)
-        _goals(session, resident, advisor, moment)
-        _appointments(session, resident, advisor, moment)
+        add = _collector(entries, resident)
+        _checkins(session, resident, moment, add)
+        _barriers(session, resident, advisor, moment, add)
+        _goals(session, resident, advisor, moment, add)
+        _appointments(session, resident, advisor, moment, add)
+    return entries
 
 
-def _entry(session, resident, author, kind, at, **fields) -> None:
-    session.add(Entry(resident_id=resident.id, author_id=author.id, kind=kind, created_at=at,
-                      seen_at=at + timedelta(hours=2) if author.id == resident.id else None, **fields))
+def _collector(entries: list[Entry], resident: User):
+    def add(author, kind, at, **fields) -> None:
+        entries.append(Entry(resident_id=resident.id, author_id=author.id, kind=kind, created_at=at,
+                             seen_at=at + timedelta(hours=2) if author.id == resident.id else None, **fields))
+
+    return add
 
 
-def _checkins(session, resident, moment) -> None:
+def _checkins(session, resident, moment, add) -> None:
     for days, mood, words in CHECKINS[resident.username]:
         at = moment(days, "08:15")
         checkin = CheckIn(resident_id=resident.id, day=at.date(), mood=mood, words=words, created_at=at, updated_at=at)
         session.add(checkin)
         session.flush()
-        _entry(session, resident, resident, EntryKind.CHECKIN, at, checkin_id=checkin.id, body=words,
+        add(resident, EntryKind.CHECKIN, at, checkin_id=checkin.id, body=words,
                data={"mood": mood, "replaced": False})
 
 
-def _barriers(session, resident, advisor, moment) -> None:
+def _barriers(session, resident, advisor, moment, add) -> None:
     for key, words, status, acknowledged, days in BARRIERS[resident.username]:
         at = moment(days, "09:30")
         barrier = Barrier(resident_id=resident.id, key=key, words=words, status=status, created_at=at, updated_at=at,
@@ -87,17 +96,17 @@ def _barriers(session, resident, advisor, moment) -> None:
                           acknowledged_by=advisor.id if acknowledged else None)
         session.add(barrier)
         session.flush()
-        _entry(session, resident, resident, EntryKind.BARRIER_ADDED, at, barrier_id=barrier.id, body=words,
+        add(resident, EntryKind.BARRIER_ADDED, at, barrier_id=barrier.id, body=words,
                data={"key": key})
         if acknowledged:
-            _entry(session, resident, advisor, EntryKind.BARRIER_SEEN, at + timedelta(hours=5), barrier_id=barrier.id,
+            add(advisor, EntryKind.BARRIER_SEEN, at + timedelta(hours=5), barrier_id=barrier.id,
                    data={"key": key})
         if status != "present":
-            _entry(session, resident, resident, EntryKind.BARRIER_STATUS, moment(max(days - 5, 1), "11:00"),
+            add(resident, EntryKind.BARRIER_STATUS, moment(max(days - 5, 1), "11:00"),
                    barrier_id=barrier.id, data={"key": key, "status": status})
 
 
-def _goals(session, resident, advisor, moment) -> None:
+def _goals(session, resident, advisor, moment, add) -> None:
     for kind, words, hours, months, status, steps, days in GOALS[resident.username]:
         at = moment(days, "10:10")
         month = _months_ahead(at.date(), months) if months else None
@@ -105,13 +114,13 @@ def _goals(session, resident, advisor, moment) -> None:
                     status=status, created_at=at, updated_at=at)
         session.add(goal)
         session.flush()
-        _entry(session, resident, resident, EntryKind.GOAL_ADDED, at, goal_id=goal.id, data=goals.snapshot(goal))
+        add(resident, EntryKind.GOAL_ADDED, at, goal_id=goal.id, data=goals.snapshot(goal))
         for n, (text, done) in enumerate(steps):
             step_at = at + timedelta(hours=1 + n)
             session.add(GoalStep(goal_id=goal.id, text=text, created_by=advisor.id if n % 2 else resident.id,
                                  created_at=step_at, done_at=moment(1, "16:00") if done else None,
                                  done_by=resident.id if done else None))
-            _entry(session, resident, advisor if n % 2 else resident, EntryKind.STEP_ADDED, step_at, goal_id=goal.id,
+            add(advisor if n % 2 else resident, EntryKind.STEP_ADDED, step_at, goal_id=goal.id,
                    body=text, data={"kind": kind, "words": words})
 
 
@@ -120,7 +129,7 @@ def _months_ahead(day: date, months: int) -> date:
     return date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
-def _appointments(session, resident, advisor, moment) -> None:
+def _appointments(session, resident, advisor, moment, add) -> None:
     for by_advisor, days_ahead, clock, place, with_whom, interpreter, needs, response, reason in APPOINTMENTS[resident.username]:
         author = advisor if by_advisor else resident
         made = moment(3, "14:00")
@@ -134,13 +143,13 @@ def _appointments(session, resident, advisor, moment) -> None:
             appointment.starts_at += timedelta(days=1)
         session.add(appointment)
         session.flush()
-        _entry(session, resident, author, EntryKind.APPOINTMENT_ADDED, made, appointment_id=appointment.id,
+        add(author, EntryKind.APPOINTMENT_ADDED, made, appointment_id=appointment.id,
                data=appointments.snapshot(appointment))
         if response:
             answered = moment(1, "18:20")
             appointment.response, appointment.response_reason = response, reason
             appointment.version, appointment.response_version, appointment.updated_at = 2, 2, answered
-            _entry(session, resident, resident, EntryKind.APPOINTMENT_ANSWERED, answered, appointment_id=appointment.id,
+            add(resident, EntryKind.APPOINTMENT_ANSWERED, answered, appointment_id=appointment.id,
                    data={**appointments.snapshot(appointment), "response": response, "reason": reason, "words": None})
 
 
