@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_
@@ -93,10 +93,11 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
          last_day, trouble, barrier) in rows:
         row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity)
         quiet_since = _quiet_since(last_day, created_at, now)
+        two_bad_in_a_row = second_day is not None and two_best is not None and two_best <= LOW_MOOD
         for reason, applies, since in (
             ("contact", contact is not None, contact),
             ("waiting", bool(n_waiting), since_waiting),
-            ("low_mood", low is not None or (second_day is not None and two_best is not None and two_best <= LOW_MOOD), low),
+            ("low_mood", low is not None or two_bad_in_a_row, low or _start_of(second_day)),
             ("appointment", trouble is not None, trouble),
             ("barrier", barrier is not None, barrier),
             ("quiet", quiet_since is not None, quiet_since),
@@ -108,11 +109,13 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
     return sorted(result, key=lambda row: row.sort_key)
 
 
+def _start_of(day) -> datetime | None:
+    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+
+
 def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | None:
     """When the resident last checked in (or joined), if that is 14 days ago or more."""
-    from datetime import time, timezone
-
-    last = datetime.combine(last_day, time(), tzinfo=timezone.utc) if last_day else created_at
+    last = _start_of(last_day) or created_at
     return last if now - last >= timedelta(days=QUIET_DAYS) else None
 
 
