@@ -6,15 +6,19 @@ with "database is locked" under concurrent writers.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, g
+from typing import TypeVar
+
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 _write_transaction: ContextVar[bool] = ContextVar("write_transaction", default=False)
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -74,3 +78,20 @@ def writing(session: Session) -> Iterator[Session]:
             yield session
     finally:
         _write_transaction.reset(token)
+
+
+def create_once(session: Session, *, existing: Callable[[], T | None], create: Callable[[], T]) -> T:
+    """Make something once per form: `existing` finds what an earlier send of the same form made.
+
+    `create` runs in a write transaction. If a twin request wins the race, its result is returned.
+    """
+    if (found := existing()) is not None:
+        return found
+    try:
+        with writing(session):
+            return create()
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found

@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..db import writing
+from ..db import create_once, writing
 from ..models import Appointment, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 
@@ -60,23 +59,20 @@ def find(session: Session, *, resident: User, appointment_id: int) -> Appointmen
 
 def add(session: Session, *, resident: User, author: User, starts_at: datetime, place: str, with_whom: str,
         interpreter: str | None, needs: set[str], idempotency_key: str) -> Appointment:
-    if (existing := _by_key(session, author, idempotency_key)) is not None:
-        return existing
-    appointment = Appointment(
-        resident_id=resident.id, created_by=author.id, starts_at=starts_at, place=place, with_whom=with_whom,
-        interpreter=interpreter or None, needs_childcare="needs_childcare" in needs,
-        needs_companion="needs_companion" in needs, needs_transport="needs_transport" in needs,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        with writing(session):
-            session.add(appointment)
-            session.flush()
-            add_entry(session, resident=resident, author=author, kind=EntryKind.APPOINTMENT_ADDED,
-                      appointment_id=appointment.id, data=snapshot(appointment))
-    except IntegrityError:
-        return _by_key(session, author, idempotency_key)
-    return appointment
+    def create() -> Appointment:
+        appointment = Appointment(
+            resident_id=resident.id, created_by=author.id, starts_at=starts_at, place=place, with_whom=with_whom,
+            interpreter=interpreter or None, needs_childcare="needs_childcare" in needs,
+            needs_companion="needs_companion" in needs, needs_transport="needs_transport" in needs,
+            idempotency_key=idempotency_key,
+        )
+        session.add(appointment)
+        session.flush()
+        add_entry(session, resident=resident, author=author, kind=EntryKind.APPOINTMENT_ADDED,
+                  appointment_id=appointment.id, data=snapshot(appointment))
+        return appointment
+
+    return create_once(session, existing=lambda: _by_key(session, author, idempotency_key), create=create)
 
 
 def _by_key(session: Session, author: User, key: str) -> Appointment | None:

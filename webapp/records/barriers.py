@@ -1,10 +1,9 @@
 """What stands in the way, and how it changes. Each change is an entry in the timeline."""
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..db import writing
+from ..db import create_once, writing
 from ..models import Barrier, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 
@@ -16,18 +15,15 @@ def of(session: Session, *, resident: User) -> list[Barrier]:
 
 
 def add(session: Session, *, resident: User, key: str, words: str | None, idempotency_key: str) -> Barrier:
-    if (existing := _by_key(session, resident, idempotency_key)) is not None:
-        return existing
-    barrier = Barrier(resident_id=resident.id, key=key, words=words or None, idempotency_key=idempotency_key)
-    try:
-        with writing(session):
-            session.add(barrier)
-            session.flush()
-            add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_ADDED, barrier_id=barrier.id,
-                      body=barrier.words, data={"key": key})
-    except IntegrityError:
-        return _by_key(session, resident, idempotency_key)
-    return barrier
+    def create() -> Barrier:
+        barrier = Barrier(resident_id=resident.id, key=key, words=words or None, idempotency_key=idempotency_key)
+        session.add(barrier)
+        session.flush()
+        add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_ADDED, barrier_id=barrier.id,
+                  body=barrier.words, data={"key": key})
+        return barrier
+
+    return create_once(session, existing=lambda: _by_key(session, resident, idempotency_key), create=create)
 
 
 def _by_key(session: Session, resident: User, key: str) -> Barrier | None:

@@ -19,6 +19,17 @@ def _to_goals(resident: User):
     return back(url_for("records.goal_list", resident_id=resident.id))
 
 
+def _on_goal(resident_id: int, goal_id: int, action: str, form_name: str, form_class, change):
+    """Validate the form for one goal, then make the change; a refused form is shown again with its errors."""
+    resident = _acting(resident_id, action)
+    goal = _goal(resident, goal_id)
+    form = form_class()
+    if not form.validate():
+        return goals_page(resident, 422, (form_name, goal.id, form))
+    change(get_session(), resident, goal, form)
+    return _to_goals(resident)
+
+
 @bp.post("/goals")
 @login_required
 def add_goal(resident_id: int):
@@ -34,61 +45,47 @@ def add_goal(resident_id: int):
 @bp.post("/goals/<int:goal_id>")
 @login_required
 def change_goal(resident_id: int, goal_id: int):
-    resident = _acting(resident_id, "change_goal")
-    goal = _goal(resident, goal_id)
-    form = GoalChangeForm()
-    if not form.validate():
-        return goals_page(resident, 422, ("goal_change", goal.id, form))
-    goals.change(get_session(), resident=resident, goal=goal, author=current_user, kind=form.kind.data,
-                 words=form.words.data, hours=form.hours.data, month=form.target_month)
-    return _to_goals(resident)
+    def change(db, resident, goal, form):
+        goals.change(db, resident=resident, goal=goal, author=current_user, kind=form.kind.data,
+                     words=form.words.data, hours=form.hours.data, month=form.target_month)
+
+    return _on_goal(resident_id, goal_id, "change_goal", "goal_change", GoalChangeForm, change)
 
 
 @bp.post("/goals/<int:goal_id>/status")
 @login_required
 def goal_status(resident_id: int, goal_id: int):
-    resident = _acting(resident_id, "goal_status")
-    goal = _goal(resident, goal_id)
-    form = GoalStatusForm()
-    if not form.validate():
-        return goals_page(resident, 422, ("goal_status", goal.id, form))
-    goals.set_status(get_session(), resident=resident, goal=goal, author=current_user, status=form.status.data)
-    return _to_goals(resident)
+    def change(db, resident, goal, form):
+        goals.set_status(db, resident=resident, goal=goal, author=current_user, status=form.status.data)
+
+    return _on_goal(resident_id, goal_id, "goal_status", "goal_status", GoalStatusForm, change)
 
 
 @bp.post("/goals/<int:goal_id>/comments")
 @login_required
 def comment_goal(resident_id: int, goal_id: int):
-    resident = _acting(resident_id, "comment_goal")
-    goal = _goal(resident, goal_id)
-    form = CommentForm()
-    if not form.validate():
-        return goals_page(resident, 422, ("comment", goal.id, form))
-    goals.comment(get_session(), resident=resident, goal=goal, advisor=current_user, text=form.text.data,
-                  idempotency_key=form.idempotency_key.data)
-    return _to_goals(resident)
+    def change(db, resident, goal, form):
+        goals.comment(db, resident=resident, goal=goal, advisor=current_user, text=form.text.data,
+                      idempotency_key=form.idempotency_key.data)
+
+    return _on_goal(resident_id, goal_id, "comment_goal", "comment", CommentForm, change)
 
 
 @bp.post("/goals/<int:goal_id>/steps")
 @login_required
 def add_step(resident_id: int, goal_id: int):
-    resident = _acting(resident_id, "add_step")
-    goal = _goal(resident, goal_id)
-    form = StepForm()
-    if not form.validate():
-        return goals_page(resident, 422, ("step", goal.id, form))
-    goals.add_step(get_session(), resident=resident, goal=goal, author=current_user, text=form.text.data,
-                   idempotency_key=form.idempotency_key.data)
-    return _to_goals(resident)
+    def change(db, resident, goal, form):
+        goals.add_step(db, resident=resident, goal=goal, author=current_user, text=form.text.data,
+                       idempotency_key=form.idempotency_key.data)
+
+    return _on_goal(resident_id, goal_id, "add_step", "step", StepForm, change)
 
 
 @bp.post("/goals/<int:goal_id>/steps/<int:step_id>/done")
 @login_required
 def tick_step(resident_id: int, goal_id: int, step_id: int):
-    resident = _acting(resident_id, "tick_step")
-    goal = _goal(resident, goal_id)
-    step = goals.find_step(get_session(), goal=goal, step_id=step_id) or abort(404)
-    form = StepDoneForm()
-    goals.tick_step(get_session(), resident=resident, goal=goal, step=step, author=current_user,
-                    done=form.done.data != "0")
-    return _to_goals(resident)
+    def change(db, resident, goal, form):
+        step = goals.find_step(db, goal=goal, step_id=step_id) or abort(404)
+        goals.tick_step(db, resident=resident, goal=goal, step=step, author=current_user, done=form.done.data != "0")
+
+    return _on_goal(resident_id, goal_id, "tick_step", "step_done", StepDoneForm, change)

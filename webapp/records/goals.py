@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..db import writing
+from ..db import create_once, writing
 from ..models import EntryKind, Goal, GoalStep, User, utcnow
 from ..timeline.services import add_entry
 from ..timeline.services import by_key as entry_by_key
@@ -44,19 +43,16 @@ def find(session: Session, *, resident: User, goal_id: int) -> Goal | None:
 
 def add(session: Session, *, resident: User, author: User, kind: str, words: str | None, hours: int | None,
         month: date | None, idempotency_key: str) -> Goal:
-    if (existing := _by_key(session, resident, idempotency_key)) is not None:
-        return existing
-    goal = Goal(resident_id=resident.id, kind=kind, words=words or None, hours_per_week=hours, target_month=month,
-                idempotency_key=idempotency_key)
-    try:
-        with writing(session):
-            session.add(goal)
-            session.flush()
-            add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_ADDED, goal_id=goal.id,
-                      data=snapshot(goal))
-    except IntegrityError:
-        return _by_key(session, resident, idempotency_key)
-    return goal
+    def create() -> Goal:
+        goal = Goal(resident_id=resident.id, kind=kind, words=words or None, hours_per_week=hours, target_month=month,
+                    idempotency_key=idempotency_key)
+        session.add(goal)
+        session.flush()
+        add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_ADDED, goal_id=goal.id,
+                  data=snapshot(goal))
+        return goal
+
+    return create_once(session, existing=lambda: _by_key(session, resident, idempotency_key), create=create)
 
 
 def _by_key(session: Session, resident: User, key: str) -> Goal | None:
@@ -91,34 +87,30 @@ def set_status(session: Session, *, resident: User, goal: Goal, author: User, st
 
 
 def comment(session: Session, *, resident: User, goal: Goal, advisor: User, text: str, idempotency_key: str) -> None:
-    if entry_by_key(session, advisor, idempotency_key) is not None:
-        return
-    try:
-        with writing(session):
-            add_entry(session, resident=resident, author=advisor, kind=EntryKind.GOAL_COMMENT, goal_id=goal.id,
-                      body=text, idempotency_key=idempotency_key, data={"kind": goal.kind, "words": goal.words})
-    except IntegrityError:
-        pass  # the same comment sent twice
+    create_once(
+        session,
+        existing=lambda: entry_by_key(session, advisor, idempotency_key),
+        create=lambda: add_entry(session, resident=resident, author=advisor, kind=EntryKind.GOAL_COMMENT,
+                                 goal_id=goal.id, body=text, idempotency_key=idempotency_key,
+                                 data={"kind": goal.kind, "words": goal.words}),
+    )
 
 
 def add_step(session: Session, *, resident: User, goal: Goal, author: User, text: str, idempotency_key: str) -> GoalStep:
-    existing = session.exec(
-        select(GoalStep).where(GoalStep.goal_id == goal.id, GoalStep.idempotency_key == idempotency_key)
-    ).first()
-    if existing is not None:
-        return existing
-    step = GoalStep(goal_id=goal.id, text=text, created_by=author.id, idempotency_key=idempotency_key)
-    try:
-        with writing(session):
-            session.add(step)
-            session.flush()
-            add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_ADDED, goal_id=goal.id,
-                      body=text, data={"kind": goal.kind, "words": goal.words})
-    except IntegrityError:
+    def existing() -> GoalStep | None:
         return session.exec(
             select(GoalStep).where(GoalStep.goal_id == goal.id, GoalStep.idempotency_key == idempotency_key)
-        ).one()
-    return step
+        ).first()
+
+    def create() -> GoalStep:
+        step = GoalStep(goal_id=goal.id, text=text, created_by=author.id, idempotency_key=idempotency_key)
+        session.add(step)
+        session.flush()
+        add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_ADDED, goal_id=goal.id,
+                  body=text, data={"kind": goal.kind, "words": goal.words})
+        return step
+
+    return create_once(session, existing=existing, create=create)
 
 
 def find_step(session: Session, *, goal: Goal, step_id: int) -> GoalStep | None:

@@ -12,7 +12,8 @@ from ..htmx import render, see_other
 from ..models import User
 from . import appointments, barriers, checkins, goals
 from .forms import (AnswerForm, AppointmentForm, BarrierForm, BarrierStatusForm, CheckInForm, CheckInWordsForm,
-                    CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepForm, VersionForm)
+                    CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepDoneForm, StepForm,
+                    VersionForm)
 
 bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
@@ -20,7 +21,7 @@ bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 FORMS = {
     "barrier": BarrierForm, "barrier_status": BarrierStatusForm, "goal": GoalForm, "goal_change": GoalChangeForm,
     "goal_status": GoalStatusForm, "comment": CommentForm, "step": StepForm, "appointment": AppointmentForm,
-    "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm,
+    "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm, "step_done": StepDoneForm,
 }
 
 

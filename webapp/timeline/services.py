@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from .. import audit
-from ..db import writing
+from ..db import create_once, writing
 from ..models import Entry, EntryKind, User, utcnow
 
 MAX_NEW_PER_POLL = 100
@@ -73,21 +72,13 @@ def newest_id(entries: list[Entry]) -> int:
 
 def post_message(session: Session, *, resident: User, author: User, body: str, idempotency_key: str) -> Entry:
     """Add a message once: the same form sent twice (a double tap, a retry) gives the same entry."""
-    if existing := by_key(session, author, idempotency_key):
-        return existing
-    entry = Entry(
-        resident_id=resident.id,
-        author_id=author.id,
-        kind=EntryKind.MESSAGE,
-        body=body,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        with writing(session):
-            session.add(entry)
-    except IntegrityError:
-        return by_key(session, author, idempotency_key)
-    return entry
+    def create() -> Entry:
+        entry = Entry(resident_id=resident.id, author_id=author.id, kind=EntryKind.MESSAGE, body=body,
+                      idempotency_key=idempotency_key)
+        session.add(entry)
+        return entry
+
+    return create_once(session, existing=lambda: by_key(session, author, idempotency_key), create=create)
 
 
 def by_key(session: Session, author: User, key: str) -> Entry | None:
