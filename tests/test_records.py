@@ -229,7 +229,8 @@ def test_advisor_comments_on_a_goal_and_it_answers_the_resident(auth, accounts, 
     ],
 )
 def test_bad_goal_is_refused_next_to_the_field_and_text_kept(auth, accounts, resident, data, message):
-    response = add_goal(resident, accounts, words=data.pop("words", "Mit eget køkken"), **data)
+    data = {"words": "Mit eget køkken", **data}
+    response = add_goal(resident, accounts, **data)
     assert response.status_code == 422
     assert message in page_text(response)
     assert "Mit eget køkken" in response.get_data(as_text=True) or "x" * 501 in response.get_data(as_text=True)
