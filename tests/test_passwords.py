@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 
 from webapp import create_app, passwords
 
@@ -23,7 +24,7 @@ def test_the_pepper_is_needed_to_verify(production_app):
         assert passwords.verify_secret(stored, "4827")
         assert not passwords.verify_secret(stored, "4828")
     # Without the pepper the hash alone is useless: plain argon2 does not accept the PIN.
-    with pytest.raises(Exception):
+    with pytest.raises(VerificationError):
         PasswordHasher().verify(stored, "4827")
     production_app.config["SECRET_PEPPER"] = "another-pepper"
     with production_app.app_context():

@@ -119,7 +119,7 @@ def load(session: Session) -> None:
 
 def print_sign_ins() -> None:
     click.echo(f"\nDemo sign-ins (http://127.0.0.1:{os.environ.get('PORT', '5000')}/login):")
-    for username, role, name, locale, advisor in ACCOUNTS:
+    for username, role, _name, locale, _advisor in ACCOUNTS:
         secret = f"PIN {RESIDENT_PIN}" if role == Role.RESIDENT else f"password {STAFF_PASSWORD}"
         page = "/login" if role == Role.RESIDENT else "/login/staff"
         click.echo(f"  {username:<12} {role:<12} {secret:<25} {locale:<6} {page}")
