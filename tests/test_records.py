@@ -373,3 +373,12 @@ def test_overview_shows_open_barriers_goals_with_steps_and_next_appointments(aut
     text = page_text(resident.get(url(accounts, "overview")))
     for expected in ("Transport", "Lagerjob", "Truckkort", "Jobcentret, Vejlevej 5"):
         assert expected in text
+
+
+def test_outcome_before_the_appointment_is_refused(auth, accounts, advisor_da):
+    advisor_da.post(url(accounts, "appointments"), data=appointment_data())
+    (appointment,) = rows(auth.app, Appointment)
+    response = advisor_da.post(url(accounts, f"appointments/{appointment.id}/outcome"),
+                               data={"outcome": "attended", "version": appointment.version})
+    assert response.status_code == 422
+    assert rows(auth.app, Appointment)[0].outcome is None

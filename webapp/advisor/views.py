@@ -8,7 +8,7 @@ from ..db import get_session
 from ..htmx import render
 from ..models import Role
 from ..policy import role_required
-from ..records.views import form_slots, overview_context
+from ..records.views import overview_context, record_tools
 from ..timeline.views import render_timeline_page
 from . import services
 
@@ -31,6 +31,5 @@ def resident(resident_id: int):
 def render_resident_page(resident, message_form=None, status: int = 200):
     """One resident as their advisor sees them: the timeline beside the overview."""
     return render_timeline_page(
-        resident, form=message_form, status=status, form_for=form_slots(None),
-        may=lambda action: policy.may(current_user, action, resident), **overview_context(resident),
+        resident, form=message_form, status=status, **record_tools(resident), **overview_context(resident),
     )

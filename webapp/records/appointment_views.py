@@ -32,11 +32,11 @@ def add_appointment(resident_id: int):
     return _to_appointments(resident)
 
 
-def _change(resident_id: int, appointment_id: int, action: str, form_name: str, form_class, change):
+def _change(resident_id: int, appointment_id: int, action: str, form_name: str, form_class, change, about=False):
     """Validate, then change from the version the user saw; if someone changed it since, say so and show it."""
     resident = _acting(resident_id, action)
     appointment = _appointment(resident, appointment_id)
-    form = form_class()
+    form = form_class(appointment=appointment) if about else form_class()
     if not form.validate():
         return appointments_page(resident, 422, (form_name, appointment.id, form))
     try:
@@ -84,4 +84,4 @@ def appointment_outcome(resident_id: int, appointment_id: int):
         appointments.set_outcome(db, resident=resident, appointment=appointment, version=form.version_number,
                                  actor=current_user, outcome=form.outcome.data)
 
-    return _change(resident_id, appointment_id, "appointment_outcome", "outcome", OutcomeForm, change)
+    return _change(resident_id, appointment_id, "appointment_outcome", "outcome", OutcomeForm, change, about=True)

@@ -198,3 +198,11 @@ class AnswerForm(VersionForm):
 
 class OutcomeForm(VersionForm):
     outcome = ChoiceField(_l("How did it go?"), choices=option_choices(catalog.OUTCOMES))
+
+    def __init__(self, *args, appointment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+
+    def validate_outcome(self, field):
+        if self.appointment is not None and self.appointment.starts_at > utcnow():
+            raise ValidationError(_l("This appointment has not happened yet."))

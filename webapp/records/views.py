@@ -29,17 +29,18 @@ def form_slots(failed: tuple[str, int | None, object] | None):
         if failed and failed[0] == name and failed[1] == item_id:
             return failed[2]
         form_class = FORMS[name]
-        form = form_class.fresh(**data) if hasattr(form_class, "fresh") else form_class(formdata=None, **data)
-        return form
+        return form_class.fresh(**data) if hasattr(form_class, "fresh") else form_class(formdata=None, **data)
 
     return form_for
 
 
+def record_tools(resident: User, failed=None) -> dict:
+    """What templates showing a resident's records need: their forms, and what this reader may do."""
+    return {"form_for": form_slots(failed), "may": lambda action: policy.may(current_user, action, resident)}
+
+
 def page(template: str, resident: User, status: int = 200, failed=None, **context):
-    return render(
-        template, resident=resident, form_for=form_slots(failed),
-        may=lambda action: policy.may(current_user, action, resident), **context,
-    ), status
+    return render(template, resident=resident, **record_tools(resident, failed), **context), status
 
 
 def back(default: str):

@@ -9,7 +9,7 @@ from ..models import Role
 from ..policy import role_required
 from ..records import appointments, checkins
 from ..records.forms import CheckInForm, CheckInWordsForm
-from ..records.views import form_slots
+from ..records.views import record_tools
 from ..timeline.views import render_timeline_page
 
 bp = Blueprint("resident", __name__, url_prefix="/me")
@@ -33,8 +33,7 @@ def render_home(checkin_form: CheckInForm | None = None, words_form: CheckInWord
         replaced=request.args.get("replaced") == "1",
         thanks=request.args.get("thanks") == "1",
         next_appointments=appointments.upcoming(db, resident=resident, limit=3),
-        form_for=form_slots(None),
-        may=lambda action: policy.may(current_user, action, resident),
+        **record_tools(resident),
     )
 
 
