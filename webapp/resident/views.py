@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_login import current_user
 
-from .. import policy
 from ..db import get_session
 from ..models import Role
 from ..policy import role_required
