@@ -36,6 +36,8 @@ demo: migrate
 	$(FLASK) demo load
 
 run: translations demo
+	@echo "Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):"
+	@$(FLASK) pair-link resident1 resident2 resident3 resident4
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload
 
 test: install-test

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from webapp import create_app
 from webapp.cli import TRANSLATIONS, alembic_config
 
-from .factories import RESIDENT_PIN, STAFF_PASSWORD, Accounts, make_accounts
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, Accounts, make_accounts, pair_client
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -137,7 +137,11 @@ class AuthActions:
             secret = STAFF_PASSWORD if staff else RESIDENT_PIN
         if staff:
             return client.post("/login/staff", data={"username": username, "password": secret})
-        return client.post("/login", data={"username": username, "pin": secret})
+        if getattr(client, "on_tablet", False):
+            return client.post("/login", data={"username": username, "pin": secret})
+        if getattr(client, "paired_with", None) != username:
+            pair_client(self.app, client, username)
+        return client.post("/login", data={"pin": secret})
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from webapp.auth import services as accounts
 from webapp.db import engine
@@ -85,3 +85,28 @@ def records_of(app, resident, advisor) -> dict:
     appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
                       place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
     return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
+
+
+def pair_client(app, client, username: str) -> None:
+    """Make the test client a phone paired with this resident, as opening a QR link would."""
+    from webapp.auth import pairing
+
+    def go(session):
+        resident = accounts.find_user(session, username)
+        token = pairing.make_link(session, resident=resident, actor=None, sets_pin=False)
+        return pairing.pair_phone(session, token=token, device="android_phone").token
+
+    client.set_cookie(app.config["DEVICE_COOKIE_NAME"], run(app, go))
+    client.paired_with = username
+
+
+def register_tablet(app, client, *, locale: str = "en") -> None:
+    """Make the test client a community-house tablet."""
+    from webapp.auth import pairing
+
+    def go(session):
+        coordinator = session.exec(select(User).where(User.role == Role.COORDINATOR)).first()
+        return pairing.register_tablet(session, actor=coordinator, name="Reception", locale=locale)
+
+    client.set_cookie(app.config["DEVICE_COOKIE_NAME"], run(app, go))
+    client.on_tablet = True

@@ -5,25 +5,79 @@ import pytest
 from flask import url_for
 
 from webapp import create_app
-from webapp.models import DeviceSession
+from sqlalchemy import update
+from sqlmodel import select
+
+from webapp.auth import pairing
+from webapp.models import DeviceSession, HousingArea, Role, TrustedDevice, User
 from webapp.policy import RECORD_ACTIONS
 
 from .conftest import TEST_CONFIG
-from .factories import records_of, rows
+from .factories import make_user, records_of, rows, run
+
+
+def make_newcomer(app, accounts) -> User:
+    """An unassigned resident in advisor1's housing area; resident1 was signed up by volunteer1."""
+    def go(session):
+        area = HousingArea(name="Skovparken")
+        session.add(area)
+        session.commit()
+        session.execute(update(User).where(User.id == accounts.advisor1.id).values(housing_area_id=area.id))
+        session.execute(update(User).where(User.id == accounts.resident1.id).values(signed_up_by_id=accounts.volunteer1.id))
+        session.commit()
+        newcomer = make_user(session, "newcomer", Role.RESIDENT)
+        session.execute(update(User).where(User.id == newcomer.id).values(housing_area_id=area.id))
+        session.commit()
+        session.refresh(newcomer)
+        return newcomer
+
+    return run(app, go)
+
+
+def make_tablet(app) -> int:
+    def go(session):
+        coordinator = session.exec(select(User).where(User.role == Role.COORDINATOR)).first()
+        pairing.register_tablet(session, actor=coordinator, name="Reception", locale="da")
+        return pairing.tablets(session)[0].id
+
+    return run(app, go)
+
+
+def make_link(session, *, resident):
+    return pairing.make_link(session, resident=resident, actor=None, sets_pin=False)
 
 # What each endpoint is for. A route missing here fails test_every_route_is_in_the_matrix.
 ACCESS = {
     "auth.home": "public",
-    "auth.login": "public",
+    "auth.login": "resident_sign_in",
     "auth.login_staff": "public",
     "auth.logout": "public",
     "auth.account": "signed_in",
     "auth.change_secret": "signed_in",
     "auth.sign_out_device": "own_device",
+    "auth.remove_phone": "own_phone",
+    "auth.still_here": "signed_in",
+    "auth.not_you": "public",
+    "auth.pair": "public",
     "resident.home": "role:resident",
     "advisor.caseload": "role:advisor",
     "advisor.resident": "advisor_of_resident",
-    "signup.home": "role:volunteer",
+    "advisor.take": "take_newcomer",
+    "signup.home": "helper",
+    "signup.language": "helper",
+    "signup.about": "helper",
+    "signup.consent": "helper",
+    "signup.pin": "helper",
+    "signup.cancel": "helper",
+    "signup.card": "sign_in_help",
+    "signup.new_qr": "sign_in_help",
+    "signup.remove_phones": "remove_devices",
+    "coordinator.add_area": "role:coordinator",
+    "coordinator.area_active": "role:coordinator",
+    "coordinator.user_area": "role:coordinator",
+    "coordinator.tablets": "role:coordinator",
+    "coordinator.remove_tablet": "role:coordinator",
+    "coordinator.audit_log": "role:coordinator",
     "coordinator.overview": "role:coordinator",
     "coordinator.new_staff": "role:coordinator",
     "coordinator.deactivate": "role:coordinator",
@@ -85,15 +139,35 @@ def routes() -> list[tuple[str, str]]:
 ROUTES = routes()
 
 
-def expected(kind: str, actor: str) -> str | int:
+def expected(kind: str, actor: str, method: str = "GET") -> str | int:
     if kind == "public":
         return "allow"
+    if kind == "resident_sign_in":
+        # This browser is neither a paired phone nor a tablet: a PIN sent from it is refused unchecked.
+        return 403 if actor == "anonymous" and method == "POST" else "allow"
     if actor == "anonymous":
         return "login"
     if kind == "signed_in":
         return "allow"
     if kind == "own_device":
         return "allow" if actor == "the resident" else 404
+    if kind == "own_phone":
+        if ROLE_OF[actor] != "resident":
+            return 403
+        return "allow" if actor == "the resident" else 404
+    if kind == "helper":
+        return 403 if ROLE_OF[actor] == "resident" else "allow"
+    if kind in ("sign_in_help", "remove_devices"):
+        # resident1 was signed up by volunteer1 today; advisor1 is their advisor.
+        if ROLE_OF[actor] == "resident":
+            return 403
+        allowed = {"their advisor", "coordinator"} | ({"volunteer"} if kind == "sign_in_help" else set())
+        return "allow" if actor in allowed else 404
+    if kind == "take_newcomer":
+        # The newcomer is unassigned in advisor1's housing area; advisor2 works in another.
+        if ROLE_OF[actor] != "advisor":
+            return 403
+        return "allow" if actor == "their advisor" else 404
     if kind.startswith("role:"):
         return "allow" if ROLE_OF[actor] == kind.removeprefix("role:") else 403
     if kind == "resident_data":
@@ -117,9 +191,14 @@ def test_every_route_is_in_the_matrix():
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize(("endpoint", "method"), ROUTES)
 def test_access(app, auth, accounts, endpoint, method, actor):
-    auth.client_for("resident1")  # a device session of resident1's for the device routes
+    auth.client_for("resident1")  # a device session and a paired phone of resident1's for the device routes
     device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
-    values = {"resident_id": accounts.resident1.id, "user_id": accounts.volunteer1.id, "device_id": device.id,
+    phone = rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0]
+    newcomer = make_newcomer(app, accounts)
+    values = {"resident_id": newcomer.id if endpoint == "advisor.take" else accounts.resident1.id,
+              "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
+              "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
+              "tablet_id": make_tablet(app), "token": run(app, make_link, resident=accounts.resident1),
               **records_of(app, accounts.resident1, accounts.advisor1)}
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
@@ -128,14 +207,14 @@ def test_access(app, auth, accounts, endpoint, method, actor):
 
     response = client.open(url, method=method, data={})
 
-    outcome = expected(ACCESS[endpoint], actor)
+    outcome = expected(ACCESS[endpoint], actor, method)
     location = response.headers.get("Location", "")
     assert response.status_code < 500
     if outcome == "login":
         assert response.status_code == 302 and location.startswith("/login"), (response.status_code, location)
     elif outcome == "allow":
         assert response.status_code not in (401, 403, 404, 405), response.status_code
-        if ACCESS[endpoint] != "public":
+        if ACCESS[endpoint] not in ("public", "resident_sign_in"):
             assert not location.startswith("/login")
     else:
         assert response.status_code == outcome

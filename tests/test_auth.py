@@ -8,7 +8,7 @@ from sqlalchemy import update
 from webapp.models import AuditEvent, DeviceSession, User, utcnow
 
 from .conftest import make_app, page_text
-from .factories import RESIDENT_PIN, rows, run
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client, register_tablet, rows, run
 
 
 def set_row(app, model, where, **values):
@@ -27,24 +27,46 @@ def test_resident_signs_in_with_pin_in_any_digits(auth, client, pin):
     assert client.get("/me/").status_code == 200
 
 
-def test_sign_in_page_asks_for_pin_in_one_numeric_password_field(client):
-    html = client.get("/login").get_data(as_text=True)
+def test_paired_phone_asks_only_for_the_pin_and_names_its_resident(app, client, accounts):
+    pair_client(app, client, "resident1")
+    response = client.get("/login")
+    html = response.get_data(as_text=True)
     assert html.count('type="password"') == 1
     assert 'inputmode="numeric"' in html
     assert 'name="pin"' in html
+    assert 'name="username"' not in html
+    assert "Hello, فاطمة" in page_text(response)
+    assert "Not فاطمة" in page_text(response)
 
 
-def test_wrong_pin_is_refused_and_username_kept(auth, client):
+def test_wrong_pin_on_a_paired_phone_is_refused(auth, client):
+    response = auth.sign_in(client, "resident1", "1111")
+    assert response.status_code == 422
+    assert "That PIN is not right" in page_text(response)
+
+
+def test_tablet_asks_for_username_and_pin_and_keeps_the_username(app, auth, client, accounts):
+    register_tablet(app, client)
     response = auth.sign_in(client, "resident1", "1111")
     assert response.status_code == 422
     assert "The username or PIN is not right" in page_text(response)
     assert 'value="resident1"' in response.get_data(as_text=True)
+    assert auth.sign_in(client, "resident1").status_code == 303
 
 
-def test_unknown_user_gets_the_same_answer_as_a_wrong_pin(auth, client, accounts):
+def test_unknown_user_on_the_tablet_gets_the_same_answer_as_a_wrong_pin(app, auth, client, accounts):
+    register_tablet(app, client)
     response = auth.sign_in(client, "nobody", "4827", staff=False)
     assert response.status_code == 422
     assert "The username or PIN is not right" in page_text(response)
+
+
+def test_staff_cannot_sign_in_on_the_residents_form_nor_residents_on_the_staff_form(app, auth, client, accounts):
+    register_tablet(app, client)
+    assert auth.sign_in(client, "advisor1", STAFF_PASSWORD, staff=False).status_code == 422
+    response = client.post("/login/staff", data={"username": "resident1", "password": RESIDENT_PIN})
+    assert response.status_code == 422
+    assert "not right" in page_text(response)
 
 
 def test_pin_that_is_not_digits_is_explained_next_to_the_field(auth, client):
@@ -128,6 +150,7 @@ def test_an_address_flooding_wrong_tries_is_slowed(database_url):
     make_accounts(app)
     auth = AuthActions(app)
     client = app.test_client()
+    register_tablet(app, client)
     for _ in range(3):
         auth.sign_in(client, "nobody", "1234", staff=False)
     assert "Too many wrong tries from this place" in page_text(auth.sign_in(client, "resident1"))
@@ -139,7 +162,7 @@ def test_sign_out_ends_the_session_on_the_server(auth):
     cookie = client.get_cookie("session").value
     response = client.post("/logout")
     assert response.status_code == 303
-    assert "cookies" in response.headers["Clear-Site-Data"]
+    assert "cache" in response.headers["Clear-Site-Data"]
     copied = auth.app.test_client()
     copied.set_cookie("session", cookie)
     assert copied.get("/me/").status_code == 302
@@ -217,12 +240,14 @@ def test_htmx_request_without_session_gets_hx_redirect(client, accounts):
     assert response.headers["HX-Redirect"].startswith("/login")
 
 
-def test_sign_in_returns_to_the_page_asked_for_but_never_another_host(auth, client):
+def test_sign_in_returns_to_the_page_asked_for_but_never_another_host(app, auth, client):
+    pair_client(app, client, "resident1")
     client.get("/account")
-    response = client.post("/login?next=/account", data={"username": "resident1", "pin": RESIDENT_PIN})
+    response = client.post("/login?next=/account", data={"pin": RESIDENT_PIN})
     assert response.headers["Location"] == "/account"
     other = auth.app.test_client()
-    response = other.post("/login?next=//evil.example/x", data={"username": "resident1", "pin": RESIDENT_PIN})
+    pair_client(app, other, "resident1")
+    response = other.post("/login?next=//evil.example/x", data={"pin": RESIDENT_PIN})
     assert response.headers["Location"] == "/me/"
 
 

@@ -6,7 +6,7 @@ import uuid
 
 from webapp.models import Entry
 
-from .factories import RESIDENT_PIN, STAFF_PASSWORD, rows
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client, rows
 
 WRITERS = 4
 MESSAGES_EACH = 15
@@ -18,7 +18,8 @@ def write_messages(database_url: str, username: str, resident_id: int, writer: i
     app = make_app(database_url)
     client = app.test_client()
     if username.startswith("resident"):
-        signed_in = client.post("/login", data={"username": username, "pin": RESIDENT_PIN})
+        pair_client(app, client, username)
+        signed_in = client.post("/login", data={"pin": RESIDENT_PIN})
     else:
         signed_in = client.post("/login/staff", data={"username": username, "password": STAFF_PASSWORD})
     statuses = [signed_in.status_code]

@@ -16,7 +16,7 @@ def demo_app(app):
     return app
 
 
-@pytest.mark.parametrize(("username", "role", "locale", "advisor"), [row[:2] + row[3:] for row in demo.ACCOUNTS])
+@pytest.mark.parametrize(("username", "role", "locale", "advisor"), [row[:2] + row[3:5] for row in demo.ACCOUNTS])
 def test_every_demo_account_signs_in_to_its_home(demo_app, username, role, locale, advisor):
     client = demo_app.test_client()
     staff = role != "resident"

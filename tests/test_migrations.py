@@ -12,7 +12,9 @@ from webapp.cli import alembic_config
 
 from .conftest import reset_postgres
 
-TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
+TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
+          "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices"}
+RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 
 def database_urls(tmp_path):
@@ -48,6 +50,8 @@ def test_upgrade_to_head_and_back_down_to_empty(migration_urls):
         config = alembic_config(url)
         command.upgrade(config, "head")
         assert tables(url) == TABLES
+        command.downgrade(config, "0002")
+        assert tables(url) == RECORDS
         command.downgrade(config, "0001")
         assert tables(url) == {"users", "device_sessions", "entries", "audit_events"}
         command.downgrade(config, "base")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import make_app, page_text
+from .factories import pair_client
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
 
@@ -106,8 +107,17 @@ def test_request_body_has_a_size_limit(auth, accounts):
 
 
 def test_sign_out_clears_site_data(auth):
-    response = auth.client_for("resident1").post("/logout")
+    response = auth.client_for("advisor1").post("/logout")
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+
+
+def test_sign_out_on_a_paired_phone_clears_all_but_the_pairing(app, auth):
+    phone = auth.client_for("resident1")
+    response = phone.post("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert phone.get_cookie(app.config["DEVICE_COOKIE_NAME"]) is not None
+    assert phone.get("/me/").status_code == 302
+    assert "Hello, فاطمة" in page_text(phone.get("/login"))
 
 
 @pytest.mark.parametrize("path", ["/static/vendor/htmx/LICENSE", "/static/vendor/lucide/LICENSE"])
@@ -119,6 +129,7 @@ def test_session_cookie_is_secure_over_https(auth, client):
     plain = auth.sign_in(client, "resident1")
     assert "Secure" not in plain.headers["Set-Cookie"]
     https = auth.app.test_client()
-    response = https.post("/login", data={"username": "resident1", "pin": "4827"}, base_url="https://localhost")
+    pair_client(auth.app, https, "resident1")
+    response = https.post("/login", data={"pin": "4827"}, base_url="https://localhost")
     assert response.status_code == 303
     assert "; Secure" in response.headers["Set-Cookie"]

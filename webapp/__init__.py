@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .advisor.views import bp as advisor
+    from .auth import pairing_views  # noqa: F401  (routes on the auth blueprint)
     from .auth.views import bp as auth
     from .coordinator.views import bp as coordinator
     from .records import appointment_views, goal_views  # noqa: F401  (routes on the records blueprint)

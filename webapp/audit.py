@@ -13,6 +13,7 @@ def record(
     actor: User | None = None,
     subject: User | None = None,
     ip: str = "",
+    device: str = "",
     **detail,
 ) -> None:
     session.add(
@@ -21,6 +22,7 @@ def record(
             actor_id=actor.id if actor else None,
             subject_id=subject.id if subject else None,
             ip=ip or "",
+            device=device or "",
             detail=detail or None,
         )
     )

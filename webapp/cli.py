@@ -1,6 +1,7 @@
 """flask db | translate | demo | users"""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,36 @@ def unlock(username: str) -> None:
     click.echo(f"{username} unlocked.")
 
 
+@click.command("pair-link")
+@click.argument("usernames", nargs=-1, required=True)
+@click.option("--base-url", default=None, help="Where the app is served; default http://127.0.0.1:$PORT.")
+@click.option("--new-pin", is_flag=True, help="The link also asks for a new PIN (a forgotten PIN).")
+def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -> None:
+    """Print a fresh one-time pairing link (15 minutes) for each resident USERNAME."""
+    from flask import url_for
+
+    from .auth import pairing, services
+
+    session = get_session()
+    base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    for username in usernames:
+        resident = services.find_user(session, username)
+        if resident is None or not resident.is_resident:
+            raise click.ClickException(f"no resident {username}")
+        token = pairing.make_link(session, resident=resident, actor=None, sets_pin=new_pin)
+        with current_app.test_request_context(base_url=base_url):
+            click.echo(f"  {username:<12} {url_for('auth.pair', token=token, _external=True)}")
+
+
+@users_cli.command("purge-drafts")
+def purge_drafts() -> None:
+    """Delete sign-up drafts older than an hour (run from cron; sign-ups also do it as they go)."""
+    from .signup import services
+
+    click.echo(f"{services.purge_expired(get_session())} expired sign-up drafts deleted.")
+
+
 def init_app(app: Flask) -> None:
     for group in (db_cli, translate_cli, demo_cli, users_cli):
         app.cli.add_command(group)
+    app.cli.add_command(pair_link)

@@ -43,6 +43,19 @@ def load(instance_path: str) -> dict:
         "RESIDENT_SESSION_LIFETIME": timedelta(days=30),
         "STAFF_SESSION_LIFETIME": timedelta(hours=12),
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+        # A resident on the community-house tablet: signed out after 2 minutes without a touch.
+        "TABLET_SESSION_LIFETIME": timedelta(hours=1),
+        "TABLET_IDLE_TIMEOUT": timedelta(minutes=2),
+        "TABLET_IDLE_GRACE": timedelta(seconds=30),
+        "TABLET_WARNING": timedelta(seconds=30),
+        "PAIRING_LINK_LIFETIME": timedelta(minutes=15),
+        "SIGNUP_DRAFT_LIFETIME": timedelta(hours=1),
+        # Per address: opening bad pairing links; per helper: residents signed up.
+        "PAIRING_FAILURE_LIMIT": 20,
+        "SIGNUP_LIMIT_PER_HOUR": 30,
+        # Browsers keep a cookie at most 400 days; a paired phone is asked to pair again after that.
+        "DEVICE_COOKIE_NAME": "sammen_device",
+        "DEVICE_COOKIE_MAX_AGE": timedelta(days=400),
         # The CSRF token lives as long as the session, so a form left open still submits.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "da",

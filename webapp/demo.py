@@ -6,27 +6,37 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import click
+from flask_babel import force_locale
 from sqlmodel import Session
 
 from . import demo_records, passwords
 from .db import writing
-from .models import Entry, EntryKind, Role, User, utcnow
+from .models import Entry, EntryKind, HousingArea, Role, User, utcnow
+from .signup import consent
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STAFF_PASSWORD = "demo-pass-2026"
 RESIDENT_PIN = "4827"
 
+AREAS = ["Skovparken", "Nørremarken"]
 ACCOUNTS = [
-    # username, role, display name, language, advisor
-    ("coordinator", Role.COORDINATOR, "Karin Holm", "da", None),
-    ("advisor1", Role.ADVISOR, "Mette Sørensen", "da", None),
-    ("advisor2", Role.ADVISOR, "Jonas Bak", "da", None),
-    ("volunteer1", Role.VOLUNTEER, "Amina Yusuf", "da", None),
-    ("resident1", Role.RESIDENT, "فاطمة الحسن", "ar", "advisor1"),
-    ("resident2", Role.RESIDENT, "مریم احمدی", "fa_AF", "advisor1"),
-    ("resident3", Role.RESIDENT, "Susanne Hansen", "da", "advisor1"),
-    ("resident4", Role.RESIDENT, "Grace Tesfay", "en", "advisor2"),
+    # username, role, display name, language, advisor, housing area
+    ("coordinator", Role.COORDINATOR, "Karin Holm", "da", None, None),
+    ("advisor1", Role.ADVISOR, "Mette Sørensen", "da", None, "Skovparken"),
+    ("advisor2", Role.ADVISOR, "Jonas Bak", "da", None, "Nørremarken"),
+    ("volunteer1", Role.VOLUNTEER, "Amina Yusuf", "da", None, None),
+    ("resident1", Role.RESIDENT, "فاطمة الحسن", "ar", "advisor1", "Skovparken"),
+    ("resident2", Role.RESIDENT, "مریم احمدی", "fa_AF", "advisor1", "Skovparken"),
+    ("resident3", Role.RESIDENT, "Susanne Hansen", "da", "advisor1", "Skovparken"),
+    ("resident4", Role.RESIDENT, "Grace Tesfay", "en", "advisor2", "Nørremarken"),
 ]
+# Made-up numbers and how each resident likes to be reached.
+CONTACT = {
+    "resident1": ("+4520483917", "house"),
+    "resident2": ("+4531590264", "sms"),
+    "resident3": ("+4542718305", "call"),
+    "resident4": (None, "house"),
+}
 
 # (days ago, time of day in Copenhagen, written by the resident?, text). Advisors write Danish.
 CONVERSATIONS = {
@@ -81,8 +91,13 @@ def load(session: Session) -> None:
     staff_hash = passwords.hash_secret(STAFF_PASSWORD)
     pin_hash = passwords.hash_secret(RESIDENT_PIN)
     with writing(session):
+        areas = [HousingArea(name=name) for name in AREAS]
+        session.add_all(areas)
+        session.flush()
+        area_ids = {area.name: area.id for area in areas}
         users: dict[str, User] = {}
-        for username, role, name, locale, advisor in ACCOUNTS:
+        for username, role, name, locale, advisor, area in ACCOUNTS:
+            phone, contact = CONTACT.get(username, (None, None))
             user = User(
                 username=username,
                 display_name=name,
@@ -90,11 +105,19 @@ def load(session: Session) -> None:
                 locale=locale,
                 secret_hash=pin_hash if role == Role.RESIDENT else staff_hash,
                 advisor_id=users[advisor].id if advisor else None,
+                housing_area_id=area_ids.get(area),
+                phone=phone,
+                contact_preference=contact,
+                consent_version=consent.VERSION if role == Role.RESIDENT else None,
+                consented_at=now - timedelta(days=30) if role == Role.RESIDENT else None,
                 created_at=now - timedelta(days=30),
             )
             session.add(user)
             session.flush()
             users[username] = user
+            if role == Role.RESIDENT:
+                with force_locale(locale):
+                    consent.keep_text(session, locale=locale)
         # Entries are added in time order, so ids follow time as they do in real use.
         entries = demo_records.load(session, users, lambda days, clock: local_moment(now, days, clock))
         for username, lines in CONVERSATIONS.items():
@@ -119,8 +142,8 @@ def load(session: Session) -> None:
 
 def print_sign_ins() -> None:
     click.echo(f"\nDemo sign-ins (http://127.0.0.1:{os.environ.get('PORT', '5000')}/login):")
-    for username, role, _name, locale, _advisor in ACCOUNTS:
+    for username, role, _name, locale, _advisor, _area in ACCOUNTS:
         secret = f"PIN {RESIDENT_PIN}" if role == Role.RESIDENT else f"password {STAFF_PASSWORD}"
-        page = "/login" if role == Role.RESIDENT else "/login/staff"
+        page = "/login (on a paired phone)" if role == Role.RESIDENT else "/login/staff"
         click.echo(f"  {username:<12} {role:<12} {secret:<25} {locale:<6} {page}")
     click.echo("")

@@ -96,6 +96,8 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in CODES:
         return chosen
+    if g.get("device_locale") in CODES:  # a paired phone speaks its resident's language, a tablet its own
+        return g.device_locale
     return from_accept_language(request.headers.get("Accept-Language")) or DEFAULT
 
 

@@ -6,13 +6,14 @@ for data the user may not see answers 404, so it does not even confirm the data 
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
 from sqlmodel import Session
 
-from .models import Role, User
+from .models import Role, User, utcnow
 
 
 def may_see_timeline(user: User, resident: User | None) -> bool:
@@ -31,6 +32,45 @@ def may_write_in_timeline(user: User, resident: User | None) -> bool:
 
 def is_advisor_of(user: User, resident: User) -> bool:
     return user.role == Role.ADVISOR and resident.advisor_id == user.id
+
+
+HELPERS = (Role.VOLUNTEER, Role.ADVISOR, Role.COORDINATOR)
+# How long the helper who signed a resident up may still reprint their card or make a new QR code.
+HELPER_WINDOW = timedelta(hours=24)
+
+
+def may_help_sign_in(user: User, resident: User | None) -> bool:
+    """Reprint the sign-in card and make a new pairing QR code. Names only: no timeline, no number."""
+    if resident is None or resident.role != Role.RESIDENT or user.role not in HELPERS:
+        return False
+    if user.role == Role.COORDINATOR or is_advisor_of(user, resident):
+        return True
+    return resident.signed_up_by_id == user.id and resident.created_at > utcnow() - HELPER_WINDOW
+
+
+def may_remove_devices(user: User, resident: User | None) -> bool:
+    if resident is None or resident.role != Role.RESIDENT:
+        return False
+    return user.role == Role.COORDINATOR or is_advisor_of(user, resident)
+
+
+def may_see_contact_details(user: User, resident: User) -> bool:
+    """The phone number and how to reach them: the resident and their advisor."""
+    return user.id == resident.id or is_advisor_of(user, resident)
+
+
+def may_take(user: User, resident: User | None) -> bool:
+    """An advisor may take an unassigned resident of their own housing area."""
+    return (resident is not None and resident.role == Role.RESIDENT and resident.active
+            and resident.advisor_id is None and user.role == Role.ADVISOR
+            and user.housing_area_id is not None and resident.housing_area_id == user.housing_area_id)
+
+
+def helped_resident(session: Session, user: User, resident_id: int, check=may_help_sign_in) -> User:
+    resident = session.get(User, resident_id)
+    if not check(user, resident):
+        abort(404)
+    return resident
 
 
 def may_manage_accounts(user: User) -> bool:

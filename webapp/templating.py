@@ -6,12 +6,15 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import phonenumbers
 from babel import dates
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale, get_timezone, gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .models import utcnow
+from . import devices
 from .records import catalog
 
 
@@ -48,6 +51,13 @@ def day_and_time(moment: datetime | None) -> str:
     )
 
 
+def day_month(moment: datetime | None) -> str:
+    """'3 March' in the reader's language, Copenhagen time."""
+    if moment is None:
+        return ""
+    return dates.format_skeleton("MMMMd", moment, tzinfo=get_timezone(), locale=get_locale())
+
+
 def month_year(day) -> str:
     return dates.format_skeleton("yMMMM", day, locale=get_locale()) if day else ""
 
@@ -67,6 +77,24 @@ def month_from_iso(text: str | None) -> str:
 
 def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
+
+
+# How a resident prefers to be contacted, as their advisor reads it.
+CONTACT_PREFERENCES = {
+    "call": _l("a phone call"),
+    "sms": _l("an SMS"),
+    "house": _l("a talk in the community house"),
+}
+
+
+def phone(number: str | None) -> str:
+    """+4512345678 as +45 12 34 56 78."""
+    if not number:
+        return ""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return number
 
 
 @cache
@@ -95,8 +123,9 @@ def bdi(text: str | None) -> Markup:
 def init_app(app: Flask) -> None:
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
     app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year,
-                                  local_input=local_input, moment_from_iso=moment_from_iso,
+                                  local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
                                   month_from_iso=month_from_iso)
-    app.jinja_env.globals.update(icon=icon, static_url=static_url, utcnow=utcnow, catalog=catalog)
+    app.jinja_env.globals.update(icon=icon, static_url=static_url, utcnow=utcnow, catalog=catalog,
+                                  device_label=devices.label, contact_labels=CONTACT_PREFERENCES)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

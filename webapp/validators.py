@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -36,6 +36,40 @@ class PlainText:
             raise ValidationError(_l("Please remove the hidden control characters from the text."))
         if not self.allow_bidi_controls and BIDI_CONTROLS.search(text):
             raise ValidationError(_l("Please remove the hidden direction characters from the text."))
+
+
+def _is_arabic_letter(char: str) -> bool:
+    return "\u0600" <= char <= "\u06ff" and unicodedata.category(char).startswith("L")
+
+
+def has_invisible_characters(text: str) -> bool:
+    """Zero-width and other format characters, line separators and lone direction marks.
+
+    They let one name look like another. The zero-width non-joiner is part of Persian and Dari
+    spelling (e.g. علی‌رضا), so it is kept between two Arabic-script letters and nowhere else.
+    """
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category in ("Zl", "Zp"):
+            return True
+        if category == "Cf":
+            between_letters = 0 < index < len(text) - 1 and _is_arabic_letter(text[index - 1]) and _is_arabic_letter(text[index + 1])
+            if not (char == "\u200c" and between_letters):
+                return True
+    return False
+
+
+class PersonName:
+    """A name others will see: no control, direction or invisible characters."""
+
+    def __call__(self, form, field):
+        text = field.data or ""
+        if has_control_characters(text) or "\n" in text:
+            raise ValidationError(_l("Please remove the hidden control characters from the text."))
+        if BIDI_CONTROLS.search(text):
+            raise ValidationError(_l("Please remove the hidden direction characters from the text."))
+        if has_invisible_characters(text):
+            raise ValidationError(_l("Please remove the invisible characters from the name."))
 
 
 def check_username(form, field):
@@ -80,6 +114,18 @@ class ChoiceField(SelectField):
 
 
 NOT_A_CHOICE = _l("Please choose one of the options.")
+
+
+class RadioChoice(RadioField):
+    """Radio buttons whose refusal is in the reader's language."""
+
+    def __init__(self, *args, message=NOT_A_CHOICE, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(self.message)
 
 
 def strip(value):

@@ -9,23 +9,40 @@ from .. import passwords
 from ..validators import check_new_password, check_new_pin, strip
 
 
-class ResidentSignInForm(FlaskForm):
+def check_pin_format(form, field):
+    pin = passwords.normalize_digits(field.data or "")
+    if not passwords.is_pin(pin):
+        raise ValidationError(_l("A PIN is 4 to 8 digits."))
+    field.data = pin
+
+
+class PinForm(FlaskForm):
+    """A paired phone knows who it belongs to: the PIN is all it asks."""
+
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(message=_l("Write your PIN.")), check_pin_format])
+
+    @property
+    def secret(self) -> str:
+        return self.pin.data
+
+
+class ResidentSignInForm(PinForm):
+    """On the community-house tablet a resident also says who they are."""
+
     username = StringField(
         _l("Username"),
         filters=[strip],
         validators=[DataRequired(message=_l("Write your username.")), Length(max=40, message=_l("That username is too long."))],
     )
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(message=_l("Write your PIN."))])
 
-    def validate_pin(self, field):
-        pin = passwords.normalize_digits(field.data or "")
-        if not passwords.is_pin(pin):
-            raise ValidationError(_l("A PIN is 4 to 8 digits."))
-        field.data = pin
 
-    @property
-    def secret(self) -> str:
-        return self.pin.data
+class NewPinForm(FlaskForm):
+    new = PasswordField(_l("New PIN"), validators=[DataRequired(message=_l("Write a new PIN.")), check_new_pin])
+    repeat = PasswordField(
+        _l("New PIN again"),
+        filters=[lambda value: passwords.normalize_digits(value or "")],
+        validators=[EqualTo("new", message=_l("The two new PINs are not the same."))],
+    )
 
 
 class StaffSignInForm(FlaskForm):
@@ -44,28 +61,14 @@ class StaffSignInForm(FlaskForm):
         return self.password.data
 
 
-class CurrentSecretMixin:
-    def validate_current(self, field):
-        if not passwords.verify_secret(self.user.secret_hash, passwords.normalize_digits(field.data or "")):
-            raise ValidationError(self.wrong_current_message)
-
-
-class ChangePinForm(CurrentSecretMixin, FlaskForm):
+# The current secret is checked by the view, through the same lockout as signing in.
+class ChangePinForm(NewPinForm):
     wrong_current_message = _l("That is not your current PIN.")
-    current = PasswordField(_l("Your PIN now"), validators=[DataRequired(message=_l("Write your PIN."))])
-    new = PasswordField(_l("New PIN"), validators=[DataRequired(message=_l("Write a new PIN.")), check_new_pin])
-    repeat = PasswordField(
-        _l("New PIN again"),
-        filters=[lambda value: passwords.normalize_digits(value or "")],
-        validators=[EqualTo("new", message=_l("The two new PINs are not the same."))],
-    )
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+    current = PasswordField(_l("Your PIN now"), validators=[DataRequired(message=_l("Write your PIN."))],
+                            filters=[lambda value: passwords.normalize_digits(value or "")])
 
 
-class ChangePasswordForm(CurrentSecretMixin, FlaskForm):
+class ChangePasswordForm(FlaskForm):
     wrong_current_message = _l("That is not your current password.")
     current = PasswordField(_l("Your password now"), validators=[DataRequired(message=_l("Write your password."))])
     new = PasswordField(
@@ -77,7 +80,3 @@ class ChangePasswordForm(CurrentSecretMixin, FlaskForm):
         ],
     )
     repeat = PasswordField(_l("New password again"), validators=[EqualTo("new", message=_l("The two new passwords are not the same."))])
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user

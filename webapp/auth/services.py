@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
 from .. import audit, passwords
 from ..db import writing
-from ..models import AuditEvent, DeviceSession, Role, User, utcnow
+from ..models import AuditEvent, DeviceSession, Role, TrustedDevice, User, utcnow
+from .pairing import TABLET
 
 FAILURES_BEFORE_LOCK = 5
 # Each lock in a row lasts longer; after the last step only staff can unlock.
@@ -24,7 +25,7 @@ TOUCH_EVERY = timedelta(seconds=60)
 @dataclass(frozen=True)
 class SignIn:
     user: User | None = None
-    refused: str | None = None  # "invalid", "locked", "staff_unlock", "address"
+    refused: str | None = None  # "invalid", "locked", "staff_unlock", "address", "busy"
     locked_until: datetime | None = None
 
 
@@ -79,53 +80,111 @@ def _address_is_flooding(session: Session, ip: str, now: datetime) -> bool:
     return count >= current_app.config["ADDRESS_FAILED_LOGIN_LIMIT"]
 
 
-def sign_in(session: Session, *, username: str, secret: str, ip: str = "") -> SignIn:
+def sign_in(session: Session, *, username: str, secret: str, ip: str = "", device: str = "",
+            staff: bool) -> SignIn:
+    """Staff, or a resident on a community-house tablet: username and secret."""
     now = utcnow()
     if _address_is_flooding(session, ip, now):
         return SignIn(refused="address")
     user = find_user(session, username)
-    if user is None or not user.active:
+    if user is None or not user.active or user.is_staff != staff:
         passwords.burn_time(secret)
         with writing(session):
-            audit.record(session, "sign_in_failed", ip=ip, username=username[:40])
+            audit.record(session, "sign_in_failed", ip=ip, device=device, username=username[:40])
         return SignIn(refused="invalid")
-    if refusal := lock_state(user, now):
-        return refusal
-    # Hash outside the write transaction: a slow hash must not hold the database lock.
-    if passwords.verify_secret(user.secret_hash, secret):
-        return _record_success(session, user, ip)
-    return _record_failure(session, user, ip, now)
+    return check_secret(session, user=user, secret=secret, ip=ip, device=device)
 
 
-def _record_success(session: Session, user: User, ip: str) -> SignIn:
+def sign_in_resident(session: Session, *, resident: User, pin: str, ip: str = "", device: str = "") -> SignIn:
+    """A resident on their paired phone: the phone names them, the PIN unlocks it."""
+    if _address_is_flooding(session, ip, utcnow()):
+        return SignIn(refused="address")
+    if not resident.active:
+        passwords.burn_time(pin)
+        return SignIn(refused="invalid")
+    return check_secret(session, user=resident, secret=pin, ip=ip, device=device)
+
+
+def check_secret(session: Session, *, user: User, secret: str, ip: str = "", device: str = "",
+                 action: str = "sign_in") -> SignIn:
+    """Take a try, check the secret, then record the outcome.
+
+    The try is taken with one conditional UPDATE before the slow hash, so parallel requests
+    cannot all read the same count: at most FAILURES_BEFORE_LOCK wrong secrets are ever
+    checked before the account locks. A success resets the count only if no lock came
+    in meanwhile.
+    """
+    now = utcnow()
+    if not _take_try(session, user, now):
+        return _refusal_now(session, user, now)
+    if passwords.verify_secret(_current_hash(session, user), secret):
+        return _record_success(session, user, ip, device, now, action)
+    return _record_failure(session, user, ip, device, now, action)
+
+
+def _not_locked(now: datetime):
+    return and_(User.unlock_by_staff.is_(False), or_(User.locked_until.is_(None), User.locked_until <= now))
+
+
+def _take_try(session: Session, user: User, now: datetime) -> bool:
     with writing(session):
-        session.execute(
+        taken = session.execute(
             update(User)
-            .where(User.id == user.id)
+            .where(User.id == user.id, _not_locked(now), User.failed_logins < FAILURES_BEFORE_LOCK)
+            .values(failed_logins=User.failed_logins + 1)
+        )
+    return taken.rowcount == 1
+
+
+def _current_hash(session: Session, user: User) -> str:
+    # A column select reads the row as it is now, not the copy this session may hold.
+    return session.exec(select(User.secret_hash).where(User.id == user.id)).one()
+
+
+def _refusal_now(session: Session, user: User, now: datetime) -> SignIn:
+    locked_until, staff_only = session.execute(
+        select(User.locked_until, User.unlock_by_staff).where(User.id == user.id)
+    ).one()
+    if staff_only:
+        return SignIn(refused="staff_unlock")
+    if locked_until and locked_until > now:
+        return SignIn(refused="locked", locked_until=locked_until)
+    return SignIn(refused="busy")  # the last free tries are being checked right now
+
+
+def _record_success(session: Session, user: User, ip: str, device: str, now: datetime, action: str) -> SignIn:
+    with writing(session):
+        reset = session.execute(
+            update(User).where(User.id == user.id, _not_locked(now))
             .values(failed_logins=0, lock_count=0, locked_until=None)
         )
-        audit.record(session, "sign_in", actor=user, subject=user, ip=ip)
+        if reset.rowcount == 1:
+            audit.record(session, action, actor=user, subject=user, ip=ip, device=device)
+    if reset.rowcount != 1:
+        return _refusal_now(session, user, now)
     session.refresh(user)
     return SignIn(user=user)
 
 
-def _record_failure(session: Session, user: User, ip: str, now: datetime) -> SignIn:
+def _record_failure(session: Session, user: User, ip: str, device: str, now: datetime, action: str) -> SignIn:
     with writing(session):
-        locked = session.exec(select(User).where(User.id == user.id).with_for_update()).one()
-        audit.record(session, "sign_in_failed", subject=locked, ip=ip)
-        if refusal := lock_state(locked, now):  # another request locked it meanwhile
-            return refusal
-        locked.failed_logins += 1
-        if locked.failed_logins < FAILURES_BEFORE_LOCK:
+        audit.record(session, f"{action}_failed", subject=user, ip=ip, device=device)
+        locked = session.execute(
+            update(User)
+            .where(User.id == user.id, _not_locked(now), User.failed_logins >= FAILURES_BEFORE_LOCK)
+            .values(failed_logins=0, lock_count=User.lock_count + 1)
+            .returning(User.lock_count)
+        ).first()
+        if locked is None:
             return SignIn(refused="invalid")
-        locked.failed_logins = 0
-        locked.lock_count += 1
-        if locked.lock_count > len(LOCK_STEPS):
-            locked.unlock_by_staff = True
+        lock_count = locked[0]
+        if lock_count > len(LOCK_STEPS):
+            values = {"unlock_by_staff": True}
         else:
-            locked.locked_until = now + LOCK_STEPS[locked.lock_count - 1]
-        audit.record(session, "account_locked", subject=locked, ip=ip, lock_count=locked.lock_count)
-        return lock_state(locked, now)
+            values = {"locked_until": now + LOCK_STEPS[lock_count - 1]}
+        session.execute(update(User).where(User.id == user.id).values(**values))
+        audit.record(session, "account_locked", subject=user, ip=ip, device=device, lock_count=lock_count)
+    return _refusal_now(session, user, now)
 
 
 def unlock(session: Session, *, actor: User, user: User) -> None:
@@ -149,13 +208,22 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_device_session(session: Session, *, user: User, user_agent: str = "") -> str:
+def session_limits(user: User, trusted: TrustedDevice | None) -> tuple[timedelta, timedelta | None]:
+    """How long a sign-in lives, and after how long without use it ends."""
     cfg = current_app.config
-    now = utcnow()
+    if user.is_resident and trusted is not None and trusted.kind == TABLET:
+        # The browser counts down the shared tablet's idle time; the server ends it a little
+        # later, so a tap on "I'm still here" in the last seconds is never too late.
+        return cfg["TABLET_SESSION_LIFETIME"], cfg["TABLET_IDLE_TIMEOUT"] + cfg["TABLET_IDLE_GRACE"]
     if user.is_resident:
-        lifetime, idle = cfg["RESIDENT_SESSION_LIFETIME"], None
-    else:
-        lifetime, idle = cfg["STAFF_SESSION_LIFETIME"], cfg["STAFF_IDLE_TIMEOUT"]
+        return cfg["RESIDENT_SESSION_LIFETIME"], None
+    return cfg["STAFF_SESSION_LIFETIME"], cfg["STAFF_IDLE_TIMEOUT"]
+
+
+def start_device_session(session: Session, *, user: User, user_agent: str = "",
+                         trusted: TrustedDevice | None = None) -> str:
+    now = utcnow()
+    lifetime, idle = session_limits(user, trusted)
     token = secrets.token_urlsafe(32)
     record = DeviceSession(
         user_id=user.id,
@@ -165,13 +233,19 @@ def start_device_session(session: Session, *, user: User, user_agent: str = "") 
         last_seen_at=now,
         expires_at=now + lifetime,
         idle_seconds=int(idle.total_seconds()) if idle else None,
+        trusted_device_id=trusted.id if trusted else None,
     )
     with writing(session):
         session.add(record)
         session.flush()
+    _remember_session(user, token, record)
+    return token
+
+
+def _remember_session(user: User, token: str, record: DeviceSession) -> None:
     user._device_token = token
     user._device_session_id = record.id
-    return token
+    user._shared_device = user.is_resident and record.idle_seconds is not None
 
 
 def _is_live(record: DeviceSession, now: datetime) -> bool:
@@ -198,14 +272,20 @@ def user_for_token(session: Session, token: str, *, active_use: bool = True) -> 
     now = utcnow()
     if not _is_live(record, now) or not user.active:
         return None
-    if active_use and now - record.last_seen_at >= TOUCH_EVERY:
+    if active_use and now - record.last_seen_at >= _touch_every(record):
         with writing(session):
             session.execute(
                 update(DeviceSession).where(DeviceSession.id == record.id).values(last_seen_at=now)
             )
-    user._device_token = token
-    user._device_session_id = record.id
+    _remember_session(user, token, record)
     return user
+
+
+def _touch_every(record: DeviceSession) -> timedelta:
+    """Note use at most once a minute, but often enough for a short idle timeout to be fair."""
+    if record.idle_seconds:
+        return min(TOUCH_EVERY, timedelta(seconds=record.idle_seconds / 12))
+    return TOUCH_EVERY
 
 
 def end_device_session(session: Session, *, user: User, session_id: int, actor: User | None = None) -> bool:
@@ -254,9 +334,20 @@ def set_locale(session: Session, *, user: User, locale: str) -> None:
     user.locale = locale
 
 
-def change_secret(session: Session, *, user: User, new_secret: str) -> None:
+def change_secret(session: Session, *, user: User, new_secret: str, actor: User | None = None,
+                  keep_device_session: int | None = None, device: str = "", action: str = "secret_changed") -> int:
+    """Set a new PIN or password and sign out every other device of the account."""
     new_hash = passwords.hash_secret(new_secret)
+    now = utcnow()
     with writing(session):
         session.execute(update(User).where(User.id == user.id).values(secret_hash=new_hash))
-        audit.record(session, "secret_changed", actor=user, subject=user)
+        others = session.execute(
+            update(DeviceSession)
+            .where(DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None),
+                   DeviceSession.id != (keep_device_session or 0))
+            .values(revoked_at=now)
+        )
+        audit.record(session, action, actor=actor or user, subject=user, device=device,
+                     signed_out_devices=others.rowcount)
     user.secret_hash = new_hash
+    return others.rowcount

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import format_time
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,8 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role
-from . import services
-from .forms import ChangePasswordForm, ChangePinForm, ResidentSignInForm, StaffSignInForm
+from ..policy import role_required
+from . import pairing, services
+from .device_cookie import current_device, device_kind, forget_device_cookie
+from .forms import ChangePasswordForm, ChangePinForm, PinForm, ResidentSignInForm, StaffSignInForm
 
 bp = Blueprint("auth", __name__)
 
@@ -44,66 +46,121 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
         return _("Too many wrong tries. You can try again at %(time)s.", time=format_time(result.locked_until, "short"))
     if result.refused == "staff_unlock":
         return _("Too many wrong tries. Please ask the staff in the community house to open your account again.")
-    if result.refused == "address":
+    if result.refused in ("address", "busy"):
         return _("Too many wrong tries from this place. Please wait a few minutes.")
     if staff:
         return _("The username or password is not right. Please try again.")
     return _("The username or PIN is not right. Please try again.")
 
 
-def _sign_in_page(form, *, staff: bool):
-    template = "auth/login_staff.html" if staff else "auth/login.html"
-    if not form.is_submitted():
-        return render(template, form=form)
-    if not form.validate():
-        return render(template, form=form), 422
-    db = get_session()
-    result = services.sign_in(db, username=form.username.data, secret=form.secret, ip=client_ip())
-    if result.user is None:
-        return render(template, form=form, refusal=refusal_message(result, staff=staff)), 422
-    return _start_session(result.user)
-
-
-def _start_session(user):
+def _start_session(user, trusted=None):
     wanted = safe_next(request.args.get("next"))
     session.clear()  # nothing from before sign-in carries over
-    services.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""))
-    session.permanent = user.is_resident  # staff cookies end with the browser
+    services.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
+                                  trusted=trusted)
+    session.permanent = user.is_resident and not user.on_shared_device  # others end with the browser
     login_user(user)
     return redirect(wanted or url_for(HOMES[Role(user.role)]), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Residents: the PIN works only on a paired phone or a community-house tablet."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
-    return _sign_in_page(ResidentSignInForm(), staff=False)
+    found = current_device()
+    if found is None:
+        status = 200 if request.method == "GET" else 403
+        return render("auth/ask_for_qr.html"), status
+    trusted, resident = found
+    if trusted.kind == pairing.TABLET:
+        g.device_locale = trusted.locale
+        return _tablet_sign_in(trusted)
+    g.device_locale = resident.locale
+    return _phone_sign_in(trusted, resident)
+
+
+def _phone_sign_in(trusted, resident):
+    form = PinForm()
+    if not form.is_submitted():
+        return render("auth/login_phone.html", form=form, resident=resident)
+    if not form.validate():
+        return render("auth/login_phone.html", form=form, resident=resident), 422
+    result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, ip=client_ip(),
+                                       device=device_kind())
+    if result.user is None:
+        refusal = refusal_message(result, staff=False) if result.refused != "invalid" else _("That PIN is not right. Please try again.")
+        return render("auth/login_phone.html", form=form, resident=resident, refusal=refusal), 422
+    return _start_session(result.user, trusted)
+
+
+def _tablet_sign_in(trusted):
+    form = ResidentSignInForm()
+    if not form.is_submitted():
+        return render("auth/login.html", form=form)
+    if not form.validate():
+        return render("auth/login.html", form=form), 422
+    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, ip=client_ip(),
+                              device=device_kind(), staff=False)
+    if result.user is None:
+        return render("auth/login.html", form=form, refusal=refusal_message(result, staff=False)), 422
+    return _start_session(result.user, trusted)
 
 
 @bp.route("/login/staff", methods=["GET", "POST"])
 def login_staff():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
-    return _sign_in_page(StaffSignInForm(), staff=True)
+    form = StaffSignInForm()
+    if not form.is_submitted():
+        return render("auth/login_staff.html", form=form)
+    if not form.validate():
+        return render("auth/login_staff.html", form=form), 422
+    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, ip=client_ip(),
+                              device=device_kind(), staff=True)
+    if result.user is None:
+        return render("auth/login_staff.html", form=form, refusal=refusal_message(result, staff=True)), 422
+    return _start_session(result.user)
+
+
+@bp.route("/login/not-you", methods=["GET", "POST"])
+def not_you():
+    """Someone else holds a paired phone: say whose it is, and let them forget it here."""
+    found = current_device()
+    if found is None or found[0].kind != pairing.PHONE:
+        return redirect(url_for("auth.login"))
+    trusted, resident = found
+    if request.method == "GET":
+        return render("auth/not_you.html", resident=resident)
+    pairing.remove(get_session(), devices=[trusted], actor=None, subject=resident, ip=client_ip(), device=device_kind())
+    flash(_("This phone is no longer set up for %(name)s.", name=resident.display_name))
+    return forget_device_cookie(redirect(url_for("auth.login"), 303))
 
 
 @bp.post("/logout")
 def logout():
     lang = current_user.locale if current_user.is_authenticated else session.get("lang")
+    found = current_device()
+    if found is not None and found[0].kind == pairing.TABLET:
+        lang = found[0].locale  # the next person starts in the tablet's own language
     if current_user.is_authenticated:
         services.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id)
         logout_user()
     session.clear()
     response = redirect(url_for("auth.login", lang=lang), 303)
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # A paired phone or a tablet keeps its device cookie; the session cookie goes by session.clear().
+    cleared = '"cache", "storage"' if found is not None else '"cache", "cookies", "storage"'
+    response.headers["Clear-Site-Data"] = cleared
     return response
 
 
 @bp.get("/account")
 @login_required
 def account():
-    devices = services.live_devices(get_session(), user=current_user)
-    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id)
+    db = get_session()
+    devices = services.live_devices(db, user=current_user)
+    phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
+    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones)
 
 
 @bp.post("/account/devices/<int:device_id>/sign-out")
@@ -117,14 +174,40 @@ def sign_out_device(device_id: int):
     return see_other(url_for("auth.account"))
 
 
+@bp.post("/account/phones/<int:phone_id>/remove")
+@role_required(Role.RESIDENT)
+def remove_phone(phone_id: int):
+    db = get_session()
+    phone = next((p for p in pairing.phones_of(db, resident=current_user) if p.id == phone_id), None)
+    if phone is None:
+        abort(404)
+    pairing.remove(db, devices=[phone], actor=current_user, subject=current_user, ip=client_ip(), device=device_kind())
+    flash(_("The phone is removed. It can no longer be used to sign in."))
+    return see_other(url_for("auth.account"))
+
+
+@bp.post("/account/still-here")
+@login_required
+def still_here():
+    """The shared tablet's "I'm still here": loading the user already counted as use."""
+    return "", 204
+
+
 @bp.route("/account/secret", methods=["GET", "POST"])
 @login_required
 def change_secret():
-    form_class = ChangePinForm if current_user.is_resident else ChangePasswordForm
-    form = form_class(current_user)
+    form = ChangePinForm() if current_user.is_resident else ChangePasswordForm()
     if form.validate_on_submit():
-        services.change_secret(get_session(), user=current_user, new_secret=form.new.data)
-        flash(_("Your PIN is changed.") if current_user.is_resident else _("Your password is changed."))
-        return see_other(url_for("auth.account"))
+        db = get_session()
+        checked = services.check_secret(db, user=current_user, secret=form.current.data, ip=client_ip(),
+                                        device=device_kind(), action="secret_check")
+        if checked.user is None:
+            form.current.errors.append(form.wrong_current_message if checked.refused == "invalid"
+                                       else refusal_message(checked, staff=current_user.is_staff))
+        else:
+            services.change_secret(db, user=current_user, new_secret=form.new.data,
+                                   keep_device_session=current_user._device_session_id, device=device_kind())
+            flash(_("Your PIN is changed.") if current_user.is_resident else _("Your password is changed."))
+            return see_other(url_for("auth.account"))
     status = 422 if form.is_submitted() else 200
     return render("auth/change_secret.html", form=form), status

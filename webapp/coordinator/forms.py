@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..i18n import LANGUAGES
 from ..models import Role
-from ..validators import ChoiceField, choices, PlainText, check_new_password, check_username, strip
+from ..validators import ChoiceField, PersonName, check_new_password, check_username, choices, strip
 
 ROLE_LABELS = {
     Role.ADVISOR: _l("Personal job advisor"),
@@ -23,7 +23,7 @@ class StaffForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Write the person's name.")),
             Length(max=80, message=_l("A name can be at most 80 characters.")),
-            PlainText(allow_newlines=False, allow_bidi_controls=False),
+            PersonName(),
         ],
     )
     username = StringField(_l("Username"), validators=[DataRequired(message=_l("Write a username.")), check_username])
@@ -39,3 +39,27 @@ class StaffForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     advisor_id = ChoiceField(_l("Personal job advisor"), coerce=int)
+
+
+class AreaForm(FlaskForm):
+    name = StringField(
+        _l("Name of the housing area"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write the name of the area.")),
+                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+    )
+
+
+class UserAreaForm(FlaskForm):
+    area_id = ChoiceField(_l("Housing area"), coerce=int)
+
+
+class TabletForm(FlaskForm):
+    name = StringField(
+        _l("Where is this tablet?"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write where the tablet is, e.g. the reception.")),
+                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+    )
+    locale = ChoiceField(_l("Language for the next person"), choices=choices((lang.code, lang.endonym) for lang in LANGUAGES),
+                         default="da")

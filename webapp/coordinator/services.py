@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..auth import services as accounts
 from ..db import writing
-from ..models import STAFF_ROLES, Role, User
+from ..models import STAFF_ROLES, HousingArea, Role, User
 from ..timeline.services import note_advisor_change
 
 
@@ -89,3 +89,55 @@ def assign_advisor(session: Session, *, actor: User, resident: User, advisor: Us
         audit.record(session, "advisor_assigned", actor=actor, subject=resident, advisor_id=advisor.id, previous_advisor_id=previous)
     resident.advisor_id = advisor.id
     return True
+
+
+def unassigned(session: Session, *, area_id: int | None = None) -> list[User]:
+    """New residents nobody follows yet, oldest first; for an advisor only those of their area."""
+    query = select(User).where(User.role == Role.RESIDENT, User.active.is_(True), User.advisor_id.is_(None))
+    if area_id is not None:
+        query = query.where(User.housing_area_id == area_id)
+    return list(session.exec(query.order_by(User.created_at)).all())
+
+
+def take(session: Session, *, advisor: User, resident: User) -> bool:
+    """"I'll take them": only if nobody took them first, and only while the advisor is active."""
+    with writing(session):
+        still_active = session.exec(select(User.active).where(User.id == advisor.id)).one()
+        if not still_active:
+            return False
+        taken = session.execute(
+            update(User).where(User.id == resident.id, User.advisor_id.is_(None)).values(advisor_id=advisor.id)
+        )
+        if taken.rowcount != 1:
+            return False
+        note_advisor_change(session, resident=resident, advisor=advisor, actor=advisor)
+        audit.record(session, "advisor_assigned", actor=advisor, subject=resident, advisor_id=advisor.id,
+                     previous_advisor_id=None)
+    resident.advisor_id = advisor.id
+    return True
+
+
+def areas(session: Session) -> list[HousingArea]:
+    return list(session.exec(select(HousingArea).order_by(HousingArea.active.desc(), HousingArea.name)).all())
+
+
+def add_area(session: Session, *, actor: User, name: str) -> HousingArea:
+    area = HousingArea(name=name.strip())
+    with writing(session):
+        session.add(area)
+        session.flush()
+        audit.record(session, "area_added", actor=actor, area=area.name)
+    return area
+
+
+def set_area_active(session: Session, *, actor: User, area: HousingArea, active: bool) -> None:
+    with writing(session):
+        session.execute(update(HousingArea).where(HousingArea.id == area.id).values(active=active))
+        audit.record(session, "area_changed", actor=actor, area=area.name, active=active)
+
+
+def set_user_area(session: Session, *, actor: User, user: User, area_id: int | None) -> None:
+    with writing(session):
+        session.execute(update(User).where(User.id == user.id).values(housing_area_id=area_id))
+        audit.record(session, "area_assigned", actor=actor, subject=user, area_id=area_id)
+    user.housing_area_id = area_id

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from ..auth import pairing
 from ..auth import services as accounts
+from ..auth.device_cookie import current_device, device_kind, set_device_cookie
 from ..db import get_session
 from ..htmx import render, see_other
-from ..models import Role, User
+from ..models import HousingArea, Role, User
 from ..policy import role_required
 from ..validators import choices
+from . import audit_log as audit_log_service
 from . import services
-from .forms import ROLE_LABELS, AssignForm, StaffForm
+from .forms import ROLE_LABELS, AreaForm, AssignForm, StaffForm, TabletForm, UserAreaForm
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -29,17 +32,31 @@ def assign_form(advisors: list[User], resident: User, **kwargs) -> AssignForm:
     return form
 
 
-def _overview(status: int = 200, failed: tuple[int, AssignForm] | None = None):
+def user_area_form(areas, user: User, **kwargs) -> UserAreaForm:
+    form = UserAreaForm(prefix=f"user-{user.id}", **kwargs)
+    form.area_id.choices = choices([(0, _("No area"))] + [(area.id, area.name) for area in areas if area.active])
+    return form
+
+
+def _overview(status: int = 200, failed: tuple[int, AssignForm] | None = None, area_form: AreaForm | None = None):
     db = get_session()
     advisors = services.active_advisors(db)
+    areas = services.areas(db)
+    area_names = {area.id: area.name for area in areas}
     rows = []
     for resident, advisor_name in services.residents(db):
         form = failed[1] if failed and failed[0] == resident.id else assign_form(advisors, resident, formdata=None, advisor_id=resident.advisor_id)
         rows.append((resident, advisor_name, form))
+    staff = [(user, followed, user_area_form(areas, user, formdata=None, area_id=user.housing_area_id or 0))
+             for user, followed in services.staff(db)]
     return render(
         "coordinator/overview.html",
-        staff=services.staff(db),
+        staff=staff,
         residents=rows,
+        unassigned=[row for row in rows if row[0].advisor_id is None and row[0].active],
+        areas=areas,
+        area_names=area_names,
+        area_form=area_form or AreaForm(formdata=None),
         role_labels=ROLE_LABELS,
         is_locked=accounts.is_locked,
     ), status
@@ -139,3 +156,86 @@ def assign(resident_id: int):
     if services.assign_advisor(db, actor=current_user, resident=resident, advisor=advisor):
         flash(_("%(resident)s now has %(advisor)s as personal job advisor.", resident=resident.display_name, advisor=advisor.display_name))
     return see_other(url_for("coordinator.overview"))
+
+
+@bp.post("/areas")
+@role_required(Role.COORDINATOR)
+def add_area():
+    form = AreaForm()
+    if not form.validate_on_submit():
+        return _overview(422, area_form=form)
+    try:
+        area = services.add_area(get_session(), actor=current_user, name=form.name.data)
+    except IntegrityError:
+        form.name.errors.append(_("There is already an area with that name."))
+        return _overview(422, area_form=form)
+    flash(_("%(name)s is added to the housing areas.", name=area.name))
+    return see_other(url_for("coordinator.overview"))
+
+
+@bp.post("/areas/<int:area_id>/active")
+@role_required(Role.COORDINATOR)
+def area_active(area_id: int):
+    db = get_session()
+    area = db.get(HousingArea, area_id) or abort(404)
+    active = request.form.get("active") == "yes"
+    services.set_area_active(db, actor=current_user, area=area, active=active)
+    flash(_("%(name)s can be chosen at sign-up again.", name=area.name) if active
+          else _("%(name)s is no longer offered at sign-up.", name=area.name))
+    return see_other(url_for("coordinator.overview"))
+
+
+@bp.post("/staff/<int:user_id>/area")
+@role_required(Role.COORDINATOR)
+def user_area(user_id: int):
+    db = get_session()
+    user = _account(user_id, Role.ADVISOR)
+    form = user_area_form(services.areas(db), user)
+    if not form.validate_on_submit():
+        flash(_("Please choose one of the options."))
+        return see_other(url_for("coordinator.overview"))
+    services.set_user_area(db, actor=current_user, user=user, area_id=form.area_id.data or None)
+    flash(_("The housing area of %(name)s is saved.", name=user.display_name))
+    return see_other(url_for("coordinator.overview"))
+
+
+@bp.route("/tablets", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def tablets():
+    """Register the device in hand as a community-house tablet, and see the others."""
+    db = get_session()
+    form = TabletForm()
+    if form.validate_on_submit():
+        token = pairing.register_tablet(db, actor=current_user, name=form.name.data, locale=form.locale.data,
+                                        device=device_kind(), ip=request.remote_addr or "")
+        flash(_("This device is now a community-house tablet. Residents can sign in here with their username and PIN."))
+        return set_device_cookie(see_other(url_for("coordinator.tablets")), token)
+    this = current_device()
+    return render("coordinator/tablets.html", form=form, tablets=pairing.tablets(db),
+                  this_tablet=this[0].id if this and this[0].kind == pairing.TABLET else None,
+                  this_is_phone=bool(this and this[0].kind == pairing.PHONE)), 422 if form.is_submitted() else 200
+
+
+@bp.post("/tablets/<int:tablet_id>/remove")
+@role_required(Role.COORDINATOR)
+def remove_tablet(tablet_id: int):
+    db = get_session()
+    tablet = next((t for t in pairing.tablets(db) if t.id == tablet_id), None)
+    if tablet is None:
+        abort(404)
+    pairing.remove(db, devices=[tablet], actor=current_user, subject=None, ip=request.remote_addr or "",
+                   device=device_kind())
+    flash(_("The tablet is removed. Residents can no longer sign in on it."))
+    return see_other(url_for("coordinator.tablets"))
+
+
+@bp.get("/audit")
+@role_required(Role.COORDINATOR)
+def audit_log():
+    db = get_session()
+    wanted = (request.args.get("person") or "").strip()
+    person = accounts.find_user(db, wanted) if wanted else None
+    before = request.args.get("before", type=int)
+    rows, older = audit_log_service.events(db, person=person, before=before) if person or not wanted else ([], None)
+    return render("coordinator/audit.html", rows=rows, older=older, person=person, wanted=wanted,
+                  label=audit_log_service.label)

@@ -1,15 +1,181 @@
+"""The helper's home and the sign-up on the community-house tablet, one step per screen."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
 
-from ..htmx import render
-from ..models import Role
-from ..policy import role_required
+from .. import policy
+from ..auth import pairing
+from ..auth.device_cookie import device_kind
+from ..db import get_session
+from ..htmx import render, see_other
+from ..i18n import CODES
+from ..pages import signup as pages
+from ..policy import HELPERS, role_required
+from . import services
+from .forms import AboutForm, LanguageForm, PinForm
 
 bp = Blueprint("signup", __name__, url_prefix="/volunteer")
 
+DRAFT_KEY = "signup_draft"  # the cookie holds only a random key; what was typed stays on the server
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
 
 @bp.get("/")
-@role_required(Role.VOLUNTEER)
+@role_required(*HELPERS)
 def home():
-    return render("signup/home.html")
+    return render("signup/home.html", recent=services.signed_up_by(get_session(), helper=current_user))
+
+
+def _draft():
+    return services.find_draft(get_session(), helper=current_user, token=session.get(DRAFT_KEY))
+
+
+def _draft_or_restart():
+    """The draft of this sign-up, shown in the language chosen for the screen; or back to step 1."""
+    draft = _draft()
+    if draft is None:
+        session.pop(DRAFT_KEY, None)
+        flash(_("That sign-up was left for more than an hour, so nothing of it was kept. Please start again."))
+        return None, redirect(url_for("signup.language"), 303)
+    g.forced_locale = draft.data.get("view") or draft.data["locale"]
+    return draft, None
+
+
+def _switch_view(draft, **typed):
+    """The helper's one tap between Danish and the resident's language keeps what was typed."""
+    wanted = request.form.get("view")
+    if wanted not in CODES:
+        return None
+    services.save_draft(get_session(), draft=draft, view=wanted, **typed)
+    return redirect(request.path, 303)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*HELPERS)
+def language():
+    draft = _draft()
+    form = LanguageForm(data={"locale": draft.data["locale"]} if draft and request.method == "GET" else None)
+    if form.validate_on_submit():
+        db = get_session()
+        if draft is None:
+            session[DRAFT_KEY] = services.start_draft(db, helper=current_user, locale=form.locale.data)
+        else:
+            services.save_draft(db, draft=draft, locale=form.locale.data, view=None)
+        return redirect(url_for("signup.about"), 303)
+    return render("signup/language.html", form=form, step=1), 422 if form.is_submitted() else 200
+
+
+@bp.route("/new/about", methods=["GET", "POST"])
+@role_required(*HELPERS)
+def about():
+    draft, restart = _draft_or_restart()
+    if restart:
+        return restart
+    db = get_session()
+    areas = services.active_areas(db)
+    data = draft.data
+    form = AboutForm(areas=areas, data={"name": data.get("name"), "phone": data.get("phone_typed"),
+                                        "area_id": data.get("area_id"), "contact": data.get("contact")})
+    if request.method == "POST":
+        typed = {"name": form.name.data, "phone_typed": form.phone.data, "contact": form.contact.data,
+                 "area_id": _int(request.form.get("area_id"))}
+        if (switched := _switch_view(draft, **typed)) is not None:
+            return switched
+        if form.validate():
+            services.save_draft(db, draft=draft, name=form.name.data, phone=form.phone.data,
+                                phone_typed=request.form.get("phone", ""), contact=form.contact.data,
+                                area_id=form.area_id.data if "area_id" in form else None)
+            return redirect(url_for("signup.consent"), 303)
+        return render("signup/about.html", form=form, draft=draft, step=2), 422
+    return render("signup/about.html", form=form, draft=draft, step=2)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@bp.route("/new/consent", methods=["GET", "POST"])
+@role_required(*HELPERS)
+def consent():
+    draft, restart = _draft_or_restart()
+    if restart:
+        return restart
+    if not draft.data.get("name"):
+        return redirect(url_for("signup.about"), 303)
+    refused = False
+    if request.method == "POST":
+        if (switched := _switch_view(draft)) is not None:
+            return switched
+        if request.form.get("agree") == "yes":
+            services.save_draft(get_session(), draft=draft, consent=True)
+            return redirect(url_for("signup.pin"), 303)
+        refused = True
+    return render("signup/consent.html", draft=draft, step=3, refused=refused,
+                  paragraphs=pages.consent_paragraphs()), 422 if refused else 200
+
+
+@bp.route("/new/pin", methods=["GET", "POST"])
+@role_required(*HELPERS)
+def pin():
+    draft, restart = _draft_or_restart()
+    if restart:
+        return restart
+    if not draft.data.get("consent"):
+        return redirect(url_for("signup.consent"), 303)
+    g.forced_locale = draft.data["locale"]  # this screen is the resident's own
+    form = PinForm()
+    if not form.validate_on_submit():
+        return render("signup/pin.html", form=form, step=4), 422 if form.is_submitted() else 200
+    db = get_session()
+    try:
+        resident, token = services.create_resident(db, helper=current_user, draft=draft, pin=form.new.data,
+                                                   ip=client_ip(), device=device_kind())
+    except services.TooManySignups:
+        return render("signup/pin.html", form=form, step=4, limit_reached=True), 429
+    session.pop(DRAFT_KEY, None)
+    return render("signup/card.html", **pages.card(resident, token=token, just_made=True))
+
+
+@bp.post("/new/cancel")
+@role_required(*HELPERS)
+def cancel():
+    services.discard_draft(get_session(), draft=_draft())
+    session.pop(DRAFT_KEY, None)
+    flash(_("The sign-up is stopped. Nothing was saved."))
+    return see_other(url_for("signup.home"))
+
+
+@bp.get("/residents/<int:resident_id>/card")
+@role_required(*HELPERS)
+def card(resident_id: int):
+    resident = policy.helped_resident(get_session(), current_user, resident_id)
+    return render("signup/card.html", **pages.card(resident))
+
+
+@bp.post("/residents/<int:resident_id>/qr")
+@role_required(*HELPERS)
+def new_qr(resident_id: int):
+    """A fresh one-time QR code: after a lost phone, a new phone, or (with a new PIN) a forgotten PIN."""
+    db = get_session()
+    resident = policy.helped_resident(db, current_user, resident_id)
+    sets_pin = request.form.get("new_pin") == "yes"
+    token = pairing.make_link(db, resident=resident, actor=current_user, sets_pin=sets_pin, device=device_kind())
+    return render("signup/card.html", **pages.card(resident, token=token, sets_pin=sets_pin))
+
+
+@bp.post("/residents/<int:resident_id>/phones/remove")
+@role_required(*HELPERS)
+def remove_phones(resident_id: int):
+    """Staff only: a volunteer may make a new QR code but not take a resident's phones away."""
+    db = get_session()
+    resident = policy.helped_resident(db, current_user, resident_id, check=policy.may_remove_devices)
+    removed = pairing.remove(db, devices=pairing.phones_of(db, resident=resident), actor=current_user,
+                             subject=resident, ip=client_ip(), device=device_kind())
+    flash(ngettext("%(num)d phone is removed.", "%(num)d phones are removed.", removed))
+    return see_other(url_for("signup.card", resident_id=resident.id))

@@ -21,4 +21,82 @@
     var note = sendErrorNote(event);
     if (note) note.hidden = true;
   });
+
+  // The community-house tablet: after a while without a touch, ask, count down, then sign out.
+  // Boosted navigation swaps the body, so the bar is looked up afresh on every tick.
+  function watchSharedDevice() {
+    var lastTouch = Date.now();
+    var lastPing = Date.now();
+
+    function part(selector) {
+      return document.querySelector(".shared-device " + selector);
+    }
+
+    function tellServer() {
+      var bar = document.querySelector(".shared-device");
+      if (!bar) return;
+      lastPing = Date.now();
+      var request = new XMLHttpRequest();
+      request.open("POST", bar.getAttribute("data-still-here"));
+      request.setRequestHeader("X-CSRFToken", bar.getAttribute("data-csrf"));
+      request.send();
+    }
+
+    function touched(event) {
+      var dialog = part(".shared-device__warning");
+      if (dialog && !dialog.hidden && event && dialog.contains(event.target)) return;
+      lastTouch = Date.now();
+      if (dialog) dialog.hidden = true;
+      // The server has its own idle clock: keep it in step, but not on every tap.
+      if (Date.now() - lastPing > 10000) tellServer();
+    }
+
+    function tick() {
+      var bar = document.querySelector(".shared-device");
+      if (!bar) return;  // signed out
+      var idle = parseInt(bar.getAttribute("data-idle-seconds"), 10) * 1000;
+      var warning = parseInt(bar.getAttribute("data-warning-seconds"), 10) * 1000;
+      var left = idle - (Date.now() - lastTouch);
+      if (left <= 0) {
+        part(".shared-device__done").submit();
+        return;
+      }
+      var dialog = part(".shared-device__warning");
+      if (left <= warning) {
+        part(".shared-device__seconds").textContent = String(Math.ceil(left / 1000));
+        if (dialog.hidden) {
+          dialog.hidden = false;
+          part(".shared-device__stay").focus();
+        }
+      } else if (!dialog.hidden) {
+        dialog.hidden = true;
+      }
+      window.setTimeout(tick, 1000);
+    }
+
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest(".shared-device__stay")) {
+        lastTouch = Date.now();
+        part(".shared-device__warning").hidden = true;
+        tellServer();
+      }
+    });
+    ["pointerdown", "keydown", "scroll", "input"].forEach(function (name) {
+      document.addEventListener(name, touched, { passive: true, capture: true });
+    });
+    window.setTimeout(tick, 1000);
+  }
+
+  // Print buttons need JavaScript, so they stay hidden without it (the browser's own menu prints).
+  function showPrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("htmx:afterSettle", showPrintButtons);
+  document.addEventListener("DOMContentLoaded", function () {
+    showPrintButtons();
+    if (document.querySelector(".shared-device")) watchSharedDevice();
+  });
 })();

@@ -1,0 +1,188 @@
+"""Pairing links in QR codes, and the phones and tablets a resident's PIN works on.
+
+A resident's PIN alone is too weak for the open internet, so it only unlocks something
+they hold: a phone paired by a one-time link, or a community-house tablet a coordinator
+registered. Both are a long-lived random cookie whose hash is kept here.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from .. import audit, passwords
+from ..db import writing
+from ..models import AuditEvent, DeviceSession, PairingLink, TrustedDevice, User, utcnow
+
+PHONE, TABLET = "phone", "tablet"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_link(session: Session, *, resident: User, actor: User | None, sets_pin: bool, device: str = "") -> str:
+    """A fresh one-time pairing link for one resident; returns the token for the QR code."""
+    token = secrets.token_urlsafe(24)
+    now = utcnow()
+    with writing(session):
+        session.add(PairingLink(
+            resident_id=resident.id,
+            token_hash=token_hash(token),
+            created_by_id=actor.id if actor else None,
+            sets_pin=sets_pin,
+            created_at=now,
+            expires_at=now + current_app.config["PAIRING_LINK_LIFETIME"],
+        ))
+        audit.record(session, "pairing_link_made", actor=actor, subject=resident, device=device, sets_pin=sets_pin)
+    return token
+
+
+def open_link(session: Session, token: str) -> tuple[PairingLink, User] | None:
+    """The link and its resident, if the link can still be used."""
+    row = session.exec(
+        select(PairingLink, User).join(User, User.id == PairingLink.resident_id)
+        .where(PairingLink.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    link, resident = row
+    if link.used_at is not None or link.expires_at <= utcnow() or not resident.active:
+        return None
+    return link, resident
+
+
+@dataclass(frozen=True)
+class Paired:
+    device: TrustedDevice
+    token: str  # for the phone's cookie
+    resident: User
+
+
+def pair_phone(session: Session, *, token: str, device: str, ip: str = "", new_pin: str | None = None) -> Paired | None:
+    """Use a link once: the phone becomes the resident's. A link that sets a PIN resets it too."""
+    found = open_link(session, token)
+    if found is None:
+        record_failure(session, ip=ip, device=device)
+        return None
+    link, resident = found
+    if link.sets_pin and new_pin is None:
+        raise ValueError("this link needs a new PIN")
+    new_hash = passwords.hash_secret(new_pin) if link.sets_pin else None  # slow: before the transaction
+    device_token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with writing(session):
+        used = session.execute(
+            update(PairingLink)
+            .where(PairingLink.id == link.id, PairingLink.used_at.is_(None), PairingLink.expires_at > now)
+            .values(used_at=now)
+        )
+        if used.rowcount != 1:  # a twin request used it first
+            audit.record(session, "pairing_failed", ip=ip, device=device)
+            return None
+        phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
+                              device=device, created_by_id=link.created_by_id, created_at=now)
+        session.add(phone)
+        session.flush()
+        audit.record(session, "phone_paired", actor=resident, subject=resident, ip=ip, device=device,
+                     trusted_device=phone.id)
+        if new_hash is not None:
+            _reset_pin(session, resident=resident, new_hash=new_hash, now=now, ip=ip, device=device)
+    return Paired(device=phone, token=device_token, resident=resident)
+
+
+def _reset_pin(session: Session, *, resident: User, new_hash: str, now, ip: str, device: str) -> None:
+    """A helper in the community house made the link, so the lock after wrong tries opens too."""
+    session.execute(update(User).where(User.id == resident.id).values(
+        secret_hash=new_hash, failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False))
+    signed_out = session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.user_id == resident.id, DeviceSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    audit.record(session, "pin_reset", actor=resident, subject=resident, ip=ip, device=device,
+                 signed_out_devices=signed_out.rowcount)
+
+
+def record_failure(session: Session, *, ip: str, device: str) -> None:
+    with writing(session):
+        audit.record(session, "pairing_failed", ip=ip, device=device)
+
+
+def too_many_failures(session: Session, *, ip: str) -> bool:
+    if not ip:
+        return False
+    count = session.exec(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "pairing_failed", AuditEvent.ip == ip,
+            AuditEvent.at > utcnow() - timedelta(minutes=15))
+    ).one()
+    return count >= current_app.config["PAIRING_FAILURE_LIMIT"]
+
+
+def trusted_device(session: Session, token: str | None) -> tuple[TrustedDevice, User | None] | None:
+    """The live phone or tablet a device cookie stands for, with the phone's resident."""
+    if not token:
+        return None
+    row = session.exec(
+        select(TrustedDevice, User).outerjoin(User, User.id == TrustedDevice.resident_id)
+        .where(TrustedDevice.token_hash == token_hash(token), TrustedDevice.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    device, resident = row
+    if device.kind == PHONE and (resident is None or not resident.active):
+        return None
+    return device, resident
+
+
+def register_tablet(session: Session, *, actor: User, name: str, locale: str, device: str = "", ip: str = "") -> str:
+    token = secrets.token_urlsafe(32)
+    with writing(session):
+        tablet = TrustedDevice(kind=TABLET, token_hash=token_hash(token), device=device, name=name,
+                               locale=locale, created_by_id=actor.id)
+        session.add(tablet)
+        session.flush()
+        audit.record(session, "tablet_registered", actor=actor, ip=ip, device=device, trusted_device=tablet.id, name=name)
+    return token
+
+
+def remove(session: Session, *, devices, actor: User | None, subject: User | None, ip: str = "", device: str = "") -> int:
+    """Forget phones or tablets; their sign-ins end in the same transaction, so they stop at once."""
+    ids = [item.id for item in devices]
+    if not ids:
+        return 0
+    now = utcnow()
+    with writing(session):
+        removed = session.execute(
+            update(TrustedDevice).where(TrustedDevice.id.in_(ids), TrustedDevice.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.execute(
+            update(DeviceSession).where(DeviceSession.trusted_device_id.in_(ids), DeviceSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        if removed.rowcount:
+            audit.record(session, "device_removed", actor=actor, subject=subject, ip=ip, device=device,
+                         trusted_devices=ids)
+    return removed.rowcount
+
+
+def phones_of(session: Session, *, resident: User) -> list[TrustedDevice]:
+    return list(session.exec(
+        select(TrustedDevice).where(TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE,
+                                    TrustedDevice.revoked_at.is_(None))
+        .order_by(TrustedDevice.created_at.desc())
+    ).all())
+
+
+def tablets(session: Session) -> list[TrustedDevice]:
+    return list(session.exec(
+        select(TrustedDevice).where(TrustedDevice.kind == TABLET, TrustedDevice.revoked_at.is_(None))
+        .order_by(TrustedDevice.created_at.desc())
+    ).all())

@@ -1,0 +1,71 @@
+"""The audit log as the coordinator reads it: newest first, by person, a page at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from ..models import AuditEvent, User
+
+PAGE_SIZE = 50
+
+ACTIONS = {
+    "account_created": _l("Account made"),
+    "resident_signed_up": _l("Resident signed up"),
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Wrong PIN or password"),
+    "account_locked": _l("Locked after wrong tries"),
+    "account_unlocked": _l("Unlocked"),
+    "signed_out": _l("Signed out"),
+    "signed_out_everywhere": _l("Signed out on all devices"),
+    "secret_check": _l("PIN or password checked before a change"),
+    "secret_check_failed": _l("Wrong current PIN or password"),
+    "secret_changed": _l("PIN or password changed"),
+    "pin_reset": _l("New PIN chosen with a QR code"),
+    "pairing_link_made": _l("QR code made"),
+    "pairing_failed": _l("QR link refused"),
+    "phone_paired": _l("Phone set up"),
+    "device_removed": _l("Phone or tablet removed"),
+    "tablet_registered": _l("Tablet registered"),
+    "account_activated": _l("Can sign in again"),
+    "account_deactivated": _l("Deactivated"),
+    "advisor_assigned": _l("Advisor assigned"),
+    "timeline_opened": _l("Timeline opened"),
+    "area_added": _l("Housing area added"),
+    "area_changed": _l("Housing area changed"),
+    "area_assigned": _l("Housing area set"),
+}
+
+
+@dataclass
+class Row:
+    event: AuditEvent
+    actor_name: str | None
+    subject_name: str | None
+
+    @property
+    def at(self) -> datetime:
+        return self.event.at
+
+
+def events(session: Session, *, person: User | None = None, before: int | None = None) -> tuple[list[Row], int | None]:
+    """One page of events and the cursor for the next (older) page."""
+    actor, subject = aliased(User), aliased(User)
+    query = (select(AuditEvent, actor.display_name, subject.display_name)
+             .outerjoin(actor, actor.id == AuditEvent.actor_id)
+             .outerjoin(subject, subject.id == AuditEvent.subject_id))
+    if person is not None:
+        query = query.where(or_(AuditEvent.actor_id == person.id, AuditEvent.subject_id == person.id))
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    found = session.exec(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
+    rows = [Row(event, actor_name, subject_name) for event, actor_name, subject_name in found[:PAGE_SIZE]]
+    return rows, (rows[-1].event.id if len(found) > PAGE_SIZE else None)
+
+
+def label(action: str) -> str:
+    return str(ACTIONS.get(action, action))

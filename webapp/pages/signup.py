@@ -1,0 +1,50 @@
+"""The sign-in card and the consent screen."""
+from __future__ import annotations
+
+import segno
+from flask import url_for
+from flask_babel import force_locale, gettext as _
+from flask_login import current_user
+
+from .. import policy
+from ..auth import pairing
+from ..db import get_session
+from ..signup import consent
+
+CARD_LOCALE_BELOW = "da"  # the card repeats itself in Danish for the staff who read it
+
+
+def consent_paragraphs() -> list[tuple[str, str]]:
+    return consent.paragraphs()
+
+
+def card_lines(resident) -> dict[str, str]:
+    return {
+        "title": _("Your sign-in card for Sammen"),
+        "name": _("Name"),
+        "username": _("Username"),
+        "scan": _("Open the QR code with your phone's camera to set up your phone. It works once, for 15 minutes."),
+        "pin": _("Your PIN is secret. It is not on this card. Never tell it to anyone."),
+        "help": _("Lost your phone or forgot your PIN? Ask for a new QR code in the community house."),
+    }
+
+
+def card(resident, *, token: str | None = None, just_made: bool = False, sets_pin: bool = False) -> dict:
+    """The card in the resident's language with Danish underneath; the QR code only when a link was just made."""
+    with force_locale(resident.locale):
+        lines = card_lines(resident)
+    with force_locale(CARD_LOCALE_BELOW):
+        below = card_lines(resident) if resident.locale != CARD_LOCALE_BELOW else None
+    pair_url = url_for("auth.pair", token=token, _external=True) if token else None
+    may_remove = policy.may_remove_devices(current_user, resident)
+    return {
+        "resident": resident,
+        "lines": lines,
+        "below": below,
+        "pair_url": pair_url,
+        "qr": segno.make(pair_url, error="m").svg_data_uri(scale=6, border=2) if pair_url else None,
+        "just_made": just_made,
+        "sets_pin": sets_pin,
+        "may_remove": may_remove,
+        "phones": pairing.phones_of(get_session(), resident=resident) if may_remove else [],
+    }

@@ -1,0 +1,142 @@
+"""Signing up a resident on the community-house tablet, led by a helper.
+
+What the helper types is kept on the server as a draft, never in the tablet's browser, and for
+an hour at most. The account is made only at the last step, when the resident has agreed and
+chosen a PIN, so a sign-up left halfway leaves no account that can sign in.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from .. import audit, passwords
+from ..auth import pairing
+from ..db import writing
+from ..models import AuditEvent, HousingArea, Role, SignupDraft, User, utcnow
+from . import consent
+from .usernames import new_username
+
+RECENT = timedelta(hours=24)
+USERNAME_TRIES = 20
+
+
+class TooManySignups(Exception):
+    """The helper reached the hourly limit of new residents."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def purge_expired(session: Session) -> int:
+    with writing(session):
+        return session.execute(delete(SignupDraft).where(SignupDraft.expires_at <= utcnow())).rowcount
+
+
+def start_draft(session: Session, *, helper: User, locale: str) -> str:
+    token = secrets.token_urlsafe(24)
+    now = utcnow()
+    with writing(session):
+        session.execute(delete(SignupDraft).where(SignupDraft.expires_at <= now))
+        session.add(SignupDraft(token_hash=_hash(token), helper_id=helper.id, data={"locale": locale},
+                                created_at=now, expires_at=now + current_app.config["SIGNUP_DRAFT_LIFETIME"]))
+    return token
+
+
+def find_draft(session: Session, *, helper: User, token: str | None) -> SignupDraft | None:
+    if not token:
+        return None
+    return session.exec(
+        select(SignupDraft).where(SignupDraft.token_hash == _hash(token), SignupDraft.helper_id == helper.id,
+                                  SignupDraft.expires_at > utcnow())
+    ).first()
+
+
+def save_draft(session: Session, *, draft: SignupDraft, **changes) -> dict:
+    data = {**draft.data, **changes}
+    with writing(session):
+        session.execute(update(SignupDraft).where(SignupDraft.id == draft.id).values(data=data))
+    draft.data = data
+    return data
+
+
+def discard_draft(session: Session, *, draft: SignupDraft | None) -> None:
+    if draft is None:
+        return
+    with writing(session):
+        session.execute(delete(SignupDraft).where(SignupDraft.id == draft.id))
+
+
+def too_many_signups(session: Session, *, helper: User) -> bool:
+    count = session.exec(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "resident_signed_up", AuditEvent.actor_id == helper.id,
+            AuditEvent.at > utcnow() - timedelta(hours=1))
+    ).one()
+    return count >= current_app.config["SIGNUP_LIMIT_PER_HOUR"]
+
+
+def create_resident(session: Session, *, helper: User, draft: SignupDraft, pin: str, ip: str = "",
+                    device: str = "") -> tuple[User, str]:
+    """Make the account from a finished draft; returns it with a pairing token for the card's QR code."""
+    if too_many_signups(session, helper=helper):
+        raise TooManySignups()
+    data = draft.data
+    if not data.get("consent"):
+        raise ValueError("no consent")
+    secret_hash = passwords.hash_secret(pin)
+    for _ in range(USERNAME_TRIES):
+        try:
+            resident = _insert_resident(session, helper=helper, draft=draft, secret_hash=secret_hash, ip=ip,
+                                        device=device)
+        except IntegrityError:  # someone took the same username this moment: draw another
+            continue
+        token = pairing.make_link(session, resident=resident, actor=helper, sets_pin=False, device=device)
+        return resident, token
+    raise RuntimeError("no free username")
+
+
+def _insert_resident(session: Session, *, helper: User, draft: SignupDraft, secret_hash: str, ip: str,
+                     device: str) -> User:
+    data = draft.data
+    now = utcnow()
+    with writing(session):
+        resident = User(
+            username=new_username(),
+            display_name=data["name"].strip(),
+            role=Role.RESIDENT,
+            locale=data["locale"],
+            secret_hash=secret_hash,
+            phone=data.get("phone") or None,
+            contact_preference=data.get("contact"),
+            housing_area_id=data.get("area_id"),
+            signed_up_by_id=helper.id,
+            consent_version=consent.VERSION,
+            consented_at=now,
+            created_at=now,
+        )
+        session.add(resident)
+        consent.keep_text(session, locale=data["locale"])
+        session.execute(delete(SignupDraft).where(SignupDraft.id == draft.id))
+        session.flush()
+        audit.record(session, "resident_signed_up", actor=helper, subject=resident, ip=ip, device=device,
+                     consent_version=consent.VERSION)
+    return resident
+
+
+def signed_up_by(session: Session, *, helper: User) -> list[User]:
+    """The residents this helper signed up in the last 24 hours: names only are shown."""
+    return list(session.exec(
+        select(User).where(User.signed_up_by_id == helper.id, User.created_at > utcnow() - RECENT)
+        .order_by(User.created_at.desc())
+    ).all())
+
+
+def active_areas(session: Session) -> list[HousingArea]:
+    return list(session.exec(select(HousingArea).where(HousingArea.active.is_(True)).order_by(HousingArea.name)).all())
