@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser bench install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser bench bench-lockout install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test-browser: $(VENV)/.installed-browser
 bench: install
 	$(FLASK) translate compile
 	$(BIN)/python -m benchmarks.timeline
+
+# Parallel wrong PINs against the lock, with the production hash cost.
+bench-lockout: install-test
+	$(FLASK) translate compile
+	$(BIN)/python -m benchmarks.lockout
 
 # For developers: after changing user-visible text, then translate every new entry.
 translate-update: install

@@ -14,6 +14,22 @@ from webapp.cli import alembic_config
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 
+class Server(str):
+    """The served address, which can also hand out a pairing link as the QR code on a card would."""
+
+    app = None
+
+    def pair_link(self, username: str) -> str:
+        from webapp.auth import pairing, services
+        from webapp.db import close_session, get_session
+
+        with self.app.app_context():
+            resident = services.find_user(get_session(), username)
+            token = pairing.make_link(get_session(), resident=resident, actor=None, sets_pin=False)
+            close_session()
+        return f"{self}/pair/{token}"
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     from alembic import command
@@ -29,7 +45,9 @@ def server(tmp_path_factory):
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
+    address = Server(f"http://127.0.0.1:{http.server_port}")
+    address.app = app
+    yield address
     http.shutdown()
 
 
@@ -60,5 +78,15 @@ def phone(browser):
 @pytest.fixture
 def laptop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """The community-house tablet, 800 × 1280."""
+    context = browser.new_context(viewport={"width": 800, "height": 1280})
+    context.console_errors = []
+    context.on("console", lambda message: message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}"))
     yield context
     context.close()

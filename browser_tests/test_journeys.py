@@ -6,10 +6,12 @@ from playwright.sync_api import expect
 
 
 def sign_in_resident(page, server, username):
-    page.goto(f"{server}/login")
-    page.fill("#username", username)
+    """Pair this browser with the resident, as scanning their card would, then sign in with the PIN only."""
+    page.goto(server.pair_link(username))
+    page.click("main button[type=submit]")
+    expect(page.locator("#username")).to_have_count(0)
     page.fill("#pin", "٤٨٢٧")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page).to_have_url(f"{server}/me/")
 
 

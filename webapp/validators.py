@@ -124,7 +124,7 @@ class RadioChoice(RadioField):
         self.message = message
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(self.message)
 
 

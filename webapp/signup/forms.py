@@ -20,7 +20,7 @@ CONTACT_CHOICES = {
 
 class LanguageForm(FlaskForm):
     locale = RadioChoice(_l("Which language do you read best?"),
-                         choices=[(language.code, language.endonym) for language in LANGUAGES],
+                         choices=choices((language.code, language.endonym) for language in LANGUAGES),
                          message=_l("Please choose a language."))
 
 
@@ -51,7 +51,7 @@ class AboutForm(FlaskForm):
     phone = StringField(_l("Mobile number (if you want)"), filters=[strip],
                         validators=[Optional(), Length(max=30, message=_l("That number is too long.")), check_phone])
     area_id = ChoiceField(_l("Where do you live?"), coerce=int, validate_choice=True)
-    contact = RadioChoice(_l("How should your advisor contact you?"), choices=list(CONTACT_CHOICES.items()))
+    contact = RadioChoice(_l("How should your advisor contact you?"), choices=choices(CONTACT_CHOICES.items()))
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
