@@ -1,11 +1,9 @@
 """The consent a resident gives when they join: plain words, one version at a time.
 
 When the words change (in any language), raise VERSION: what each resident agreed to is
-kept per version and language in consent_texts, and test_signup checks the fingerprints.
+kept per version and language in consent_texts, stored the first time someone agrees.
 """
 from __future__ import annotations
-
-import hashlib
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
@@ -31,10 +29,6 @@ def paragraphs() -> list[tuple[str, str]]:
 
 def as_text() -> str:
     return "\n\n".join(f"{heading}\n{text}" for heading, text in paragraphs())
-
-
-def fingerprint() -> str:
-    return hashlib.sha256(as_text().encode()).hexdigest()[:16]
 
 
 def keep_text(session: Session, *, locale: str) -> None:
