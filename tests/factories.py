@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from webapp.auth import services as accounts
 from webapp.db import engine
-from webapp.models import Role, User, utcnow
+from webapp.models import HousingArea, Role, User, utcnow
 from webapp.records import appointments, barriers, goals
 from webapp.timeline import services as timeline
 
@@ -94,7 +95,8 @@ def pair_client(app, client, username: str) -> None:
     def go(session):
         resident = accounts.find_user(session, username)
         token = pairing.make_link(session, resident=resident, actor=None, sets_pin=False)
-        return pairing.pair_phone(session, token=token, device="android_phone").token
+        link, _resident = pairing.open_link(session, token)
+        return pairing.pair_phone(session, link=link, resident=resident, device="android_phone")
 
     client.set_cookie(app.config["DEVICE_COOKIE_NAME"], run(app, go))
     client.paired_with = username
@@ -110,3 +112,25 @@ def register_tablet(app, client, *, locale: str = "en") -> None:
 
     client.set_cookie(app.config["DEVICE_COOKIE_NAME"], run(app, go))
     client.on_tablet = True
+
+
+def set_values(app, model, where, **values) -> None:
+    def change(session):
+        session.execute(update(model).where(where).values(**values))
+        session.commit()
+
+    run(app, change)
+
+
+def make_area(app, name: str = "Skovparken", *, advisor: User | None = None) -> int:
+    """A housing area, with the advisor who works there."""
+    def go(session):
+        area = HousingArea(name=name)
+        session.add(area)
+        session.commit()
+        return area.id
+
+    area_id = run(app, go)
+    if advisor is not None:
+        set_values(app, User, User.id == advisor.id, housing_area_id=area_id)
+    return area_id

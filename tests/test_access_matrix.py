@@ -5,33 +5,24 @@ import pytest
 from flask import url_for
 
 from webapp import create_app
-from sqlalchemy import update
 from sqlmodel import select
 
 from webapp.auth import pairing
-from webapp.models import DeviceSession, HousingArea, Role, TrustedDevice, User
+from webapp.models import DeviceSession, Role, TrustedDevice, User
 from webapp.policy import RECORD_ACTIONS
 
 from .conftest import TEST_CONFIG
-from .factories import make_user, records_of, rows, run
+from .factories import make_area, make_user, records_of, rows, run, set_values
 
 
 def make_newcomer(app, accounts) -> User:
     """An unassigned resident in advisor1's housing area; resident1 was signed up by volunteer1."""
-    def go(session):
-        area = HousingArea(name="Skovparken")
-        session.add(area)
-        session.commit()
-        session.execute(update(User).where(User.id == accounts.advisor1.id).values(housing_area_id=area.id))
-        session.execute(update(User).where(User.id == accounts.resident1.id).values(signed_up_by_id=accounts.volunteer1.id))
-        session.commit()
-        newcomer = make_user(session, "newcomer", Role.RESIDENT)
-        session.execute(update(User).where(User.id == newcomer.id).values(housing_area_id=area.id))
-        session.commit()
-        session.refresh(newcomer)
-        return newcomer
-
-    return run(app, go)
+    area_id = make_area(app, advisor=accounts.advisor1)
+    set_values(app, User, User.id == accounts.resident1.id, signed_up_by_id=accounts.volunteer1.id)
+    newcomer = run(app, make_user, username="newcomer", role=Role.RESIDENT)
+    set_values(app, User, User.id == newcomer.id, housing_area_id=area_id)
+    newcomer.housing_area_id = area_id
+    return newcomer
 
 
 def make_tablet(app) -> int:
@@ -58,7 +49,7 @@ ACCESS = {
     "auth.remove_phone": "own_phone",
     "auth.still_here": "signed_in",
     "auth.not_you": "public",
-    "auth.pair": "public",
+    "pairing.pair": "public",
     "resident.home": "role:resident",
     "advisor.caseload": "role:advisor",
     "advisor.resident": "advisor_of_resident",

@@ -3,20 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
 from webapp.models import AuditEvent, DeviceSession, User, utcnow
 
 from .conftest import make_app, page_text
-from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client, register_tablet, rows, run
-
-
-def set_row(app, model, where, **values):
-    def change(session):
-        session.execute(update(model).where(where).values(**values))
-        session.commit()
-
-    run(app, change)
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client, register_tablet, rows, run, set_values
 
 
 @pytest.mark.parametrize("pin", ["4827", "٤٨٢٧", "۴۸۲۷", " 4827 "])
@@ -108,7 +99,7 @@ def test_locks_grow_longer_and_then_need_staff(app, auth, client, accounts):
             auth.sign_in(client, "resident1", "9999")
         user = run(app, lambda s: s.get(User, accounts.resident1.id))
         assert length - timedelta(minutes=1) < user.locked_until - utcnow() <= length
-        set_row(app, User, where, locked_until=utcnow() - timedelta(seconds=1))
+        set_values(app, User, where, locked_until=utcnow() - timedelta(seconds=1))
     for _ in range(5):
         response = auth.sign_in(client, "resident1", "9999")
     assert "ask the staff in the community house" in page_text(response)
@@ -116,7 +107,7 @@ def test_locks_grow_longer_and_then_need_staff(app, auth, client, accounts):
 
 
 def test_coordinator_unlocks_an_account(app, auth, client, accounts):
-    set_row(app, User, User.id == accounts.resident1.id, unlock_by_staff=True)
+    set_values(app, User, User.id == accounts.resident1.id, unlock_by_staff=True)
     coordinator = auth.client_for("coordinator")
     overview = page_text(coordinator.get("/coordinator/"))
     assert "Locked after wrong tries" in overview
@@ -138,7 +129,7 @@ def test_one_community_house_address_is_not_locked_out_by_many_residents(app, au
     client = app.test_client()
     for name in ("resident1", "resident2", "resident3") * 4:  # 12 wrong tries from one address
         auth.sign_in(client, name, "9999" if name != "resident3" else "9998")
-        set_row(app, User, User.username == name, failed_logins=0)
+        set_values(app, User, User.username == name, failed_logins=0)
     assert auth.sign_in(client, "resident2").status_code == 303
 
 
@@ -199,14 +190,14 @@ def test_coordinator_signs_a_user_out_everywhere(auth, accounts):
 def test_staff_session_ends_after_30_idle_minutes(app, auth, accounts):
     advisor = auth.client_for("advisor1")
     assert advisor.get("/advisor/").status_code == 200
-    set_row(app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id,
+    set_values(app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id,
             last_seen_at=utcnow() - timedelta(minutes=31))
     assert advisor.get("/advisor/").status_code == 302
 
 
 def test_resident_session_survives_idle_days(app, auth, accounts):
     resident = auth.client_for("resident1")
-    set_row(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
+    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
             last_seen_at=utcnow() - timedelta(days=10))
     assert resident.get("/me/").status_code == 200
 
@@ -222,7 +213,7 @@ def test_session_lifetimes_are_set_per_role(app, auth, accounts, username, lifet
 
 def test_expired_session_is_refused(app, auth, accounts):
     resident = auth.client_for("resident1")
-    set_row(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, expires_at=utcnow() - timedelta(seconds=1))
+    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, expires_at=utcnow() - timedelta(seconds=1))
     assert resident.get("/me/").status_code == 302
 
 

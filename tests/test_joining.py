@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
-from webapp.models import AuditEvent, ConsentText, DeviceSession, HousingArea, PairingLink, SignupDraft, User, utcnow
+from webapp.auth import pairing
+from webapp.models import AuditEvent, ConsentText, DeviceSession, PairingLink, SignupDraft, User, utcnow
 from webapp.signup import consent, usernames
 
 from .conftest import make_app, page_text
-from .factories import RESIDENT_PIN, pair_client, register_tablet, rows, run
+from .factories import RESIDENT_PIN, make_area, pair_client, register_tablet, rows, run, set_values
 
 NEW_PIN = "5927"
 PAIR_URL = re.compile(r'href="(http://localhost/pair/[^"]+)"')
@@ -20,15 +20,7 @@ PAIR_URL = re.compile(r'href="(http://localhost/pair/[^"]+)"')
 @pytest.fixture
 def area(app, accounts) -> int:
     """Skovparken, where advisor1 works; advisor2 has no area."""
-    def go(session):
-        area = HousingArea(name="Skovparken")
-        session.add(area)
-        session.commit()
-        session.execute(update(User).where(User.id == accounts.advisor1.id).values(housing_area_id=area.id))
-        session.commit()
-        return area.id
-
-    return run(app, go)
+    return make_area(app, advisor=accounts.advisor1)
 
 
 def about(area: int, **changes) -> dict:
@@ -92,7 +84,7 @@ def test_volunteer_signs_up_a_resident_in_their_language(app, auth, accounts, ar
     assert 'src="data:image/svg+xml' in html
     assert NEW_PIN not in html
     if locale != "da":
-        assert 'lang="da"' in html and "Brugernavn" in html  # Danish underneath
+        assert 'lang="da"' in html and "Din pinkode er hemmelig" in html  # Danish underneath
     (kept,) = rows(app, ConsentText, ConsentText.locale == locale)
     assert kept.version == consent.VERSION and kept.body
 
@@ -139,7 +131,7 @@ def test_sign_up_left_halfway_makes_no_account_and_keeps_nothing_in_the_browser(
     helper.post("/volunteer/new/about", data=about(area))
     assert "Hawa" not in str(helper.get_cookie("session").value)
     assert not [u for u in rows(app, User) if u.display_name == "Hawa Rahimi"]
-    run(app, lambda s: (s.execute(update(SignupDraft).values(expires_at=utcnow() - timedelta(seconds=1))), s.commit()))
+    set_values(app, SignupDraft, True, expires_at=utcnow() - timedelta(seconds=1))
     response = helper.get("/volunteer/new/consent")
     assert response.status_code == 303 and response.headers["Location"] == "/volunteer/new"
     from webapp.signup.services import purge_expired
@@ -160,8 +152,7 @@ def test_sign_ups_are_rate_limited_with_a_clear_message(database_url):
     from .conftest import AuthActions
     from .factories import make_accounts
     make_accounts(app)
-    area_id = run(app, lambda s: (s.add(HousingArea(name="Skovparken")), s.commit(), s.exec(
-        __import__("sqlmodel").select(HousingArea.id)).one())[2])
+    area_id = make_area(app)
     helper = AuthActions(app).client_for("volunteer1")
     assert sign_up(helper, area_id).status_code == 200
     limited = sign_up(helper, area_id)
@@ -200,8 +191,7 @@ def test_volunteer_sees_only_names_of_their_own_sign_ups_from_the_last_day(app, 
     assert volunteer.get(f"/residents/{resident.id}/").status_code == 404
     assert volunteer.post(f"/volunteer/residents/{resident.id}/phones/remove").status_code == 404
     assert volunteer.get(f"/volunteer/residents/{accounts.resident1.id}/card").status_code == 404
-    run(app, lambda s: (s.execute(update(User).where(User.id == resident.id)
-                                  .values(created_at=utcnow() - timedelta(hours=25))), s.commit()))
+    set_values(app, User, User.id == resident.id, created_at=utcnow() - timedelta(hours=25))
     assert volunteer.get(f"/volunteer/residents/{resident.id}/card").status_code == 404
     assert "Hawa Rahimi" not in page_text(volunteer.get("/volunteer/"))
 
@@ -234,13 +224,11 @@ def test_card_link_pairs_a_phone_once_and_the_phone_signs_in_with_the_pin_only(a
 
 @pytest.mark.parametrize("spoil", ["expired", "used", "tampered", "unknown"])
 def test_a_link_that_cannot_be_used_gets_one_friendly_answer(app, auth, accounts, spoil):
-    from webapp.auth import pairing
-
     token = run(app, pairing.make_link, resident=accounts.resident1, actor=accounts.advisor1, sets_pin=False)
     if spoil == "expired":
-        run(app, lambda s: (s.execute(update(PairingLink).values(expires_at=utcnow() - timedelta(seconds=1))), s.commit()))
+        set_values(app, PairingLink, True, expires_at=utcnow() - timedelta(seconds=1))
     if spoil == "used":
-        run(app, lambda s: (s.execute(update(PairingLink).values(used_at=utcnow())), s.commit()))
+        set_values(app, PairingLink, True, used_at=utcnow())
     url = {"tampered": f"/pair/{token[:-1]}{'A' if token[-1] != 'A' else 'B'}", "unknown": "/pair/nothing"}.get(spoil, f"/pair/{token}")
     client = app.test_client()
     for response in (client.get(url), client.post(url)):
@@ -272,7 +260,7 @@ def test_the_right_username_and_pin_on_an_unpaired_browser_do_not_sign_in(app, a
 
 def test_a_removed_phone_stops_at_once(app, auth, accounts):
     phone = auth.client_for("resident1")
-    (paired,) = run(app, lambda s: __import__("webapp.auth.pairing", fromlist=["x"]).phones_of(s, resident=accounts.resident1))
+    (paired,) = run(app, lambda s: pairing.phones_of(s, resident=accounts.resident1))
     account = page_text(phone.get("/account"))
     assert "Android phone, paired" in account
     other = auth.client_for("resident1")  # a second phone removes the first
@@ -290,7 +278,7 @@ def test_staff_remove_all_of_a_residents_phones(app, auth, accounts):
 
 
 def test_a_new_qr_with_a_new_pin_resets_a_forgotten_pin_and_opens_the_lock(app, auth, accounts):
-    run(app, lambda s: (s.execute(update(User).where(User.id == accounts.resident1.id).values(unlock_by_staff=True)), s.commit()))
+    set_values(app, User, User.id == accounts.resident1.id, unlock_by_staff=True)
     advisor = auth.client_for("advisor1")
     card = advisor.post(f"/volunteer/residents/{accounts.resident1.id}/qr", data={"new_pin": "yes"})
     url = pair_url_from(card)
@@ -323,7 +311,7 @@ def test_resident_on_the_tablet_is_signed_out_after_two_idle_minutes(app, auth, 
     assert home.headers["Cache-Control"] == "no-store"
     (record,) = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)
     assert record.idle_seconds == 150  # the browser counts 120 s; the server allows 30 s for the last tap
-    run(app, lambda s: (s.execute(update(DeviceSession).values(last_seen_at=utcnow() - timedelta(seconds=151))), s.commit()))
+    set_values(app, DeviceSession, True, last_seen_at=utcnow() - timedelta(seconds=151))
     assert tablet.get("/me/").status_code == 302
 
 
@@ -341,8 +329,6 @@ def test_after_im_done_the_tablet_starts_clean_in_its_own_language(app, auth, ac
 
 
 def test_the_tablet_offers_no_pairing(app, auth, accounts):
-    from webapp.auth import pairing
-
     token = run(app, pairing.make_link, resident=accounts.resident1, actor=accounts.advisor1, sets_pin=False)
     tablet = app.test_client()
     register_tablet(app, tablet)
@@ -359,7 +345,7 @@ def test_coordinator_registers_and_removes_a_tablet(app, auth, accounts):
     assert "This device is a registered tablet" in page_text(coordinator.get("/coordinator/tablets"))
     coordinator.post("/logout")
     assert 'name="username"' in coordinator.get("/login").get_data(as_text=True)
-    (tablet,) = run(app, lambda s: __import__("webapp.auth.pairing", fromlist=["x"]).tablets(s))
+    (tablet,) = run(app, pairing.tablets)
     auth.client_for("coordinator").post(f"/coordinator/tablets/{tablet.id}/remove")
     assert "Ask for a QR code" in page_text(coordinator.get("/login"))
 
@@ -410,3 +396,56 @@ def test_audit_log_is_paged(app, auth, accounts):
     older = re.search(r'href="(/coordinator/audit\?[^"]+before=\d+)"', first).group(1).replace("&amp;", "&")
     second = coordinator.get(older).get_data(as_text=True)
     assert first.count("<tr>") == 51 and second.count("<tr>") == 51
+
+
+def test_a_double_tap_on_the_last_step_makes_exactly_one_account(app, auth, accounts, area):
+    from .test_lockout_parallel import at_once
+
+    helper = auth.client_for("volunteer1")
+    helper.post("/volunteer/new", data={"locale": "ar"})
+    helper.post("/volunteer/new/about", data=about(area))
+    helper.post("/volunteer/new/consent", data={"agree": "yes"})
+    cookie = helper.get_cookie("session").value
+    taps = [app.test_client() for _ in range(4)]
+    for tap in taps:
+        tap.set_cookie("session", cookie)
+
+    statuses = at_once(lambda n: taps[n].post("/volunteer/new/pin", data={"new": NEW_PIN, "repeat": NEW_PIN}).status_code, 4)
+
+    assert sorted(statuses) == [200, 303, 303, 303]
+    assert len([u for u in rows(app, User) if u.display_name == "Hawa Rahimi"]) == 1
+    assert [e.action for e in rows(app, AuditEvent)].count("resident_signed_up") == 1
+
+
+def test_two_advisors_taking_the_same_resident_at_once_leave_one_advisor(app, auth, accounts, area):
+    from .test_lockout_parallel import at_once
+
+    sign_up(auth.client_for("volunteer1"), area)
+    resident = newest_resident(app)
+    set_values(app, User, User.id == accounts.advisor2.id, housing_area_id=area)
+    advisors = [auth.client_for("advisor1"), auth.client_for("advisor2")]
+
+    statuses = at_once(lambda n: advisors[n].post(f"/advisor/residents/{resident.id}/take").headers["Location"], 2)
+
+    taken = run(app, lambda s: s.get(User, resident.id))
+    assert taken.advisor_id in (accounts.advisor1.id, accounts.advisor2.id)
+    assert sorted(statuses) == sorted(["/advisor/", f"/advisor/residents/{resident.id}"])
+    assert [e.action for e in rows(app, AuditEvent)].count("advisor_assigned") == 1
+
+
+def test_coordinator_sets_an_advisors_area_and_a_repeat_changes_nothing(app, auth, accounts):
+    area_id = make_area(app, "Nørremarken")
+    coordinator = auth.client_for("coordinator")
+    field = f"user-{accounts.advisor2.id}-area_id"
+    for _ in range(2):
+        assert coordinator.post(f"/coordinator/staff/{accounts.advisor2.id}/area", data={field: str(area_id)}).status_code == 303
+    assert run(app, lambda s: s.get(User, accounts.advisor2.id)).housing_area_id == area_id
+    assert [e.action for e in rows(app, AuditEvent)].count("area_assigned") == 1
+    coordinator.post(f"/coordinator/staff/{accounts.advisor2.id}/area", data={field: "0"})
+    assert run(app, lambda s: s.get(User, accounts.advisor2.id)).housing_area_id is None
+
+
+def test_coordinator_page_keeps_a_plain_title_and_lists_the_areas(auth, accounts, area):
+    html = auth.client_for("coordinator").get("/coordinator/").get_data(as_text=True)
+    assert "<title>Accounts and advisors · Sammen</title>" in html
+    assert html.count('id="areas-title"') == 1 and "Skovparken" in html

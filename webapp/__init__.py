@@ -35,7 +35,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .advisor.views import bp as advisor
-    from .auth import pairing_views  # noqa: F401  (routes on the auth blueprint)
+    from .auth.pairing_views import bp as pairing
     from .auth.views import bp as auth
     from .coordinator.views import bp as coordinator
     from .records import appointment_views, goal_views  # noqa: F401  (routes on the records blueprint)
@@ -44,7 +44,7 @@ def register_blueprints(app: Flask) -> None:
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, resident, advisor, coordinator, signup, timeline, records):
+    for blueprint in (auth, pairing, resident, advisor, coordinator, signup, timeline, records):
         app.register_blueprint(blueprint)
 
 

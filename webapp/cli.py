@@ -137,7 +137,7 @@ def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -
             raise click.ClickException(f"no resident {username}")
         token = pairing.make_link(session, resident=resident, actor=None, sets_pin=new_pin)
         with current_app.test_request_context(base_url=base_url):
-            click.echo(f"  {username:<12} {url_for('auth.pair', token=token, _external=True)}")
+            click.echo(f"  {username:<12} {url_for('pairing.pair', token=token, _external=True)}")
 
 
 @users_cli.command("purge-drafts")

@@ -54,11 +54,6 @@ def may_remove_devices(user: User, resident: User | None) -> bool:
     return user.role == Role.COORDINATOR or is_advisor_of(user, resident)
 
 
-def may_see_contact_details(user: User, resident: User) -> bool:
-    """The phone number and how to reach them: the resident and their advisor."""
-    return user.id == resident.id or is_advisor_of(user, resident)
-
-
 def may_take(user: User, resident: User | None) -> bool:
     """An advisor may take an unassigned resident of their own housing area."""
     return (resident is not None and resident.role == Role.RESIDENT and resident.active

@@ -40,3 +40,12 @@ def forget_device_cookie(response: Response) -> Response:
 
 def device_kind() -> str:
     return kind_of(request.headers.get("User-Agent"))
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def request_origin() -> dict[str, str]:
+    """Where an action came from, as the audit log keeps it: the address and the kind of device."""
+    return {"ip": client_ip(), "device": device_kind()}

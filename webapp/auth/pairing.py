@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -57,20 +56,12 @@ def open_link(session: Session, token: str) -> tuple[PairingLink, User] | None:
     return link, resident
 
 
-@dataclass(frozen=True)
-class Paired:
-    device: TrustedDevice
-    token: str  # for the phone's cookie
-    resident: User
+def pair_phone(session: Session, *, link: PairingLink, resident: User, device: str = "", ip: str = "",
+               new_pin: str | None = None) -> str | None:
+    """Use a link once: the phone becomes the resident's; returns the token for its cookie.
 
-
-def pair_phone(session: Session, *, token: str, device: str, ip: str = "", new_pin: str | None = None) -> Paired | None:
-    """Use a link once: the phone becomes the resident's. A link that sets a PIN resets it too."""
-    found = open_link(session, token)
-    if found is None:
-        record_failure(session, ip=ip, device=device)
-        return None
-    link, resident = found
+    A link that sets a PIN resets it too. None when a twin request used the link first.
+    """
     if link.sets_pin and new_pin is None:
         raise ValueError("this link needs a new PIN")
     new_hash = passwords.hash_secret(new_pin) if link.sets_pin else None  # slow: before the transaction
@@ -82,8 +73,7 @@ def pair_phone(session: Session, *, token: str, device: str, ip: str = "", new_p
             .where(PairingLink.id == link.id, PairingLink.used_at.is_(None), PairingLink.expires_at > now)
             .values(used_at=now)
         )
-        if used.rowcount != 1:  # a twin request used it first
-            audit.record(session, "pairing_failed", ip=ip, device=device)
+        if used.rowcount != 1:
             return None
         phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
                               device=device, created_by_id=link.created_by_id, created_at=now)
@@ -93,7 +83,7 @@ def pair_phone(session: Session, *, token: str, device: str, ip: str = "", new_p
                      trusted_device=phone.id)
         if new_hash is not None:
             _reset_pin(session, resident=resident, new_hash=new_hash, now=now, ip=ip, device=device)
-    return Paired(device=phone, token=device_token, resident=resident)
+    return device_token
 
 
 def _reset_pin(session: Session, *, resident: User, new_hash: str, now, ip: str, device: str) -> None:

@@ -1,20 +1,22 @@
-"""Opening a pairing link from a QR code: the phone becomes the resident's (routes on the auth blueprint)."""
+"""Opening a pairing link from a QR code: the phone becomes the resident's."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_session
 from ..htmx import render
 from . import pairing
-from .device_cookie import current_device, device_kind, is_tablet, set_device_cookie
+from .device_cookie import client_ip, current_device, is_tablet, request_origin, set_device_cookie
 from .forms import NewPinForm
-from .views import bp, client_ip
+
+bp = Blueprint("pairing", __name__)
 
 
 def _bad_link():
     """Expired, used, tampered with or unknown: one answer, so none of them can be told apart."""
+    pairing.record_failure(get_session(), **request_origin())
     return render_template("auth/pair_failed.html"), 404
 
 
@@ -23,11 +25,8 @@ def pair(token: str):
     db = get_session()
     if pairing.too_many_failures(db, ip=client_ip()):
         return render_template("auth/pair_failed.html", too_many=True), 429
-    if len(token) > 64:
-        abort(404)
-    found = pairing.open_link(db, token)
+    found = pairing.open_link(db, token) if len(token) <= 64 else None
     if found is None:
-        pairing.record_failure(db, ip=client_ip(), device=device_kind())
         return _bad_link()
     link, resident = found
     g.device_locale = resident.locale
@@ -41,12 +40,11 @@ def pair(token: str):
     if form is not None and not form.validate():
         return render("auth/pair.html", resident=resident, form=form), 422
     previous = current_device()
-    paired = pairing.pair_phone(db, token=token, device=device_kind(), ip=client_ip(),
-                                new_pin=form.new.data if form else None)
-    if paired is None:
+    device_token = pairing.pair_phone(db, link=link, resident=resident, new_pin=form.new.data if form else None,
+                                      **request_origin())
+    if device_token is None:  # a twin request used the link a moment earlier
         return _bad_link()
     if previous is not None:  # this browser was paired with someone before: that pairing ends
-        pairing.remove(db, devices=[previous[0]], actor=resident, subject=previous[1], ip=client_ip(), device=device_kind())
+        pairing.remove(db, devices=[previous[0]], actor=resident, subject=previous[1], **request_origin())
     flash(_("Your new PIN is saved. Sign in with it now.") if form else _("This phone is ready. Sign in with your PIN."))
-    return set_device_cookie(redirect(url_for("auth.login", lang=resident.locale), 303), paired.token)
-
+    return set_device_cookie(redirect(url_for("auth.login", lang=resident.locale), 303), device_token)

@@ -10,7 +10,7 @@ from ..htmx import render, see_other
 from ..models import Role
 from ..policy import role_required
 from . import pairing, services
-from .device_cookie import current_device, device_kind, forget_device_cookie
+from .device_cookie import current_device, device_kind, forget_device_cookie, request_origin
 from .forms import ChangePasswordForm, ChangePinForm, PinForm, ResidentSignInForm, StaffSignInForm
 
 bp = Blueprint("auth", __name__)
@@ -21,10 +21,6 @@ HOMES = {
     Role.COORDINATOR: "coordinator.overview",
     Role.VOLUNTEER: "signup.home",
 }
-
-
-def client_ip() -> str:
-    return request.remote_addr or ""
 
 
 def safe_next(target: str | None) -> str | None:
@@ -75,7 +71,7 @@ def login():
     trusted, resident = found
     if trusted.kind == pairing.TABLET:
         g.device_locale = trusted.locale
-        return _tablet_sign_in(trusted)
+        return _username_sign_in(ResidentSignInForm(), "auth/login.html", staff=False, trusted=trusted)
     g.device_locale = resident.locale
     return _phone_sign_in(trusted, resident)
 
@@ -86,24 +82,23 @@ def _phone_sign_in(trusted, resident):
         return render("auth/login_phone.html", form=form, resident=resident)
     if not form.validate():
         return render("auth/login_phone.html", form=form, resident=resident), 422
-    result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, ip=client_ip(),
-                                       device=device_kind())
+    result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, **request_origin())
     if result.user is None:
         refusal = refusal_message(result, staff=False) if result.refused != "invalid" else _("That PIN is not right. Please try again.")
         return render("auth/login_phone.html", form=form, resident=resident, refusal=refusal), 422
     return _start_session(result.user, trusted)
 
 
-def _tablet_sign_in(trusted):
-    form = ResidentSignInForm()
+def _username_sign_in(form, template: str, *, staff: bool, trusted=None):
+    """Username and secret: staff anywhere, residents on a community-house tablet."""
     if not form.is_submitted():
-        return render("auth/login.html", form=form)
+        return render(template, form=form)
     if not form.validate():
-        return render("auth/login.html", form=form), 422
-    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, ip=client_ip(),
-                              device=device_kind(), staff=False)
+        return render(template, form=form), 422
+    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, staff=staff,
+                              **request_origin())
     if result.user is None:
-        return render("auth/login.html", form=form, refusal=refusal_message(result, staff=False)), 422
+        return render(template, form=form, refusal=refusal_message(result, staff=staff)), 422
     return _start_session(result.user, trusted)
 
 
@@ -111,16 +106,7 @@ def _tablet_sign_in(trusted):
 def login_staff():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
-    form = StaffSignInForm()
-    if not form.is_submitted():
-        return render("auth/login_staff.html", form=form)
-    if not form.validate():
-        return render("auth/login_staff.html", form=form), 422
-    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, ip=client_ip(),
-                              device=device_kind(), staff=True)
-    if result.user is None:
-        return render("auth/login_staff.html", form=form, refusal=refusal_message(result, staff=True)), 422
-    return _start_session(result.user)
+    return _username_sign_in(StaffSignInForm(), "auth/login_staff.html", staff=True)
 
 
 @bp.route("/login/not-you", methods=["GET", "POST"])
@@ -132,7 +118,7 @@ def not_you():
     trusted, resident = found
     if request.method == "GET":
         return render("auth/not_you.html", resident=resident)
-    pairing.remove(get_session(), devices=[trusted], actor=None, subject=resident, ip=client_ip(), device=device_kind())
+    pairing.remove(get_session(), devices=[trusted], actor=None, subject=resident, **request_origin())
     flash(_("This phone is no longer set up for %(name)s.", name=resident.display_name))
     return forget_device_cookie(redirect(url_for("auth.login"), 303))
 
@@ -181,7 +167,7 @@ def remove_phone(phone_id: int):
     phone = next((p for p in pairing.phones_of(db, resident=current_user) if p.id == phone_id), None)
     if phone is None:
         abort(404)
-    pairing.remove(db, devices=[phone], actor=current_user, subject=current_user, ip=client_ip(), device=device_kind())
+    pairing.remove(db, devices=[phone], actor=current_user, subject=current_user, **request_origin())
     flash(_("The phone is removed. It can no longer be used to sign in."))
     return see_other(url_for("auth.account"))
 
@@ -199,8 +185,8 @@ def change_secret():
     form = ChangePinForm() if current_user.is_resident else ChangePasswordForm()
     if form.validate_on_submit():
         db = get_session()
-        checked = services.check_secret(db, user=current_user, secret=form.current.data, ip=client_ip(),
-                                        device=device_kind(), action="secret_check")
+        checked = services.check_secret(db, user=current_user, secret=form.current.data, action="secret_check",
+                                        **request_origin())
         if checked.user is None:
             form.current.errors.append(form.wrong_current_message if checked.refused == "invalid"
                                        else refusal_message(checked, staff=current_user.is_staff))

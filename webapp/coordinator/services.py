@@ -101,12 +101,11 @@ def unassigned(session: Session, *, area_id: int | None = None) -> list[User]:
 
 def take(session: Session, *, advisor: User, resident: User) -> bool:
     """"I'll take them": only if nobody took them first, and only while the advisor is active."""
+    advisor_is_active = select(User.id).where(User.id == advisor.id, User.active.is_(True)).exists()
     with writing(session):
-        still_active = session.exec(select(User.active).where(User.id == advisor.id)).one()
-        if not still_active:
-            return False
         taken = session.execute(
-            update(User).where(User.id == resident.id, User.advisor_id.is_(None)).values(advisor_id=advisor.id)
+            update(User).where(User.id == resident.id, User.advisor_id.is_(None), advisor_is_active)
+            .values(advisor_id=advisor.id)
         )
         if taken.rowcount != 1:
             return False
@@ -132,12 +131,19 @@ def add_area(session: Session, *, actor: User, name: str) -> HousingArea:
 
 def set_area_active(session: Session, *, actor: User, area: HousingArea, active: bool) -> None:
     with writing(session):
-        session.execute(update(HousingArea).where(HousingArea.id == area.id).values(active=active))
-        audit.record(session, "area_changed", actor=actor, area=area.name, active=active)
+        changed = session.execute(
+            update(HousingArea).where(HousingArea.id == area.id, HousingArea.active.is_not(active)).values(active=active)
+        )
+        if changed.rowcount:
+            audit.record(session, "area_changed", actor=actor, area=area.name, active=active)
 
 
 def set_user_area(session: Session, *, actor: User, user: User, area_id: int | None) -> None:
     with writing(session):
-        session.execute(update(User).where(User.id == user.id).values(housing_area_id=area_id))
-        audit.record(session, "area_assigned", actor=actor, subject=user, area_id=area_id)
+        changed = session.execute(
+            update(User).where(User.id == user.id, User.housing_area_id.is_distinct_from(area_id))
+            .values(housing_area_id=area_id)
+        )
+        if changed.rowcount:
+            audit.record(session, "area_assigned", actor=actor, subject=user, area_id=area_id)
     user.housing_area_id = area_id

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import pairing
 from ..auth import services as accounts
-from ..auth.device_cookie import current_device, device_kind, set_device_cookie
+from ..auth.device_cookie import current_device, request_origin, set_device_cookie
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import HousingArea, Role, User
@@ -207,7 +207,7 @@ def tablets():
     form = TabletForm()
     if form.validate_on_submit():
         token = pairing.register_tablet(db, actor=current_user, name=form.name.data, locale=form.locale.data,
-                                        device=device_kind(), ip=request.remote_addr or "")
+                                        **request_origin())
         flash(_("This device is now a community-house tablet. Residents can sign in here with their username and PIN."))
         return set_device_cookie(see_other(url_for("coordinator.tablets")), token)
     this = current_device()
@@ -223,8 +223,7 @@ def remove_tablet(tablet_id: int):
     tablet = next((t for t in pairing.tablets(db) if t.id == tablet_id), None)
     if tablet is None:
         abort(404)
-    pairing.remove(db, devices=[tablet], actor=current_user, subject=None, ip=request.remote_addr or "",
-                   device=device_kind())
+    pairing.remove(db, devices=[tablet], actor=current_user, subject=None, **request_origin())
     flash(_("The tablet is removed. Residents can no longer sign in on it."))
     return see_other(url_for("coordinator.tablets"))
 

@@ -18,7 +18,7 @@ def consent_paragraphs() -> list[tuple[str, str]]:
     return consent.paragraphs()
 
 
-def card_lines(resident) -> dict[str, str]:
+def card_lines() -> dict[str, str]:
     return {
         "title": _("Your sign-in card for Sammen"),
         "name": _("Name"),
@@ -32,10 +32,10 @@ def card_lines(resident) -> dict[str, str]:
 def card(resident, *, token: str | None = None, just_made: bool = False, sets_pin: bool = False) -> dict:
     """The card in the resident's language with Danish underneath; the QR code only when a link was just made."""
     with force_locale(resident.locale):
-        lines = card_lines(resident)
+        lines = card_lines()
     with force_locale(CARD_LOCALE_BELOW):
-        below = card_lines(resident) if resident.locale != CARD_LOCALE_BELOW else None
-    pair_url = url_for("auth.pair", token=token, _external=True) if token else None
+        below = card_lines() if resident.locale != CARD_LOCALE_BELOW else None
+    pair_url = url_for("pairing.pair", token=token, _external=True) if token else None
     may_remove = policy.may_remove_devices(current_user, resident)
     return {
         "resident": resident,

@@ -30,6 +30,10 @@ class TooManySignups(Exception):
     """The helper reached the hourly limit of new residents."""
 
 
+class DraftGone(Exception):
+    """The draft was used by a twin request (a double tap on the last step) or has expired."""
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -59,8 +63,10 @@ def find_draft(session: Session, *, helper: User, token: str | None) -> SignupDr
 
 
 def save_draft(session: Session, *, draft: SignupDraft, **changes) -> dict:
-    data = {**draft.data, **changes}
     with writing(session):
+        # Merge into the row as it is now, not the copy read at the start of the request.
+        current = session.exec(select(SignupDraft.data).where(SignupDraft.id == draft.id)).one()
+        data = {**current, **changes}
         session.execute(update(SignupDraft).where(SignupDraft.id == draft.id).values(data=data))
     draft.data = data
     return data
@@ -121,9 +127,12 @@ def _insert_resident(session: Session, *, helper: User, draft: SignupDraft, secr
             consented_at=now,
             created_at=now,
         )
+        # Using up the draft is what makes the account, so a double tap makes exactly one.
+        used = session.execute(delete(SignupDraft).where(SignupDraft.id == draft.id, SignupDraft.expires_at > now))
+        if used.rowcount != 1:
+            raise DraftGone()
         session.add(resident)
         consent.keep_text(session, locale=data["locale"])
-        session.execute(delete(SignupDraft).where(SignupDraft.id == draft.id))
         session.flush()
         audit.record(session, "resident_signed_up", actor=helper, subject=resident, ip=ip, device=device,
                      consent_version=consent.VERSION)

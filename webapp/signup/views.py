@@ -1,14 +1,16 @@
 """The helper's home and the sign-up on the community-house tablet, one step per screen."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from functools import wraps
+
+from flask import Blueprint, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import policy
 from ..auth import pairing
-from ..auth.device_cookie import device_kind
+from ..auth.device_cookie import device_kind, request_origin
 from ..db import get_session
 from ..htmx import render, see_other
 from ..i18n import CODES
@@ -22,10 +24,6 @@ bp = Blueprint("signup", __name__, url_prefix="/volunteer")
 DRAFT_KEY = "signup_draft"  # the cookie holds only a random key; what was typed stays on the server
 
 
-def client_ip() -> str:
-    return request.remote_addr or ""
-
-
 @bp.get("/")
 @role_required(*HELPERS)
 def home():
@@ -36,15 +34,19 @@ def _draft():
     return services.find_draft(get_session(), helper=current_user, token=session.get(DRAFT_KEY))
 
 
-def _draft_or_restart():
-    """The draft of this sign-up, shown in the language chosen for the screen; or back to step 1."""
-    draft = _draft()
-    if draft is None:
-        session.pop(DRAFT_KEY, None)
-        flash(_("That sign-up was left for more than an hour, so nothing of it was kept. Please start again."))
-        return None, redirect(url_for("signup.language"), 303)
-    g.forced_locale = draft.data.get("view") or draft.data["locale"]
-    return draft, None
+def with_draft(view):
+    """Steps 2–4 get the draft of this sign-up, shown in the language chosen for the screen; or go back to step 1."""
+    @wraps(view)
+    def wrapped(**kwargs):
+        draft = _draft()
+        if draft is None:
+            session.pop(DRAFT_KEY, None)
+            flash(_("That sign-up was left for more than an hour, so nothing of it was kept. Please start again."))
+            return redirect(url_for("signup.language"), 303)
+        g.forced_locale = draft.data.get("view") or draft.data["locale"]
+        return view(draft, **kwargs)
+
+    return wrapped
 
 
 def _switch_view(draft, **typed):
@@ -73,10 +75,8 @@ def language():
 
 @bp.route("/new/about", methods=["GET", "POST"])
 @role_required(*HELPERS)
-def about():
-    draft, restart = _draft_or_restart()
-    if restart:
-        return restart
+@with_draft
+def about(draft):
     db = get_session()
     areas = services.active_areas(db)
     data = draft.data
@@ -102,10 +102,8 @@ def _int(text: str | None) -> int | None:
 
 @bp.route("/new/consent", methods=["GET", "POST"])
 @role_required(*HELPERS)
-def consent():
-    draft, restart = _draft_or_restart()
-    if restart:
-        return restart
+@with_draft
+def consent(draft):
     if not draft.data.get("name"):
         return redirect(url_for("signup.about"), 303)
     refused = False
@@ -122,10 +120,8 @@ def consent():
 
 @bp.route("/new/pin", methods=["GET", "POST"])
 @role_required(*HELPERS)
-def pin():
-    draft, restart = _draft_or_restart()
-    if restart:
-        return restart
+@with_draft
+def pin(draft):
     if not draft.data.get("consent"):
         return redirect(url_for("signup.consent"), 303)
     g.forced_locale = draft.data["locale"]  # this screen is the resident's own
@@ -135,9 +131,13 @@ def pin():
     db = get_session()
     try:
         resident, token = services.create_resident(db, helper=current_user, draft=draft, pin=form.new.data,
-                                                   ip=client_ip(), device=device_kind())
+                                                   **request_origin())
     except services.TooManySignups:
         return render("signup/pin.html", form=form, step=4, limit_reached=True), 429
+    except services.DraftGone:  # the first tap made the account and showed the card
+        session.pop(DRAFT_KEY, None)
+        flash(_("This sign-up is already finished. Find the resident below to show their card again."))
+        return redirect(url_for("signup.home"), 303)
     session.pop(DRAFT_KEY, None)
     return render("signup/card.html", **pages.card(resident, token=token, just_made=True))
 
@@ -176,6 +176,6 @@ def remove_phones(resident_id: int):
     db = get_session()
     resident = policy.helped_resident(db, current_user, resident_id, check=policy.may_remove_devices)
     removed = pairing.remove(db, devices=pairing.phones_of(db, resident=resident), actor=current_user,
-                             subject=resident, ip=client_ip(), device=device_kind())
+                             subject=resident, **request_origin())
     flash(ngettext("%(num)d phone is removed.", "%(num)d phones are removed.", removed))
     return see_other(url_for("signup.card", resident_id=resident.id))
