@@ -44,6 +44,7 @@ ACCESS = {
     "auth.login_staff": "public",
     "auth.logout": "public",
     "auth.account": "signed_in",
+    "auth.save_language": "signed_in",
     "auth.change_secret": "signed_in",
     "auth.sign_out_device": "own_device",
     "auth.remove_phone": "own_phone",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import make_app, page_text
-from .factories import pair_client
+from .factories import STAFF_PASSWORD, make_accounts, pair_client, rows
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
 
@@ -133,3 +133,80 @@ def test_session_cookie_is_secure_over_https(auth, client):
     response = https.post("/login", data={"pin": "4827"}, base_url="https://localhost")
     assert response.status_code == 303
     assert "; Secure" in response.headers["Set-Cookie"]
+
+
+FORWARDED_HTTPS = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+
+
+def sign_in_events(app) -> list:
+    from webapp.models import AuditEvent
+
+    return [e for e in rows(app, AuditEvent) if e.action in ("sign_in", "sign_in_failed")]
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_are_believed(database_url):
+    app = make_app(database_url, TRUSTED_PROXIES=1)
+    make_accounts(app)
+    client = app.test_client()
+
+    response = client.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
+                           headers=FORWARDED_HTTPS)
+
+    assert response.status_code == 303
+    assert "; Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert [event.ip for event in sign_in_events(app)] == ["203.0.113.7"]
+    app.extensions["db_engine"].dispose()
+
+
+def test_without_trusted_proxies_forwarded_headers_are_not_believed(app, accounts):
+    client = app.test_client()
+
+    response = client.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
+                           headers=FORWARDED_HTTPS)
+
+    assert response.status_code == 303
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in response.headers
+    assert [event.ip for event in sign_in_events(app)] == ["127.0.0.1"]
+
+
+def test_behind_a_trusted_proxy_wrong_pins_count_per_client_address(database_url):
+    app = make_app(database_url, TRUSTED_PROXIES=1, ADDRESS_FAILED_LOGIN_LIMIT=3)
+    make_accounts(app)
+    flooding = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    for attempt in range(4):
+        app.test_client().post("/login/staff", data={"username": f"nobody{attempt}", "password": "x" * 12},
+                               headers=flooding)
+
+    elsewhere = app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
+                                       headers={"X-Forwarded-For": "198.51.100.2"})
+    same_place = app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
+                                        headers=flooding)
+
+    assert elsewhere.status_code == 303
+    assert same_place.status_code == 422 and "Too many wrong tries from this place" in page_text(same_place)
+    app.extensions["db_engine"].dispose()
+
+
+def test_a_lost_connection_after_the_commit_still_shows_the_message_as_sent(app, auth, accounts, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import Session
+
+    from webapp.models import Entry
+
+    client = auth.client_for("resident1")
+    real_close = Session.close
+
+    def close_on_a_dead_connection(session):
+        real_close(session)
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    path = f"/residents/{accounts.resident1.id}/entries"
+    sent = client.post(path, data={"body": "Jeg kommer i morgen", "idempotency_key": "c" * 32})
+    again = client.post(path, data={"body": "Jeg kommer i morgen", "idempotency_key": "c" * 32})
+    monkeypatch.setattr(Session, "close", real_close)
+
+    assert (sent.status_code, again.status_code) == (303, 303)
+    assert [e.body for e in rows(app, Entry, Entry.resident_id == accounts.resident1.id)] == ["Jeg kommer i morgen"]

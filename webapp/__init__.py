@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, db, errors, i18n, security
 from .extensions import csrf, htmx, login_manager
+from .params import IdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -12,6 +14,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        # Not X-Forwarded-Host: a proxy that does not set it passes on whatever the client sent.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

@@ -22,6 +22,10 @@ def default_database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'webapp.sqlite3'}"
 
 
+def _whole_number(text: str | None) -> int:
+    return int(text) if text and text.strip().isdigit() else 0
+
+
 def load(instance_path: str) -> dict:
     env = os.environ
     return {
@@ -37,6 +41,11 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        # How many proxies (e.g. nginx terminating TLS) stand in front of the app. Their
+        # X-Forwarded-For and X-Forwarded-Proto are then believed, so the sign-in limits count
+        # the real client address, and cookies are Secure and HSTS is sent on HTTPS.
+        # 0 (the default) believes no such header: anyone could send one.
+        "TRUSTED_PROXIES": _whole_number(env.get("TRUSTED_PROXIES")),
         # The cookie of a resident's phone lives as long as their device session;
         # staff cookies end with the browser and their sessions on the server sooner.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),

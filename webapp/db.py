@@ -1,21 +1,36 @@
-"""Engine and per-request session.
+"""Engine and per-request session, and the rule every write follows.
 
 SQLite runs in WAL mode with a busy timeout, and write transactions begin IMMEDIATE:
 a deferred transaction that reads and then writes cannot wait for the lock and fails
 with "database is locked" under concurrent writers.
+
+How a write reads what it checks
+--------------------------------
+The session keeps the rows it has loaded (`expire_on_commit=False`), and a later
+`select(...)` — even `.with_for_update()` — hands back that copy, not the row as it is now.
+So a write never decides on a row it read earlier. Instead:
+
+* A versioned change is one `UPDATE … WHERE id = :id AND version = :seen` (see `change_if`).
+  It changes the row only if nobody changed it since the user saw it; the history entry is
+  added only when the update changed one row.
+* A state change (done, seen, paused, answered) is `UPDATE … WHERE id = :id AND state <> :target`,
+  so a double tap or twenty parallel taps change it, and record it, once.
+* A check that guards a write on another row (an advisor is active, has no residents) first
+  locks the row both sides share with `lock_and_read`; a subquery in the `WHERE` alone is not
+  enough on PostgreSQL, where two such updates of different rows do not wait for each other.
+* What the caller shows afterwards is read again with `reread`, which replaces the stale copy.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-
-from flask import Flask, current_app, g
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 _write_transaction: ContextVar[bool] = ContextVar("write_transaction", default=False)
 T = TypeVar("T")
@@ -63,8 +78,15 @@ def get_session() -> Session:
 
 def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except Exception:  # noqa: BLE001
+        # Closing only ends a read snapshot or a transaction that already failed; what was
+        # committed is stored. A lost connection here must not turn a sent message into a 500.
+        current_app.logger.warning("Could not close the database session cleanly", exc_info=True)
+        session.invalidate()
 
 
 @contextmanager
@@ -78,6 +100,34 @@ def writing(session: Session) -> Iterator[Session]:
             yield session
     finally:
         _write_transaction.reset(token)
+
+
+def change_if(session: Session, model, row_id: int, *conditions, **values) -> bool:
+    """`UPDATE model SET values WHERE id = row_id AND conditions`; True if the row changed.
+
+    Call inside `writing`. The copy the session holds is not touched: `reread` it afterwards.
+    """
+    result = session.execute(
+        update(model).where(model.id == row_id, *conditions).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def reread(session: Session, model: type[T], row_id: int) -> T:
+    """The row as the database has it now, replacing whatever copy the session held."""
+    return session.exec(select(model).where(model.id == row_id).execution_options(populate_existing=True)).one()
+
+
+def lock_and_read(session: Session, column, row_id: int):
+    """Lock one row until the transaction ends and read one column of it as it is now.
+
+    Two writes that each check a different row (assign to an advisor who must be active;
+    deactivate an advisor who must follow nobody) both lock the row they share first, so the
+    second one waits and then reads what the first wrote. SQLite's IMMEDIATE transactions
+    already run one at a time.
+    """
+    return session.execute(select(column).where(column.class_.id == row_id).with_for_update()).scalar_one_or_none()
 
 
 def create_once(session: Session, *, existing: Callable[[], T | None], create: Callable[[], T]) -> T:

@@ -9,9 +9,9 @@ import click
 from flask_babel import force_locale
 from sqlmodel import Session
 
-from . import demo_records, passwords
+from . import access_log, demo_records, passwords
 from .db import writing
-from .models import Entry, EntryKind, HousingArea, Role, User, utcnow
+from .models import AuditEvent, Entry, EntryKind, HousingArea, Role, User, utcnow
 from .signup import consent
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -138,6 +138,17 @@ def load(session: Session) -> None:
                     )
                 )
         session.add_all(sorted(entries, key=lambda entry: entry.created_at))
+        session.add_all(file_openings(users, now))
+
+
+def file_openings(users: dict[str, User], now: datetime) -> list[AuditEvent]:
+    """Each advisor opened their residents' pages in the last days, as residents see on their account page."""
+    return [
+        AuditEvent(action=access_log.ACTION, actor_id=resident.advisor_id, subject_id=resident.id,
+                   at=local_moment(now, days, clock), detail={"what": what})
+        for resident in users.values() if resident.role == Role.RESIDENT and resident.advisor_id
+        for days, clock, what in ((3, "09:40", "resident_page"), (1, "14:05", "goals"), (1, "14:20", "resident_page"))
+    ]
 
 
 def print_sign_ins() -> None:

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-from babel import Locale
 from urllib.parse import urlencode
 
-from flask import Flask, g, redirect, request, session
+from babel import Locale
+from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .db import get_session as get_db
 from .extensions import babel
+from .redirects import local_target
 
 DEFAULT = "da"
 
@@ -91,11 +90,11 @@ def from_accept_language(header: str | None) -> str | None:
 def select_locale() -> str:
     if "forced_locale" in g:
         return g.forced_locale
-    if current_user and current_user.is_authenticated:
-        return language(current_user.locale).code
-    chosen = session.get("lang")
+    chosen = session.get("lang")  # a ?lang= link followed in this browser
     if chosen in CODES:
         return chosen
+    if current_user and current_user.is_authenticated:
+        return language(current_user.locale).code
     if g.get("device_locale") in CODES:  # a paired phone speaks its resident's language, a tablet its own
         return g.device_locale
     return from_accept_language(request.headers.get("Accept-Language")) or DEFAULT
@@ -112,18 +111,19 @@ def init_app(app: Flask) -> None:
 
 
 def switch_language_from_query():
-    """`?lang=xx` on any page: remember it, and keep the address clean afterwards."""
+    """`?lang=xx` on any page: this browser shows that language, and the address is cleaned afterwards.
+
+    Only this browser: a link from elsewhere must not change a person's account. Saving the
+    language on the account is a POST from the account page.
+    """
     code = normalize(request.args.get("lang"))
     if code is None:
         return None
     session["lang"] = code
-    if current_user.is_authenticated and current_user.locale != code:
-        from .auth import services as accounts
-
-        accounts.set_locale(get_db(), user=current_user, locale=code)
     if request.method != "GET":
         return None
     args = request.args.copy()
     args.pop("lang")
     query = args.to_dict(flat=False)
-    return redirect(request.path + ("?" + urlencode(query, doseq=True) if query else ""), 303)
+    here = local_target(request.path + ("?" + urlencode(query, doseq=True) if query else ""))
+    return redirect(here or url_for("auth.home"), 303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, abort, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
@@ -35,6 +35,15 @@ def assign_request_id() -> None:
     g.request_id = secrets.token_hex(6)
 
 
+def refuse_nul_characters() -> None:
+    """A NUL is never part of anything a person types, and PostgreSQL refuses it in text: a 400 here."""
+    values = [request.path, *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers["Content-Security-Policy"] = CSP
@@ -42,6 +51,9 @@ def set_headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
     headers["X-Request-Id"] = g.get("request_id", "")
+    if request.is_secure:
+        # Behind a TLS proxy this needs TRUSTED_PROXIES, so the app knows the original request was HTTPS.
+        headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static":
         # Pages may carry personal data: never keep them in a shared device's cache.
         headers["Cache-Control"] = "no-store"
@@ -60,6 +72,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.before_request(assign_request_id)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_headers)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))

@@ -58,6 +58,11 @@ def day_month(moment: datetime | None) -> str:
     return dates.format_skeleton("MMMMd", moment, tzinfo=get_timezone(), locale=get_locale())
 
 
+def weekday_day(day) -> str:
+    """'Tuesday 3 March' in the reader's language, for a calendar day."""
+    return dates.format_skeleton("MMMMEEEEd", day, locale=get_locale()) if day else ""
+
+
 def month_year(day) -> str:
     return dates.format_skeleton("yMMMM", day, locale=get_locale()) if day else ""
 
@@ -122,7 +127,7 @@ def bdi(text: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
-    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year,
+    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
                                   month_from_iso=month_from_iso)
     app.jinja_env.globals.update(icon=icon, static_url=static_url, utcnow=utcnow, catalog=catalog,

@@ -6,7 +6,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import passwords
-from ..validators import check_new_password, check_new_pin, strip
+from ..i18n import LANGUAGES
+from ..validators import ChoiceField, check_new_password, check_new_pin, choices, strip
 
 
 def check_pin_format(form, field):
@@ -80,3 +81,9 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     repeat = PasswordField(_l("New password again"), validators=[EqualTo("new", message=_l("The two new passwords are not the same."))])
+
+
+class LanguageForm(FlaskForm):
+    """The language the account reads and writes in: the app's screens, and what the advisor sees."""
+
+    locale = ChoiceField(_l("My language"), choices=choices((language.code, language.endonym) for language in LANGUAGES))

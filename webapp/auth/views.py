@@ -1,17 +1,32 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask_babel import force_locale, format_time
 from flask_babel import gettext as _
-from flask_babel import format_time
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import access_log
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role
 from ..policy import role_required
+from ..redirects import local_target
+from ..roles import ROLE_LABELS
 from . import pairing, services
-from .device_cookie import current_device, device_kind, forget_device_cookie, request_origin
-from .forms import ChangePasswordForm, ChangePinForm, PinForm, ResidentSignInForm, StaffSignInForm
+from .device_cookie import (
+    current_device,
+    device_kind,
+    forget_device_cookie,
+    request_origin,
+)
+from .forms import (
+    ChangePasswordForm,
+    ChangePinForm,
+    LanguageForm,
+    PinForm,
+    ResidentSignInForm,
+    StaffSignInForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -21,13 +36,6 @@ HOMES = {
     Role.COORDINATOR: "coordinator.overview",
     Role.VOLUNTEER: "signup.home",
 }
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never follow ?next= to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.get("/")
@@ -50,7 +58,7 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
 
 
 def _start_session(user, trusted=None):
-    wanted = safe_next(request.args.get("next"))
+    wanted = local_target(request.args.get("next"))
     session.clear()  # nothing from before sign-in carries over
     services.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
                                   trusted=trusted)
@@ -125,7 +133,7 @@ def not_you():
 
 @bp.post("/logout")
 def logout():
-    lang = current_user.locale if current_user.is_authenticated else session.get("lang")
+    lang = session.get("lang") or (current_user.locale if current_user.is_authenticated else None)
     found = current_device()
     if found is not None and found[0].kind == pairing.TABLET:
         lang = found[0].locale  # the next person starts in the tablet's own language
@@ -146,7 +154,24 @@ def account():
     db = get_session()
     devices = services.live_devices(db, user=current_user)
     phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
-    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones)
+    looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
+    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones,
+                  language_form=LanguageForm(formdata=None, locale=current_user.locale), looks=looks,
+                  role_labels=ROLE_LABELS)
+
+
+@bp.post("/account/language")
+@login_required
+def save_language():
+    """The account's language: what the screens show after signing in, and what the advisor is told."""
+    form = LanguageForm()
+    if not form.validate():
+        abort(400)  # only the four choices can be sent from the page
+    services.set_locale(get_session(), user=current_user, locale=form.locale.data)
+    session.pop("lang", None)
+    with force_locale(form.locale.data):
+        flash(_("Your language is saved."))
+    return see_other(url_for("auth.account"))
 
 
 @bp.post("/account/devices/<int:device_id>/sign-out")

@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from .. import access_log
 from ..models import AuditEvent, User
 
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ ACTIONS = {
     "account_deactivated": _l("Deactivated"),
     "advisor_assigned": _l("Advisor assigned"),
     "timeline_opened": _l("Timeline opened"),
+    "file_opened": _l("Opened a resident's page"),
     "area_added": _l("Housing area added"),
     "area_changed": _l("Housing area changed"),
     "area_assigned": _l("Housing area set"),
@@ -67,5 +69,7 @@ def events(session: Session, *, person: User | None = None, before: int | None =
     return rows, (rows[-1].event.id if len(found) > PAGE_SIZE else None)
 
 
-def label(action: str) -> str:
-    return str(ACTIONS.get(action, action))
+def label(event: AuditEvent) -> str:
+    text = str(ACTIONS.get(event.action, event.action))
+    what = (event.detail or {}).get("what") if event.action == access_log.ACTION else None
+    return f"{text}: {access_log.WHAT[what]}" if what in access_log.WHAT else text

@@ -6,14 +6,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..i18n import LANGUAGES
-from ..models import Role
+from ..roles import ROLE_LABELS
 from ..validators import ChoiceField, PersonName, check_new_password, check_username, choices, strip
 
-ROLE_LABELS = {
-    Role.ADVISOR: _l("Personal job advisor"),
-    Role.VOLUNTEER: _l("Volunteer"),
-    Role.COORDINATOR: _l("Coordinator"),
-}
 
 
 class StaffForm(FlaskForm):

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..auth import services as accounts
-from ..db import writing
+from ..db import lock_and_read, writing
 from ..models import STAFF_ROLES, HousingArea, Role, User
 from ..timeline.services import note_advisor_change
 
@@ -60,14 +60,31 @@ def create_staff(session: Session, *, actor: User, username: str, display_name: 
     )
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def staff_name_taken(session: Session, name: str, *, besides: User | None = None) -> bool:
+    """Staff names are unique among active staff: a resident must not mistake one advisor for another."""
+    names = session.exec(
+        select(User.display_name).where(User.role.in_(STAFF_ROLES), User.active.is_(True),
+                                        User.id != (besides.id if besides else -1))
+    ).all()
+    return _name_key(name) in {_name_key(other) for other in names}
+
+
 def set_active(session: Session, *, actor: User, user: User, active: bool) -> None:
     if not active and user.id == actor.id:
         raise RefusedChange("self")
-    if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
-        raise RefusedChange("has_residents")
+    if active and user.role in STAFF_ROLES and staff_name_taken(session, user.display_name, besides=user):
+        raise RefusedChange("name_taken")
     with writing(session):
-        session.execute(update(User).where(User.id == user.id).values(active=active))
-        audit.record(session, "account_activated" if active else "account_deactivated", actor=actor, subject=user)
+        lock_and_read(session, User.active, user.id)  # an assignment to this advisor waits, or we wait for it
+        if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
+            raise RefusedChange("has_residents")
+        changed = session.execute(update(User).where(User.id == user.id, User.active.is_not(active)).values(active=active))
+        if changed.rowcount:
+            audit.record(session, "account_activated" if active else "account_deactivated", actor=actor, subject=user)
     if not active:
         accounts.end_all_device_sessions(session, user=user, actor=actor)
 
@@ -79,11 +96,16 @@ def _followed_by(session: Session, advisor: User) -> int:
 
 
 def assign_advisor(session: Session, *, actor: User, resident: User, advisor: User) -> bool:
-    """Give a resident a (new) personal job advisor. The whole timeline goes with them."""
-    if resident.advisor_id == advisor.id:
-        return False
+    """Give a resident a (new) personal job advisor. The whole timeline goes with them.
+
+    Refused if the advisor was deactivated in the meantime: nobody would read the resident's messages.
+    """
     with writing(session):
-        previous = resident.advisor_id
+        if not lock_and_read(session, User.active, advisor.id):
+            raise RefusedChange("advisor_inactive")
+        previous = session.execute(select(User.advisor_id).where(User.id == resident.id)).scalar_one()
+        if previous == advisor.id:
+            return False
         session.execute(update(User).where(User.id == resident.id).values(advisor_id=advisor.id))
         note_advisor_change(session, resident=resident, advisor=advisor, actor=actor)
         audit.record(session, "advisor_assigned", actor=actor, subject=resident, advisor_id=advisor.id, previous_advisor_id=previous)
@@ -101,11 +123,11 @@ def unassigned(session: Session, *, area_id: int | None = None) -> list[User]:
 
 def take(session: Session, *, advisor: User, resident: User) -> bool:
     """"I'll take them": only if nobody took them first, and only while the advisor is active."""
-    advisor_is_active = select(User.id).where(User.id == advisor.id, User.active.is_(True)).exists()
     with writing(session):
+        if not lock_and_read(session, User.active, advisor.id):
+            return False
         taken = session.execute(
-            update(User).where(User.id == resident.id, User.advisor_id.is_(None), advisor_is_active)
-            .values(advisor_id=advisor.id)
+            update(User).where(User.id == resident.id, User.advisor_id.is_(None)).values(advisor_id=advisor.id)
         )
         if taken.rowcount != 1:
             return False

@@ -11,17 +11,31 @@ from ..auth.device_cookie import current_device, request_origin, set_device_cook
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import HousingArea, Role, User
+from ..params import int_param
 from ..policy import role_required
 from ..validators import choices
 from . import audit_log as audit_log_service
 from . import services
-from .forms import ROLE_LABELS, AreaForm, AssignForm, StaffForm, TabletForm, UserAreaForm
+from .forms import (
+    ROLE_LABELS,
+    AreaForm,
+    AssignForm,
+    StaffForm,
+    TabletForm,
+    UserAreaForm,
+)
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+def NAME_TAKEN() -> str:  # noqa: N802 (read like the refusals below)
+    return _("Another active staff member has this name. Add a middle name or an initial, so residents can tell you apart.")
+
 
 REFUSALS = {
     "self": lambda: _("You cannot deactivate your own account."),
     "has_residents": lambda: _("Move this advisor's residents to another advisor first."),
+    "name_taken": lambda: NAME_TAKEN(),
+    "advisor_inactive": lambda: _("That advisor was deactivated a moment ago. Please choose another advisor."),
 }
 
 
@@ -76,6 +90,8 @@ def new_staff():
     if form.validate_on_submit():
         if accounts.find_user(db, form.username.data):
             form.username.errors.append(_("That username is taken. Please choose another."))
+        elif services.staff_name_taken(db, form.display_name.data):
+            form.display_name.errors.append(NAME_TAKEN())
         else:
             try:
                 user = services.create_staff(
@@ -153,7 +169,12 @@ def assign(resident_id: int):
     if not form.validate_on_submit():
         return _overview(422, failed=(resident.id, form))
     advisor = db.get(User, form.advisor_id.data)
-    if services.assign_advisor(db, actor=current_user, resident=resident, advisor=advisor):
+    try:
+        assigned = services.assign_advisor(db, actor=current_user, resident=resident, advisor=advisor)
+    except services.RefusedChange as refusal:
+        flash(REFUSALS[str(refusal)]())
+        return see_other(url_for("coordinator.overview"))
+    if assigned:
         flash(_("%(resident)s now has %(advisor)s as personal job advisor.", resident=resident.display_name, advisor=advisor.display_name))
     return see_other(url_for("coordinator.overview"))
 
@@ -234,7 +255,7 @@ def audit_log():
     db = get_session()
     wanted = (request.args.get("person") or "").strip()
     person = accounts.find_user(db, wanted) if wanted else None
-    before = request.args.get("before", type=int)
+    before = int_param(request.args, "before")
     rows, older = audit_log_service.events(db, person=person, before=before) if person or not wanted else ([], None)
     return render("coordinator/audit.html", rows=rows, older=older, person=person, wanted=wanted,
                   label=audit_log_service.label)

@@ -1,4 +1,8 @@
-"""Appointments. Every change raises `version`; a change made from an older copy is refused."""
+"""Appointments. Every change raises `version`; a change made from an older copy is refused.
+
+A change is one conditional UPDATE on the version the user saw (see `db`): of twenty taps
+sent from the same page, one changes the appointment and adds a history entry.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from ..db import create_once, writing
+from ..db import change_if, create_once, reread, writing
 from ..models import Appointment, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 
@@ -82,56 +86,47 @@ def _by_key(session: Session, author: User, key: str) -> Appointment | None:
 
 
 def _change(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User,
-            kind: EntryKind, apply: Callable[[Appointment], dict]) -> Appointment:
+            kind: EntryKind, values: dict, extra: Callable[[Appointment], dict] = lambda _before: {}) -> Appointment:
+    """Apply `values` only if the appointment is still at `version`; otherwise raise Conflict with how it is now."""
     with writing(session):
-        current = session.exec(select(Appointment).where(Appointment.id == appointment.id).with_for_update()).one()
-        if current.version != version:
-            raise Conflict(current)
-        extra = apply(current)
-        current.version += 1
-        current.updated_at = utcnow()
+        before = reread(session, Appointment, appointment.id)
+        if before.version != version or not change_if(
+            session, Appointment, appointment.id, Appointment.version == version,
+            version=version + 1, updated_at=utcnow(), **values,
+        ):
+            raise Conflict(reread(session, Appointment, appointment.id))
+        current = reread(session, Appointment, appointment.id)
         add_entry(session, resident=resident, author=actor, kind=kind, appointment_id=current.id,
-                  data={**snapshot(current), **extra})
+                  data={**snapshot(current), **extra(before)})
     return current
 
 
 def move(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User,
          starts_at: datetime, place: str) -> Appointment:
-    def apply(current: Appointment) -> dict:
-        previous = current.starts_at.isoformat()
-        current.starts_at, current.place = starts_at, place
-        current.response = current.response_reason = current.response_words = None
-        return {"previous_starts_at": previous}
-
     return _change(session, resident=resident, appointment=appointment, version=version, actor=actor,
-                   kind=EntryKind.APPOINTMENT_MOVED, apply=apply)
+                   kind=EntryKind.APPOINTMENT_MOVED,
+                   values={"starts_at": starts_at, "place": place, "response": None, "response_reason": None,
+                           "response_words": None},
+                   extra=lambda before: {"previous_starts_at": before.starts_at.isoformat()})
 
 
 def cancel(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User) -> Appointment:
-    def apply(current: Appointment) -> dict:
-        current.status = "cancelled"
-        return {}
-
     return _change(session, resident=resident, appointment=appointment, version=version, actor=actor,
-                   kind=EntryKind.APPOINTMENT_CANCELLED, apply=apply)
+                   kind=EntryKind.APPOINTMENT_CANCELLED, values={"status": "cancelled"})
 
 
 def answer(session: Session, *, resident: User, appointment: Appointment, version: int, response: str,
            reason: str | None, words: str | None) -> Appointment:
-    def apply(current: Appointment) -> dict:
-        current.response, current.response_reason, current.response_words = response, reason, words or None
-        current.response_version = current.version + 1  # the version this answer is about, once saved
-        return {"response": response, "reason": reason, "words": words or None}
-
     return _change(session, resident=resident, appointment=appointment, version=version, actor=resident,
-                   kind=EntryKind.APPOINTMENT_ANSWERED, apply=apply)
+                   kind=EntryKind.APPOINTMENT_ANSWERED,
+                   # response_version: the version this answer is about, once saved
+                   values={"response": response, "response_reason": reason, "response_words": words or None,
+                           "response_version": version + 1},
+                   extra=lambda _before: {"response": response, "reason": reason, "words": words or None})
 
 
 def set_outcome(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User,
                 outcome: str) -> Appointment:
-    def apply(current: Appointment) -> dict:
-        current.outcome = outcome
-        return {"outcome": outcome}
-
     return _change(session, resident=resident, appointment=appointment, version=version, actor=actor,
-                   kind=EntryKind.APPOINTMENT_OUTCOME, apply=apply)
+                   kind=EntryKind.APPOINTMENT_OUTCOME, values={"outcome": outcome},
+                   extra=lambda _before: {"outcome": outcome})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ..db import create_once, writing
+from ..db import change_if, create_once, writing
 from ..models import Barrier, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 
@@ -40,24 +40,20 @@ def find(session: Session, *, resident: User, barrier_id: int) -> Barrier | None
 def set_status(session: Session, *, resident: User, barrier: Barrier, status: str, actor: User) -> bool:
     """Still there / getting better / solved. Setting the status it already has changes nothing."""
     with writing(session):
-        current = session.exec(select(Barrier).where(Barrier.id == barrier.id).with_for_update()).one()
-        if current.status == status:
-            return False
-        current.status, current.updated_at = status, utcnow()
-        add_entry(session, resident=resident, author=actor, kind=EntryKind.BARRIER_STATUS, barrier_id=barrier.id,
-                  data={"key": current.key, "status": status})
-    barrier.status = status
-    return True
+        changed = change_if(session, Barrier, barrier.id, Barrier.status != status, status=status,
+                            updated_at=utcnow())
+        if changed:
+            add_entry(session, resident=resident, author=actor, kind=EntryKind.BARRIER_STATUS, barrier_id=barrier.id,
+                      data={"key": barrier.key, "status": status})
+    return changed
 
 
 def acknowledge(session: Session, *, resident: User, barrier: Barrier, advisor: User) -> bool:
-    """The advisor has seen it; the resident sees "your advisor has seen this"."""
+    """The advisor has seen it; the resident sees "your advisor has seen this". Seen once, recorded once."""
     with writing(session):
-        current = session.exec(select(Barrier).where(Barrier.id == barrier.id).with_for_update()).one()
-        if current.acknowledged_at is not None:
-            return False
-        current.acknowledged_at, current.acknowledged_by = utcnow(), advisor.id
-        add_entry(session, resident=resident, author=advisor, kind=EntryKind.BARRIER_SEEN, barrier_id=barrier.id,
-                  data={"key": current.key})
-    barrier.acknowledged_at = current.acknowledged_at
-    return True
+        changed = change_if(session, Barrier, barrier.id, Barrier.acknowledged_at.is_(None),
+                            acknowledged_at=utcnow(), acknowledged_by=advisor.id)
+        if changed:
+            add_entry(session, resident=resident, author=advisor, kind=EntryKind.BARRIER_SEEN, barrier_id=barrier.id,
+                      data={"key": barrier.key})
+    return changed

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import OnceForm
 from ..models import utcnow
+from ..params import bounded_int
 from ..validators import ChoiceField, PlainText, choices, normalize_newlines, strip
 from . import catalog
 
@@ -74,7 +75,7 @@ def parse_month(text: str | None) -> date | None:
     try:
         year, month = (text or "").strip().split("-")
         return date(int(year), int(month), 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -174,10 +175,8 @@ class VersionForm(FlaskForm):
 
     @property
     def version_number(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # no version: treat as out of date, never as current
+        number = bounded_int(self.version.data)
+        return -1 if number is None else number  # no version: treat as out of date, never as current
 
 
 class MoveForm(VersionForm):

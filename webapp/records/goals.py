@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from ..db import create_once, writing
+from ..db import change_if, create_once, reread, writing
 from ..models import EntryKind, Goal, GoalStep, User, utcnow
 from ..timeline.services import add_entry
 from ..timeline.services import by_key as entry_by_key
@@ -61,29 +62,29 @@ def _by_key(session: Session, resident: User, key: str) -> Goal | None:
 
 def change(session: Session, *, resident: User, goal: Goal, author: User, kind: str, words: str | None,
            hours: int | None, month: date | None) -> bool:
+    """Change what the goal says; sending what it already says changes and records nothing."""
     with writing(session):
-        current = session.exec(select(Goal).where(Goal.id == goal.id).with_for_update()).one()
-        before = snapshot(current)
-        current.kind, current.words, current.hours_per_week, current.target_month = kind, words or None, hours, month
-        if snapshot(current) == before:
-            return False
-        current.updated_at = utcnow()
-        add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_CHANGED, goal_id=goal.id,
-                  data=snapshot(current))
-    return True
+        changed = change_if(
+            session, Goal, goal.id,
+            or_(Goal.kind != kind, Goal.words.is_distinct_from(words or None),
+                Goal.hours_per_week.is_distinct_from(hours), Goal.target_month.is_distinct_from(month)),
+            kind=kind, words=words or None, hours_per_week=hours, target_month=month, updated_at=utcnow(),
+        )
+        if changed:
+            add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_CHANGED, goal_id=goal.id,
+                      data=snapshot(reread(session, Goal, goal.id)))
+    return changed
 
 
 def set_status(session: Session, *, resident: User, goal: Goal, author: User, status: str) -> bool:
-    """Reached, paused, or back to working on it."""
+    """Reached, paused, or back to working on it; only a change of status is recorded."""
     with writing(session):
-        current = session.exec(select(Goal).where(Goal.id == goal.id).with_for_update()).one()
-        if current.status == status:
-            return False
-        current.status, current.updated_at = status, utcnow()
-        add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_STATUS, goal_id=goal.id,
-                  data={"kind": current.kind, "words": current.words, "status": status})
-    goal.status = status
-    return True
+        changed = change_if(session, Goal, goal.id, Goal.status != status, status=status, updated_at=utcnow())
+        if changed:
+            current = reread(session, Goal, goal.id)
+            add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_STATUS, goal_id=goal.id,
+                      data={"kind": current.kind, "words": current.words, "status": status})
+    return changed
 
 
 def comment(session: Session, *, resident: User, goal: Goal, advisor: User, text: str, idempotency_key: str) -> None:
@@ -119,13 +120,12 @@ def find_step(session: Session, *, goal: Goal, step_id: int) -> GoalStep | None:
 
 
 def tick_step(session: Session, *, resident: User, goal: Goal, step: GoalStep, author: User, done: bool) -> bool:
+    """Done, or not done after all; ticking a step that is already done changes nothing."""
+    values = {"done_at": utcnow(), "done_by": author.id} if done else {"done_at": None, "done_by": None}
     with writing(session):
-        current = session.exec(select(GoalStep).where(GoalStep.id == step.id).with_for_update()).one()
-        if (current.done_at is not None) == done:
-            return False
-        current.done_at, current.done_by = (utcnow(), author.id) if done else (None, None)
-        if done:
+        state_differs = GoalStep.done_at.is_(None) if done else GoalStep.done_at.is_not(None)
+        changed = change_if(session, GoalStep, step.id, state_differs, **values)
+        if changed and done:
             add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_DONE, goal_id=goal.id,
-                      body=current.text, data={"kind": goal.kind, "words": goal.words})
-    step.done_at = current.done_at
-    return True
+                      body=step.text, data={"kind": goal.kind, "words": goal.words})
+    return changed

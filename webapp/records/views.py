@@ -4,15 +4,29 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from .. import policy
-from ..auth.views import safe_next
+from .. import access_log, policy
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import User
+from ..redirects import local_target
 from . import appointments, barriers, checkins, goals
-from .forms import (AnswerForm, AppointmentForm, BarrierForm, BarrierStatusForm, CheckInForm, CheckInWordsForm,
-                    CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepDoneForm, StepForm,
-                    VersionForm)
+from .forms import (
+    AnswerForm,
+    AppointmentForm,
+    BarrierForm,
+    BarrierStatusForm,
+    CheckInForm,
+    CheckInWordsForm,
+    CommentForm,
+    GoalChangeForm,
+    GoalForm,
+    GoalStatusForm,
+    MoveForm,
+    OutcomeForm,
+    StepDoneForm,
+    StepForm,
+    VersionForm,
+)
 
 bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
@@ -44,11 +58,15 @@ def page(template: str, resident: User, status: int = 200, failed=None, **contex
 
 
 def back(default: str):
-    return see_other(safe_next(request.form.get("return_to")) or default)
+    return see_other(local_target(request.form.get("return_to")) or default)
 
 
-def _viewable(resident_id: int) -> User:
-    return policy.resident_for(get_session(), current_user, resident_id)
+def _viewable(resident_id: int, page_name: str) -> User:
+    """The resident whose page this is; a staff member opening it is recorded for the resident to see."""
+    resident = policy.resident_for(get_session(), current_user, resident_id)
+    if current_user.id != resident.id:
+        access_log.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
+    return resident
 
 
 def _acting(resident_id: int, action: str) -> User:
@@ -70,7 +88,7 @@ def overview_context(resident: User) -> dict:
 @bp.get("/overview")
 @login_required
 def overview(resident_id: int):
-    resident = _viewable(resident_id)
+    resident = _viewable(resident_id, "overview")
     return page("records/overview.html", resident, **overview_context(resident))
 
 
@@ -81,7 +99,7 @@ def barriers_page(resident: User, status: int = 200, failed=None):
 @bp.get("/barriers")
 @login_required
 def barrier_list(resident_id: int):
-    return barriers_page(_viewable(resident_id))
+    return barriers_page(_viewable(resident_id, "barriers"))
 
 
 def goals_page(resident: User, status: int = 200, failed=None):
@@ -91,7 +109,7 @@ def goals_page(resident: User, status: int = 200, failed=None):
 @bp.get("/goals")
 @login_required
 def goal_list(resident_id: int):
-    return goals_page(_viewable(resident_id))
+    return goals_page(_viewable(resident_id, "goals"))
 
 
 def appointments_page(resident: User, status: int = 200, failed=None, conflict=None):
@@ -103,7 +121,7 @@ def appointments_page(resident: User, status: int = 200, failed=None, conflict=N
 @bp.get("/appointments")
 @login_required
 def appointment_list(resident_id: int):
-    return appointments_page(_viewable(resident_id))
+    return appointments_page(_viewable(resident_id, "appointments"))
 
 
 # --- Check-ins ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..db import get_session
 from ..htmx import render, see_other
 from ..i18n import CODES
 from ..pages import signup as pages
+from ..params import bounded_int
 from ..policy import HELPERS, role_required
 from . import services
 from .forms import AboutForm, LanguageForm, PinForm
@@ -97,7 +98,7 @@ def about(draft):
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return bounded_int(text)
 
 
 @bp.route("/new/consent", methods=["GET", "POST"])

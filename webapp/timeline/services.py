@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from .. import audit
+from .. import access_log
 from ..db import create_once, writing
 from ..models import Entry, EntryKind, User, utcnow
 
@@ -88,7 +88,10 @@ def by_key(session: Session, author: User, key: str) -> Entry | None:
 
 
 def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, opened: bool) -> None:
-    """The advisor has the timeline in front of them: the resident's entries count as seen."""
+    """The advisor has the timeline in front of them: the resident's entries count as seen.
+
+    `opened`: the advisor opened the resident's page (not a poll), which the resident can see.
+    """
     with writing(session):
         session.execute(
             update(Entry)
@@ -96,7 +99,7 @@ def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, ope
             .values(seen_at=utcnow())
         )
         if opened:
-            audit.record(session, "timeline_opened", actor=advisor, subject=resident)
+            access_log.record_opening(session, staff=advisor, resident=resident, what="resident_page")
 
 
 def add_entry(session: Session, *, resident: User, author: User, kind: EntryKind, body: str | None = None,
@@ -114,6 +117,7 @@ def note_advisor_change(session: Session, *, resident: User, advisor: User, acto
             resident_id=resident.id,
             author_id=actor.id,
             kind=EntryKind.ADVISOR_CHANGED,
-            data={"advisor_name": advisor.display_name},
+            # The username too: a display name could copy a real advisor's.
+            data={"advisor_name": advisor.display_name, "advisor_username": advisor.username},
         )
     )

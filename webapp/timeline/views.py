@@ -1,7 +1,7 @@
 """Routes shared by everyone who may read a resident's timeline; the policy decides who that is."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -11,6 +11,7 @@ from ..auth.session import passive
 from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import User, utcnow
+from ..params import int_param
 from . import services
 from .forms import MessageForm
 
@@ -67,7 +68,7 @@ def home(resident_id: int):
 @login_required
 def older(resident_id: int):
     resident = policy.resident_for(get_session(), current_user, resident_id)
-    before = request.args.get("before", type=int)
+    before = int_param(request.args, "before")
     page = services.page(get_session(), resident=resident, before=before, size=current_app.config["TIMELINE_PAGE_SIZE"])
     return render("timeline/older.html", block="older", resident=resident, page=page)
 
@@ -80,7 +81,7 @@ def updates(resident_id: int):
     resident = policy.resident_for(session, current_user, resident_id)
     if not wants_fragment():
         return redirect(home_of_timeline(resident))
-    after = request.args.get("after", default=0, type=int)
+    after = int_param(request.args, "after", default=0)
     since = _parse_moment(request.args.get("since"))
     found = services.updates(session, resident=resident, after=after, seen_since=since)
     if policy.is_advisor_of(current_user, resident) and any(entry.by_resident for entry in found.entries):
@@ -107,7 +108,7 @@ def post_message(resident_id: int):
     )
     if not wants_fragment():
         return see_other(home_of_timeline(resident))
-    after = request.form.get("after", default=0, type=int)
+    after = int_param(request.form, "after", default=0)
     found = services.updates(
         session, resident=resident, after=after, seen_since=_parse_moment(request.form.get("since"))
     )
@@ -116,10 +117,13 @@ def post_message(resident_id: int):
 
 
 def _parse_moment(text: str | None) -> datetime | None:
+    """An ISO moment with its offset, as the page sent it; in UTC, or a 400."""
+    if not text:
+        return None
     try:
-        moment = datetime.fromisoformat(text) if text else None
-    except ValueError:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            abort(400)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # not a moment, or one before year 1 once in UTC
         abort(400)
-    if moment is not None and moment.tzinfo is None:
-        abort(400)
-    return moment

@@ -1,0 +1,82 @@
+"""Who opened a resident's file: recorded for every staff opening, and shown to the resident.
+
+An opening is a staff member loading the resident's page or one of their record pages; a poll
+or a page of older entries is part of the same visit. One staff member opening the same file
+again within 10 minutes is the same visit and is recorded once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from . import audit
+from .db import lock_and_read, writing
+from .models import AuditEvent, User, utcnow
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+ACTION = "file_opened"
+SAME_VISIT = timedelta(minutes=10)
+SHOWN_DAYS = 90
+
+WHAT = {
+    "resident_page": _l("Resident page"),
+    "overview": _l("Overview"),
+    "barriers": _l("Barriers"),
+    "goals": _l("Goals"),
+    "appointments": _l("Appointments"),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    name: str
+    username: str
+    role: str
+    day: date
+
+
+def _opened_lately(session: Session, staff: User, resident: User) -> bool:
+    return session.exec(
+        select(AuditEvent.id).where(AuditEvent.action == ACTION, AuditEvent.actor_id == staff.id,
+                                    AuditEvent.at >= utcnow() - SAME_VISIT, AuditEvent.subject_id == resident.id)
+        .limit(1)
+    ).first() is not None
+
+
+def note_opening(session: Session, *, staff: User, resident: User, what: str) -> bool:
+    """Record that `staff` opened `resident`'s file, unless they did in the last 10 minutes."""
+    if _opened_lately(session, staff, resident):  # most views: a read, and no write at all
+        return False
+    with writing(session):
+        return record_opening(session, staff=staff, resident=resident, what=what)
+
+
+def record_opening(session: Session, *, staff: User, resident: User, what: str) -> bool:
+    """`note_opening` inside the caller's write transaction."""
+    lock_and_read(session, User.id, staff.id)  # one staff member's openings are recorded one at a time
+    if _opened_lately(session, staff, resident):
+        return False
+    audit.record(session, ACTION, actor=staff, subject=resident, what=what)
+    return True
+
+
+def looks_at(session: Session, *, resident: User) -> list[Look]:
+    """Who opened the resident's file in the last 90 days: one line per person and day, newest first."""
+    found = session.exec(
+        select(AuditEvent.at, User.display_name, User.username, User.role)
+        .join(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == resident.id, AuditEvent.action == ACTION,
+               AuditEvent.at >= utcnow() - timedelta(days=SHOWN_DAYS))
+        .order_by(AuditEvent.id.desc())
+        .limit(500)
+    ).all()
+    looks: list[Look] = []
+    for at, name, username, role in found:
+        look = Look(name, username, role, at.astimezone(COPENHAGEN).date())
+        if look not in looks:
+            looks.append(look)
+    return looks
