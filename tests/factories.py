@@ -79,13 +79,27 @@ def rows(app, model, *where):
 
 def records_of(app, resident, advisor) -> dict:
     """One of each record, for the routes that name one."""
-    barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32)
+    barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32).barrier
     goal = run(app, goals.add, resident=resident, author=resident, kind="job", words=None, hours=None, month=None,
                idempotency_key="g" * 32)
     step = run(app, goals.add_step, resident=resident, goal=goal, author=resident, text="CV", idempotency_key="s" * 32)
     appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
                       place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
     return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
+
+
+def ask_for_contact(app, resident: User) -> int:
+    """A very bad check-in with "I want someone to contact me", as the resident's home sends it."""
+    from webapp.records import checkins
+
+    def go(session):
+        checkin, _replaced = checkins.check_in(session, resident=resident, mood=1, idempotency_key="k" * 32)
+        checkins.add_words(session, resident=resident, checkin=checkin, words=None, wants_contact=True)
+        from webapp.records import contact
+
+        return contact.open_request(session, resident=resident).id
+
+    return run(app, go)
 
 
 def pair_client(app, client, username: str) -> None:

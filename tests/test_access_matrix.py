@@ -12,7 +12,7 @@ from webapp.models import DeviceSession, Role, TrustedDevice, User
 from webapp.policy import RECORD_ACTIONS
 
 from .conftest import TEST_CONFIG
-from .factories import make_area, make_user, records_of, rows, run, set_values
+from .factories import ask_for_contact, make_area, make_user, records_of, rows, run, set_values
 
 
 def make_newcomer(app, accounts) -> User:
@@ -90,6 +90,8 @@ ACCESS = {
     "records.add_barrier": "record:add_barrier",
     "records.barrier_status": "record:barrier_status",
     "records.acknowledge_barrier": "record:acknowledge_barrier",
+    "records.remove_barrier": "record:remove_barrier",
+    "records.contact_handled": "record:handle_contact",
     "records.add_goal": "record:add_goal",
     "records.change_goal": "record:change_goal",
     "records.goal_status": "record:goal_status",
@@ -100,6 +102,7 @@ ACCESS = {
     "records.answer_appointment": "record:answer_appointment",
     "records.move_appointment": "record:move_appointment",
     "records.cancel_appointment": "record:cancel_appointment",
+    "records.restore_appointment": "record:restore_appointment",
     "records.appointment_outcome": "record:appointment_outcome",
 }
 
@@ -191,6 +194,7 @@ def test_access(app, auth, accounts, endpoint, method, actor):
               "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
               "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
               "tablet_id": make_tablet(app), "token": run(app, make_link, resident=accounts.resident1),
+              "request_id": ask_for_contact(app, accounts.resident1),
               **records_of(app, accounts.resident1, accounts.advisor1)}
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)

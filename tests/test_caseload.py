@@ -68,7 +68,7 @@ SITUATIONS = [
 
 
 def build_situation(session, advisor, name):
-    from webapp.models import Appointment, Barrier, CheckIn, Role, User, utcnow
+    from webapp.models import Appointment, Barrier, CheckIn, ContactRequest, Role, User, utcnow
 
     now = utcnow()
     resident = User(username=name.lower().replace(" ", "-"), display_name=name, role=Role.RESIDENT, secret_hash="x",
@@ -82,8 +82,11 @@ def build_situation(session, advisor, name):
 
     def checkin(days_ago, mood, contact=False):
         at = now - timedelta(days=days_ago)
-        session.add(CheckIn(resident_id=resident.id, day=at.date(), mood=mood, wants_contact=contact,
-                            created_at=at, updated_at=at))
+        session.add(checkin := CheckIn(resident_id=resident.id, day=at.date(), mood=mood, wants_contact=contact,
+                                       created_at=at, updated_at=at))
+        if contact:
+            session.flush()
+            session.add(ContactRequest(resident_id=resident.id, checkin_id=checkin.id, asked_at=at))
 
     recent_checkin = True
     if name == "Asks for contact":

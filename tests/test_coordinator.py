@@ -87,9 +87,9 @@ def test_moving_a_resident_gives_the_new_advisor_the_whole_history(auth, account
     assert response.status_code == 303
     new_advisor = page_text(auth.client_for("advisor2").get(f"/advisor/residents/{accounts.resident1.id}"))
     assert "My first message, long ago" in new_advisor and "Mette's answer" in new_advisor
-    assert "Jonas is now the personal job advisor." in new_advisor
+    assert "Jonas ( advisor2 ) is now the personal job advisor." in new_advisor
     assert auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}").status_code == 404
-    assert "Jonas is now the personal job advisor." in page_text(auth.client_for("resident1").get("/me/"))
+    assert "Jonas ( advisor2 ) is now the personal job advisor." in page_text(auth.client_for("resident1").get("/me/"))
     assert rows(app, AuditEvent, AuditEvent.action == "advisor_assigned")
 
 

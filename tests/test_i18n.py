@@ -126,10 +126,10 @@ def test_every_page_renders_in_every_language_with_lang_and_dir(auth, accounts, 
             assert [s for s in leftovers if s in text] == [], (username, path)
 
 
-def test_switching_language_is_remembered_in_the_profile_and_wins_after_sign_in(auth, accounts):
+def test_a_language_saved_on_the_account_page_wins_after_sign_in(auth, accounts):
     resident = auth.client_for("resident1")
-    response = resident.get("/me/?lang=fa_AF")
-    assert response.status_code == 303 and response.headers["Location"] == "/me/"
+    response = resident.post("/account/language", data={"locale": "fa_AF"})
+    assert response.status_code == 303 and response.headers["Location"] == "/account"
     assert run(auth.app, lambda s: s.get(User, accounts.resident1.id)).locale == "fa_AF"
     fresh = auth.app.test_client()
     fresh.get("/login?lang=da")

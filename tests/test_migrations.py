@@ -13,7 +13,9 @@ from webapp.cli import alembic_config
 from .conftest import reset_postgres
 
 TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
-          "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices"}
+          "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices", "contact_requests",
+          "staff_drafts"}
+JOINING = TABLES - {"contact_requests", "staff_drafts"}
 RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 
@@ -50,6 +52,8 @@ def test_upgrade_to_head_and_back_down_to_empty(migration_urls):
         config = alembic_config(url)
         command.upgrade(config, "head")
         assert tables(url) == TABLES
+        command.downgrade(config, "0003")
+        assert tables(url) == JOINING
         command.downgrade(config, "0002")
         assert tables(url) == RECORDS
         command.downgrade(config, "0001")
@@ -71,3 +75,37 @@ def test_migrations_match_the_models(migration_urls):
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_upgrading_keeps_open_contact_requests_and_retires_double_barriers(migration_urls):
+    from sqlalchemy import text
+
+    for url in migration_urls:
+        if url.startswith("postgresql"):
+            reset_postgres(url)
+        command.upgrade(alembic_config(url), "0003")
+        engine = create_engine(url)
+        with engine.begin() as db:
+            for user_id, role in ((1, "resident"), (2, "advisor"), (3, "resident")):
+                db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "
+                                "failed_logins, lock_count, unlock_by_staff, created_at) VALUES (:id, :u, :u, :role, 'da', 'x', "
+                                "true, 0, 0, false, '2026-11-01 10:00:00+00')"), {"id": user_id, "u": f"user{user_id}", "role": role})
+            for checkin_id, resident, day in ((1, 1, "2026-11-20"), (2, 1, "2026-11-22"), (3, 3, "2026-11-21")):
+                db.execute(text("INSERT INTO checkins (id, resident_id, day, mood, wants_contact, created_at, updated_at) "
+                                "VALUES (:id, :r, :day, 1, true, :at, :at)"),
+                           {"id": checkin_id, "r": resident, "day": day, "at": f"{day} 09:00:00+00"})
+            # The advisor answered resident3 after their check-in; resident1 has two unanswered ones.
+            db.execute(text("INSERT INTO entries (resident_id, author_id, kind, body, created_at) "
+                            "VALUES (3, 2, 'message', 'Jeg ringer', '2026-11-21 12:00:00+00')"))
+            for barrier_id in (1, 2, 3):
+                db.execute(text("INSERT INTO barriers (id, resident_id, key, status, created_at, updated_at) "
+                                "VALUES (:id, 1, 'transport', 'present', '2026-11-20 09:00:00+00', "
+                                "'2026-11-20 09:00:00+00')"), {"id": barrier_id})
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as db:
+            requests = db.execute(text("SELECT resident_id, checkin_id, handled_at IS NULL, how FROM contact_requests "
+                                       "ORDER BY checkin_id")).all()
+            statuses = db.execute(text("SELECT status FROM barriers ORDER BY id")).scalars().all()
+        engine.dispose()
+        assert [(r, c, bool(still_open), how) for r, c, still_open, how in requests] == [(1, 1, False, None), (1, 2, True, None), (3, 3, False, "message")]
+        assert statuses == ["present", "removed", "removed"]

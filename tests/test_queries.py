@@ -68,7 +68,8 @@ def add_records(app, resident, advisor, count):
 
     def insert(session):
         for n in range(count):
-            session.add(Barrier(resident_id=resident.id, key="transport"))
+            # "Something else": the only kind a resident may have open many times over.
+            session.add(Barrier(resident_id=resident.id, key="other", words=f"barrier {n}"))
             goal = Goal(resident_id=resident.id, kind="job")
             session.add(goal)
             session.flush()

@@ -8,7 +8,7 @@ import pytest
 
 from webapp.models import Appointment, Entry, EntryKind, User, utcnow
 
-from .factories import records_of, rows, run, set_values
+from .factories import records_of, rows, set_values
 from .test_lockout_parallel import at_once
 
 TAPS = 20

@@ -53,7 +53,7 @@ def test_opening_the_timeline_is_audit_logged(auth, accounts):
     from webapp.models import AuditEvent
 
     auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}")
-    (event,) = rows(auth.app, AuditEvent, AuditEvent.action == "timeline_opened")
+    (event,) = rows(auth.app, AuditEvent, AuditEvent.action == "file_opened")
     assert (event.actor_id, event.subject_id) == (accounts.advisor1.id, accounts.resident1.id)
 
 

@@ -130,6 +130,15 @@ def lock_and_read(session: Session, column, row_id: int):
     return session.execute(select(column).where(column.class_.id == row_id).with_for_update()).scalar_one_or_none()
 
 
+def lock_row(session: Session, model, row_id: int) -> None:
+    """Make other writers that lock the same row wait until this transaction ends.
+
+    Nothing to do on SQLite: its IMMEDIATE write transactions already run one at a time.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
 def create_once(session: Session, *, existing: Callable[[], T | None], create: Callable[[], T]) -> T:
     """Make something once per form: `existing` finds what an earlier send of the same form made.
 

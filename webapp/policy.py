@@ -97,12 +97,15 @@ def role_required(*roles: Role):
 
 
 # What the resident themself and their advisor may each do with the resident's records.
-SELF, ADVISOR = "self", "advisor"
+# OWN: the resident, with a record they made themself (an appointment they added can be corrected).
+SELF, ADVISOR, OWN = "self", "advisor", "own"
 RECORD_ACTIONS = {
     "check_in": {SELF},
     "add_barrier": {SELF},
     "barrier_status": {SELF, ADVISOR},
     "acknowledge_barrier": {ADVISOR},
+    "remove_barrier": {SELF},
+    "handle_contact": {ADVISOR},
     "add_goal": {SELF, ADVISOR},
     "change_goal": {SELF, ADVISOR},
     "goal_status": {SELF, ADVISOR},
@@ -111,22 +114,36 @@ RECORD_ACTIONS = {
     "tick_step": {SELF, ADVISOR},
     "add_appointment": {SELF, ADVISOR},
     "answer_appointment": {SELF},
-    "move_appointment": {ADVISOR},
-    "cancel_appointment": {ADVISOR},
+    "move_appointment": {ADVISOR, OWN},
+    "cancel_appointment": {ADVISOR, OWN},
+    "restore_appointment": {ADVISOR, OWN},
     "appointment_outcome": {ADVISOR},
 }
 
 
-def may(user: User, action: str, resident: User) -> bool:
+def may(user: User, action: str, resident: User, *, made_by: int | None = None) -> bool:
+    """`made_by`: who made the record acted on, for the actions a resident may take on their own records."""
     if not may_write_in_timeline(user, resident):
         return False
-    side = SELF if user.id == resident.id else ADVISOR
-    return side in RECORD_ACTIONS[action]
+    allowed = RECORD_ACTIONS[action]
+    if user.id == resident.id:
+        return SELF in allowed or (OWN in allowed and made_by == resident.id)
+    return ADVISOR in allowed
 
 
 def resident_for_action(session: Session, user: User, resident_id: int, action: str) -> User:
-    """The resident whose record the user wants to change: 404 if not theirs to see, 403 if not theirs to do."""
+    """The resident whose record the user wants to change: 404 if not theirs to see, 403 if not theirs to do.
+
+    For actions allowed on one's own records only, this checks the resident may see them;
+    `may(..., made_by=)` decides once the record is known.
+    """
     resident = resident_for(session, user, resident_id, write=True)
-    if not may(user, action, resident):
+    if not may(user, action, resident, made_by=resident.id if OWN in RECORD_ACTIONS[action] else None):
         abort(403)
     return resident
+
+
+def check_own_record(user: User, action: str, resident: User, made_by: int) -> None:
+    """403 unless the user may take `action` on this record (see OWN)."""
+    if not may(user, action, resident, made_by=made_by):
+        abort(403)

@@ -9,7 +9,9 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import ANSWER_KINDS, Appointment, Barrier, CheckIn, Entry, EntryKind, Role, User, utcnow
+from ..models import (ANSWER_KINDS, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Role, StaffDraft, User,
+                      utcnow)
+from ..records.barriers import OPEN_STATUSES
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
 
@@ -65,9 +67,9 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
     waiting_since = _scalar(select(func.min(Entry.created_at)).where(mine))
     last_activity = _scalar(select(func.max(Entry.created_at)).where(Entry.resident_id == User.id))
 
-    contact_since = _scalar(select(func.min(CheckIn.updated_at)).where(
-        CheckIn.resident_id == User.id, CheckIn.wants_contact.is_(True),
-        or_(last_answer_at.is_(None), CheckIn.updated_at > last_answer_at)))
+    # Open until the advisor says they made contact; a message alone does not end it.
+    contact_since = _scalar(select(func.min(ContactRequest.asked_at)).where(
+        ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
     recent_low_since = _scalar(select(func.min(CheckIn.updated_at)).where(
         CheckIn.resident_id == User.id, CheckIn.mood <= LOW_MOOD, CheckIn.day >= day - timedelta(days=LOW_MOOD_DAYS)))
     earlier = aliased(CheckIn)
@@ -80,7 +82,7 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
         Appointment.resident_id == User.id, Appointment.status == "planned", Appointment.starts_at > now,
         Appointment.response.in_(TROUBLE_RESPONSES), Appointment.response_version == Appointment.version))
     new_barrier_since = _scalar(select(func.min(Barrier.created_at)).where(
-        Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status != "solved"))
+        Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status.in_(OPEN_STATUSES)))
 
     rows = session.exec(
         select(User.id, User.display_name, User.created_at, waiting, waiting_since, last_activity, contact_since,
@@ -119,3 +121,16 @@ def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | No
     return last if now - last >= timedelta(days=QUIET_DAYS) else None
 
 
+
+
+def waiting_on_page(session: Session, *, advisor: User, resident: User) -> tuple[ContactRequest | None, str | None]:
+    """What waits for this advisor on the resident's page, in one query: an open request to be
+    contacted, and a reply of theirs kept across a sign-out."""
+    row = session.exec(
+        select(ContactRequest, StaffDraft.body)
+        .select_from(User)
+        .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
+        .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == advisor.id))
+        .where(User.id == resident.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)

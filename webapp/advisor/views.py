@@ -10,11 +10,14 @@ from ..coordinator import services as coordination
 from ..htmx import render, see_other
 from ..models import Role, User
 from ..policy import role_required
+from ..timeline.forms import MessageForm
 from ..records.views import overview_context, record_tools
 from ..timeline.views import render_timeline_page
 from . import services
 
 bp = Blueprint("advisor", __name__, url_prefix="/advisor")
+# The way the resident said they prefer to be contacted, as the first choice for "I have contacted them".
+CONTACT_WAY_OF_PREFERENCE = {"call": "phone", "sms": "sms", "house": "in_person"}
 
 
 @bp.get("/")
@@ -50,6 +53,11 @@ def resident(resident_id: int):
 
 def render_resident_page(resident, message_form=None, status: int = 200):
     """One resident as their advisor sees them: the timeline beside the overview."""
+    request, draft = services.waiting_on_page(get_session(), advisor=current_user, resident=resident)
+    if message_form is None and draft:
+        message_form = MessageForm.fresh(body=draft)
+        message_form.from_draft = True
     return render_timeline_page(
         resident, form=message_form, status=status, **record_tools(resident), **overview_context(resident),
+        contact_request=request, contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
     )

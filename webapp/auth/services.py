@@ -189,12 +189,14 @@ def _record_failure(session: Session, user: User, ip: str, device: str, now: dat
 
 def unlock(session: Session, *, actor: User, user: User) -> None:
     with writing(session):
-        session.execute(
+        opened = session.execute(
             update(User)
-            .where(User.id == user.id)
+            .where(User.id == user.id, or_(User.failed_logins > 0, User.lock_count > 0, User.locked_until.is_not(None),
+                                           User.unlock_by_staff.is_(True)))
             .values(failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False)
         )
-        audit.record(session, "account_unlocked", actor=actor, subject=user)
+        if opened.rowcount:  # a second tap, or an account that was not locked, changes nothing
+            audit.record(session, "account_unlocked", actor=actor, subject=user)
 
 
 def is_locked(user: User) -> bool:
@@ -261,11 +263,7 @@ def user_for_token(session: Session, token: str, *, active_use: bool = True) -> 
 
     Background polling passes active_use=False so it does not keep an idle staff session alive.
     """
-    row = session.exec(
-        select(DeviceSession, User)
-        .join(User, User.id == DeviceSession.user_id)
-        .where(DeviceSession.token_hash == _token_hash(token))
-    ).first()
+    row = _device_session_of(session, token)
     if row is None:
         return None
     record, user = row
@@ -278,6 +276,26 @@ def user_for_token(session: Session, token: str, *, active_use: bool = True) -> 
                 update(DeviceSession).where(DeviceSession.id == record.id).values(last_seen_at=now)
             )
     _remember_session(user, token, record)
+    return user
+
+
+def _device_session_of(session: Session, token: str) -> tuple[DeviceSession, User] | None:
+    return session.exec(
+        select(DeviceSession, User)
+        .join(User, User.id == DeviceSession.user_id)
+        .where(DeviceSession.token_hash == _token_hash(token))
+    ).first()
+
+
+def lapsed_staff(session: Session, token: str) -> User | None:
+    """The staff member whose session on this browser ended by itself (idle or too old) — not one
+    who signed out or was signed out — so what they were sending can be kept for them."""
+    row = _device_session_of(session, token)
+    if row is None:
+        return None
+    record, user = row
+    if record.revoked_at is not None or not user.active or not user.is_staff or _is_live(record, utcnow()):
+        return None
     return user
 
 
@@ -299,7 +317,8 @@ def end_device_session(session: Session, *, user: User, session_id: int, actor: 
             )
             .values(revoked_at=utcnow())
         )
-        audit.record(session, "signed_out", actor=actor or user, subject=user, device_session=session_id)
+        if result.rowcount:
+            audit.record(session, "signed_out", actor=actor or user, subject=user, device_session=session_id)
     return result.rowcount > 0
 
 
@@ -310,7 +329,8 @@ def end_all_device_sessions(session: Session, *, user: User, actor: User) -> int
             .where(DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        audit.record(session, "signed_out_everywhere", actor=actor, subject=user)
+        if result.rowcount:
+            audit.record(session, "signed_out_everywhere", actor=actor, subject=user)
     return result.rowcount
 
 

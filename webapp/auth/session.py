@@ -1,10 +1,16 @@
 """Flask-Login wired to the server-side device sessions."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, flash, request, url_for
+from flask import session as flask_session
+from flask_babel import gettext as _
 from flask_login import LoginManager
 
+from .. import policy
 from ..db import get_session
+from ..models import User
+from ..timeline import drafts
+from ..timeline.forms import MESSAGE_MAX
 from ..htmx import to_sign_in
 from . import services
 
@@ -25,8 +31,29 @@ def load_user(token: str):
 
 
 def unauthorized():
+    if request.method == "POST" and (kept_for := keep_what_staff_were_sending()) is not None:
+        flash(_("You were signed out after a while without activity. What you wrote is kept: sign in to send it."))
+        return to_sign_in(url_for("auth.login_staff", next=kept_for))
     wanted = request.full_path.rstrip("?") if request.method == "GET" and not request.htmx else None
     return to_sign_in(url_for("auth.login", next=wanted))
+
+
+def keep_what_staff_were_sending() -> str | None:
+    """A reply sent just after the staff member's session lapsed is kept as a draft on the server.
+
+    Returns the page where it waits for them, or None if there is nothing to keep.
+    """
+    body = (request.form.get("body") or "").strip()
+    token = flask_session.get("_user_id")
+    if request.endpoint != "timeline.post_message" or not body or not token:
+        return None
+    db = get_session()
+    staff = services.lapsed_staff(db, token)
+    resident = db.get(User, request.view_args["resident_id"]) if staff else None
+    if resident is None or not policy.may_write_in_timeline(staff, resident):
+        return None
+    drafts.keep(db, user=staff, resident_id=resident.id, body=body[:MESSAGE_MAX])
+    return url_for("advisor.resident", resident_id=resident.id)
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Column, Field, SQLModel
 
 from .base import timestamp
@@ -29,9 +29,20 @@ class CheckIn(SQLModel, table=True):
     updated_at: datetime = timestamp()
 
 
+# A barrier is open while it is still there or getting better; "removed" is one added by mistake.
+OPEN_BARRIER = "status IN ('present', 'better')"
+
+
 class Barrier(SQLModel, table=True):
     __tablename__ = "barriers"
-    __table_args__ = (UniqueConstraint("resident_id", "idempotency_key", name="uq_barriers_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("resident_id", "idempotency_key", name="uq_barriers_idempotency"),
+        # One open barrier per kind: a tile tapped twice, or from two phones, adds it once.
+        # "Something else" is the exception: its words say what it is.
+        Index("uq_barriers_open_key", "resident_id", "key", unique=True,
+              sqlite_where=text(f"{OPEN_BARRIER} AND key <> 'other'"),
+              postgresql_where=text(f"{OPEN_BARRIER} AND key <> 'other'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="users.id", index=True)
@@ -43,6 +54,27 @@ class Barrier(SQLModel, table=True):
     acknowledged_at: datetime | None = timestamp(nullable=True)
     acknowledged_by: int | None = Field(default=None, foreign_key="users.id")
     idempotency_key: str | None = Field(default=None, max_length=64)
+
+
+class ContactRequest(SQLModel, table=True):
+    """"I want someone to contact me": open until the advisor says how they made contact.
+
+    At most one is open per resident; asking again while one is open adds nothing.
+    """
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (
+        Index("uq_contact_requests_open", "resident_id", unique=True,
+              sqlite_where=text("handled_at IS NULL"), postgresql_where=text("handled_at IS NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id", index=True)
+    checkin_id: int | None = Field(default=None, foreign_key="checkins.id")
+    asked_at: datetime = timestamp()
+    handled_at: datetime | None = timestamp(nullable=True)
+    handled_by: int | None = Field(default=None, foreign_key="users.id")
+    how: str | None = Field(default=None, max_length=20)  # phone, sms, in_person
 
 
 class Goal(SQLModel, table=True):

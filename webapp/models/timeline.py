@@ -29,6 +29,9 @@ class EntryKind(StrEnum):
     APPOINTMENT_CANCELLED = "appointment_cancelled"
     APPOINTMENT_ANSWERED = "appointment_answered"
     APPOINTMENT_OUTCOME = "appointment_outcome"
+    APPOINTMENT_RESTORED = "appointment_restored"
+    BARRIER_REMOVED = "barrier_removed"
+    CONTACT_MADE = "contact_made"
 
 
 # Entries by staff that answer what the resident wrote.

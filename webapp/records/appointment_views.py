@@ -1,9 +1,11 @@
 """Appointment routes on the records blueprint."""
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort, flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import policy
 from ..db import get_session
 from ..models import User
 from . import appointments
@@ -15,8 +17,10 @@ def _appointment(resident: User, appointment_id: int):
     return appointments.find(get_session(), resident=resident, appointment_id=appointment_id) or abort(404)
 
 
-def _to_appointments(resident: User):
-    return back(url_for("records.appointment_list", resident_id=resident.id))
+def _to_appointments(resident: User, appointment_id: int | None = None):
+    """Back to where the form was, at the appointment that changed."""
+    return back(url_for("records.appointment_list", resident_id=resident.id),
+                fragment=f"appointment-{appointment_id}" if appointment_id else None)
 
 
 @bp.post("/appointments")
@@ -36,15 +40,19 @@ def _change(resident_id: int, appointment_id: int, action: str, form_name: str, 
     """Validate, then change from the version the user saw; if someone changed it since, say so and show it."""
     resident = _acting(resident_id, action)
     appointment = _appointment(resident, appointment_id)
+    policy.check_own_record(current_user, action, resident, appointment.created_by)
     form = form_class(appointment=appointment) if about else form_class()
     if not form.validate():
         return appointments_page(resident, 422, (form_name, appointment.id, form))
     try:
         change(get_session(), resident, appointment, form)
+    except appointments.TooLate:
+        flash(_("It is too late to undo this. Please make a new appointment."))
+        return _to_appointments(resident, appointment.id)
     except appointments.Conflict as conflict:
         form.version.data = str(conflict.current.version)  # what was typed stays, now against the current version
         return appointments_page(resident, 409, (form_name, appointment.id, form), conflict=conflict.current.id)
-    return _to_appointments(resident)
+    return _to_appointments(resident, appointment.id)
 
 
 @bp.post("/appointments/<int:appointment_id>/answer")
@@ -73,8 +81,22 @@ def cancel_appointment(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.cancel(db, resident=resident, appointment=appointment, version=form.version_number,
                             actor=current_user)
+        flash(_("The appointment is cancelled. You can undo this for 10 minutes."))
 
     return _change(resident_id, appointment_id, "cancel_appointment", "cancel", VersionForm, change)
+
+
+
+@bp.post("/appointments/<int:appointment_id>/restore")
+@login_required
+def restore_appointment(resident_id: int, appointment_id: int):
+    """Undo a cancellation made in the last 10 minutes."""
+    def change(db, resident, appointment, form):
+        appointments.restore(db, resident=resident, appointment=appointment, version=form.version_number,
+                             actor=current_user)
+        flash(_("The appointment is back."))
+
+    return _change(resident_id, appointment_id, "restore_appointment", "restore", VersionForm, change)
 
 
 @bp.post("/appointments/<int:appointment_id>/outcome")

@@ -16,6 +16,12 @@ from ..timeline.services import add_entry
 
 # An appointment stays "upcoming" a little after it starts, so "I'm on my way" still makes sense.
 GRACE = timedelta(hours=2)
+# A cancellation can be undone this long afterwards, by whoever may cancel.
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+class TooLate(Exception):
+    """The 10 minutes to undo a cancellation have passed."""
 
 
 class Conflict(Exception):
@@ -49,11 +55,25 @@ def upcoming(session: Session, *, resident: User, limit: int | None = None) -> l
 def earlier(session: Session, *, resident: User, limit: int = 20) -> list[Appointment]:
     return list(session.exec(
         select(Appointment)
-        .where(Appointment.resident_id == resident.id,
-               (Appointment.status != "planned") | (Appointment.starts_at < utcnow() - GRACE))
+        .where(Appointment.resident_id == resident.id, Appointment.status == "planned",
+               Appointment.starts_at < utcnow() - GRACE)
         .order_by(Appointment.starts_at.desc())
         .limit(limit)
     ).all())
+
+
+def cancelled(session: Session, *, resident: User, limit: int = 20) -> list[Appointment]:
+    """Cancelled appointments, most recently cancelled first: shown as cancelled, never as "earlier"."""
+    return list(session.exec(
+        select(Appointment)
+        .where(Appointment.resident_id == resident.id, Appointment.status == "cancelled")
+        .order_by(Appointment.updated_at.desc())
+        .limit(limit)
+    ).all())
+
+
+def may_undo(appointment: Appointment) -> bool:
+    return appointment.status == "cancelled" and appointment.updated_at >= utcnow() - UNDO_WINDOW
 
 
 def find(session: Session, *, resident: User, appointment_id: int) -> Appointment | None:
@@ -86,12 +106,14 @@ def _by_key(session: Session, author: User, key: str) -> Appointment | None:
 
 
 def _change(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User,
-            kind: EntryKind, values: dict, extra: Callable[[Appointment], dict] = lambda _before: {}) -> Appointment:
-    """Apply `values` only if the appointment is still at `version`; otherwise raise Conflict with how it is now."""
+            kind: EntryKind, values: dict, extra: Callable[[Appointment], dict] = lambda _before: {},
+            conditions: tuple = ()) -> Appointment:
+    """Apply `values` only if the appointment is still at `version` (and meets `conditions`);
+    otherwise raise Conflict with how it is now."""
     with writing(session):
         before = reread(session, Appointment, appointment.id)
         if before.version != version or not change_if(
-            session, Appointment, appointment.id, Appointment.version == version,
+            session, Appointment, appointment.id, Appointment.version == version, *conditions,
             version=version + 1, updated_at=utcnow(), **values,
         ):
             raise Conflict(reread(session, Appointment, appointment.id))
@@ -113,6 +135,19 @@ def move(session: Session, *, resident: User, appointment: Appointment, version:
 def cancel(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User) -> Appointment:
     return _change(session, resident=resident, appointment=appointment, version=version, actor=actor,
                    kind=EntryKind.APPOINTMENT_CANCELLED, values={"status": "cancelled"})
+
+
+def restore(session: Session, *, resident: User, appointment: Appointment, version: int, actor: User) -> Appointment:
+    """Undo a cancellation, within 10 minutes of it."""
+    try:
+        return _change(session, resident=resident, appointment=appointment, version=version, actor=actor,
+                       kind=EntryKind.APPOINTMENT_RESTORED, values={"status": "planned"},
+                       conditions=(Appointment.status == "cancelled",
+                                   Appointment.updated_at >= utcnow() - UNDO_WINDOW))
+    except Conflict as conflict:
+        if conflict.current.version == version:
+            raise TooLate() from None
+        raise
 
 
 def answer(session: Session, *, resident: User, appointment: Appointment, version: int, response: str,

@@ -1,6 +1,9 @@
 """What stands in the way, and how it changes. Each change is an entry in the timeline."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from ..db import change_if, create_once, writing
@@ -8,13 +11,30 @@ from ..models import Barrier, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 
 
+OPEN_STATUSES = ("present", "better")
+# A barrier added by mistake can be removed this long afterwards; later it is marked solved.
+REMOVABLE_FOR = timedelta(days=1)
+
+
+@dataclass
+class Added:
+    barrier: Barrier
+    new: bool  # False: that kind of barrier was already open, and nothing was added
+
+
 def of(session: Session, *, resident: User) -> list[Barrier]:
-    """Open ones first, newest first."""
-    barriers = session.exec(select(Barrier).where(Barrier.resident_id == resident.id).order_by(Barrier.id.desc())).all()
+    """Open ones first, newest first; removed ones (added by mistake) are not shown."""
+    barriers = session.exec(
+        select(Barrier).where(Barrier.resident_id == resident.id, Barrier.status != "removed").order_by(Barrier.id.desc())
+    ).all()
     return sorted(barriers, key=lambda barrier: barrier.status == "solved")
 
 
-def add(session: Session, *, resident: User, key: str, words: str | None, idempotency_key: str) -> Barrier:
+def add(session: Session, *, resident: User, key: str, words: str | None, idempotency_key: str) -> Added:
+    """Add a barrier, once: the same form sent twice, or a kind that is already open, adds nothing."""
+    def existing() -> Barrier | None:
+        return _by_key(session, resident, idempotency_key) or _open_of_kind(session, resident, key)
+
     def create() -> Barrier:
         barrier = Barrier(resident_id=resident.id, key=key, words=words or None, idempotency_key=idempotency_key)
         session.add(barrier)
@@ -23,13 +43,38 @@ def add(session: Session, *, resident: User, key: str, words: str | None, idempo
                   body=barrier.words, data={"key": key})
         return barrier
 
-    return create_once(session, existing=lambda: _by_key(session, resident, idempotency_key), create=create)
+    barrier = create_once(session, existing=existing, create=create)
+    return Added(barrier, new=barrier.idempotency_key == idempotency_key)
+
+
+def _open_of_kind(session: Session, resident: User, key: str) -> Barrier | None:
+    if key == "other":  # "Something else" is told apart by its words
+        return None
+    return session.exec(
+        select(Barrier).where(Barrier.resident_id == resident.id, Barrier.key == key,
+                              Barrier.status.in_(OPEN_STATUSES))
+    ).first()
 
 
 def _by_key(session: Session, resident: User, key: str) -> Barrier | None:
     return session.exec(
         select(Barrier).where(Barrier.resident_id == resident.id, Barrier.idempotency_key == key)
     ).first()
+
+
+def may_remove(barrier: Barrier) -> bool:
+    return barrier.status in OPEN_STATUSES and barrier.created_at >= utcnow() - REMOVABLE_FOR
+
+
+def remove(session: Session, *, resident: User, barrier: Barrier) -> bool:
+    """Added by mistake: gone from the lists within a day of adding it; the timeline says it was removed."""
+    with writing(session):
+        changed = change_if(session, Barrier, barrier.id, Barrier.status.in_(OPEN_STATUSES),
+                            Barrier.created_at >= utcnow() - REMOVABLE_FOR, status="removed", updated_at=utcnow())
+        if changed:
+            add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_REMOVED,
+                      barrier_id=barrier.id, data={"key": barrier.key})
+    return changed
 
 
 def find(session: Session, *, resident: User, barrier_id: int) -> Barrier | None:

@@ -27,6 +27,12 @@ MOODS = {
     5: Option("5", _l("Very good"), "laugh"),
 }
 LOW_MOOD = 2  # bad or very bad
+# How the advisor made contact after "I want someone to contact me".
+CONTACT_WAYS = options(
+    ("phone", _l("By phone"), "phone"),
+    ("sms", _l("By SMS"), "message-square"),
+    ("in_person", _l("In person"), "users"),
+)
 
 BARRIERS = options(
     ("courage", _l("Courage and confidence"), "heart"),

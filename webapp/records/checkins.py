@@ -1,4 +1,8 @@
-"""How are you today? One check-in per day; a second one that day replaces the first."""
+"""How are you today? One check-in per day; a second one that day changes the mood.
+
+What else was said that day stays: the words stay on the check-in (and on the earlier entry,
+as history), and a request to be contacted stays open until the advisor has made contact.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +15,7 @@ from sqlmodel import Session, select
 from ..db import writing
 from ..models import CheckIn, Entry, EntryKind, User, utcnow
 from ..timeline.services import add_entry
+from . import contact
 from ..timeline.services import by_key as entry_by_key
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -37,6 +42,7 @@ def check_in(session: Session, *, resident: User, mood: int, idempotency_key: st
         with writing(session):
             checkin = session.exec(
                 select(CheckIn).where(CheckIn.resident_id == resident.id, CheckIn.day == day).with_for_update()
+                .execution_options(populate_existing=True)
             ).first()
             replaced = checkin is not None
             if checkin is None:
@@ -44,7 +50,7 @@ def check_in(session: Session, *, resident: User, mood: int, idempotency_key: st
                 session.add(checkin)
                 session.flush()
             else:
-                checkin.mood, checkin.words, checkin.wants_contact, checkin.updated_at = mood, None, False, utcnow()
+                checkin.mood, checkin.updated_at = mood, utcnow()
             add_entry(session, resident=resident, author=resident, kind=EntryKind.CHECKIN, checkin_id=checkin.id,
                       idempotency_key=idempotency_key, data={"mood": mood, "replaced": replaced})
     except IntegrityError:
@@ -58,17 +64,23 @@ def check_in(session: Session, *, resident: User, mood: int, idempotency_key: st
 
 
 def add_words(session: Session, *, resident: User, checkin: CheckIn, words: str | None, wants_contact: bool) -> None:
-    """The optional few words, and for a very bad day the wish to be contacted, on today's check-in."""
+    """The optional few words, and for a very bad day the wish to be contacted, on today's check-in.
+
+    Asking to be contacted opens a request that only the advisor closes; unticking does not withdraw it.
+    """
     with writing(session):
         session.execute(
             update(CheckIn)
             .where(CheckIn.id == checkin.id)
-            .values(words=words or None, wants_contact=wants_contact, updated_at=utcnow())
+            .values(words=words or None, wants_contact=wants_contact or CheckIn.wants_contact, updated_at=utcnow())
         )
+        if wants_contact:
+            contact.ask(session, resident=resident, checkin=checkin)
         latest = session.exec(
             select(Entry).where(Entry.checkin_id == checkin.id).order_by(Entry.id.desc()).limit(1)
+            .execution_options(populate_existing=True)
         ).first()
         if latest is not None:
             latest.body = words or None
             latest.data = {**(latest.data or {}), "wants_contact": wants_contact}
-    checkin.words, checkin.wants_contact = words or None, wants_contact
+    checkin.words, checkin.wants_contact = words or None, wants_contact or checkin.wants_contact

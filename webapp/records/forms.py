@@ -118,6 +118,10 @@ class CommentForm(OnceForm):
         Length(max=1000, message=_l("At most 1,000 characters, please.")), PlainText()])
 
 
+class ContactMadeForm(FlaskForm):
+    how = ChoiceField(_l("How did you make contact?"), choices=option_choices(catalog.CONTACT_WAYS))
+
+
 class StepForm(OnceForm):
     text = required_text(_l("A small step"), 200, _l("Write the step first."), _l("At most 200 characters, please."))
 

@@ -23,15 +23,18 @@ def snapshot(goal: Goal) -> dict:
 
 
 def of(session: Session, *, resident: User, include_reached: bool = True) -> list[tuple[Goal, list[GoalStep]]]:
-    """Goals with their steps, in two queries whatever their number."""
-    query = select(Goal).where(Goal.resident_id == resident.id)
+    """Goals with their steps, in one query whatever their number."""
+    query = (select(Goal, GoalStep).outerjoin(GoalStep, GoalStep.goal_id == Goal.id)
+             .where(Goal.resident_id == resident.id))
     if not include_reached:
         query = query.where(Goal.status != "reached")
-    goals = list(session.exec(query.order_by(Goal.id.desc())).all())
+    goals: list[Goal] = []
     steps: dict[int, list[GoalStep]] = defaultdict(list)
-    if goals:
-        for step in session.exec(select(GoalStep).where(GoalStep.goal_id.in_([g.id for g in goals])).order_by(GoalStep.id)):
-            steps[step.goal_id].append(step)
+    for goal, step in session.exec(query.order_by(Goal.id.desc(), GoalStep.id)).all():
+        if not goals or goals[-1].id != goal.id:
+            goals.append(goal)
+        if step is not None:
+            steps[goal.id].append(step)
     order = {"active": 0, "paused": 1, "reached": 2}
     goals.sort(key=lambda goal: order.get(goal.status, 3))
     return [(goal, steps[goal.id]) for goal in goals]

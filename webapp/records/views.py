@@ -1,7 +1,8 @@
 """Check-ins, barriers, goals and appointments of one resident: the policy decides who does what."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access_log, policy
@@ -9,7 +10,7 @@ from ..db import get_session
 from ..htmx import render, see_other
 from ..models import User
 from ..redirects import local_target
-from . import appointments, barriers, checkins, goals
+from . import appointments, barriers, catalog, checkins, contact, goals
 from .forms import (
     AnswerForm,
     AppointmentForm,
@@ -18,6 +19,7 @@ from .forms import (
     CheckInForm,
     CheckInWordsForm,
     CommentForm,
+    ContactMadeForm,
     GoalChangeForm,
     GoalForm,
     GoalStatusForm,
@@ -34,7 +36,8 @@ bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 FORMS = {
     "barrier": BarrierForm, "barrier_status": BarrierStatusForm, "goal": GoalForm, "goal_change": GoalChangeForm,
     "goal_status": GoalStatusForm, "comment": CommentForm, "step": StepForm, "appointment": AppointmentForm,
-    "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm, "step_done": StepDoneForm,
+    "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm, "restore": VersionForm,
+    "step_done": StepDoneForm,
 }
 
 
@@ -50,15 +53,21 @@ def form_slots(failed: tuple[str, int | None, object] | None):
 
 def record_tools(resident: User, failed=None) -> dict:
     """What templates showing a resident's records need: their forms, and what this reader may do."""
-    return {"form_for": form_slots(failed), "may": lambda action: policy.may(current_user, action, resident)}
+    def may(action: str, record=None) -> bool:
+        """What this reader may do; with a record, also what a resident may do with what they made."""
+        return policy.may(current_user, action, resident, made_by=getattr(record, "created_by", None))
+
+    return {"form_for": form_slots(failed), "may": may, "may_undo": appointments.may_undo,
+            "may_remove": barriers.may_remove}
 
 
 def page(template: str, resident: User, status: int = 200, failed=None, **context):
     return render(template, resident=resident, **record_tools(resident, failed), **context), status
 
 
-def back(default: str):
-    return see_other(local_target(request.form.get("return_to")) or default)
+def back(default: str, fragment: str | None = None):
+    """Back to the page the form was on (only a page of the app), at `fragment` if given."""
+    return see_other((local_target(request.form.get("return_to")) or default) + (f"#{fragment}" if fragment else ""))
 
 
 def _viewable(resident_id: int, page_name: str) -> User:
@@ -115,7 +124,8 @@ def goal_list(resident_id: int):
 def appointments_page(resident: User, status: int = 200, failed=None, conflict=None):
     db = get_session()
     return page("records/appointments.html", resident, status, failed, conflict=conflict,
-                upcoming=appointments.upcoming(db, resident=resident), earlier=appointments.earlier(db, resident=resident))
+                upcoming=appointments.upcoming(db, resident=resident), earlier=appointments.earlier(db, resident=resident),
+                cancelled=appointments.cancelled(db, resident=resident))
 
 
 @bp.get("/appointments")
@@ -169,9 +179,13 @@ def add_barrier(resident_id: int):
     form = BarrierForm()
     if not form.validate():
         return barriers_page(resident, 422, ("barrier", None, form))
-    barriers.add(get_session(), resident=resident, key=form.key.data, words=form.words.data,
-                 idempotency_key=form.idempotency_key.data)
-    return back(url_for("records.barrier_list", resident_id=resident.id))
+    added = barriers.add(get_session(), resident=resident, key=form.key.data, words=form.words.data,
+                         idempotency_key=form.idempotency_key.data)
+    name = catalog.label(catalog.BARRIERS, added.barrier.key)
+    anchor = f"barrier-{added.barrier.id}"
+    flash(_("Saved: %(barrier)s", barrier=name) if added.new
+          else _("%(barrier)s is already on your list.", barrier=name), f"at:{anchor}")
+    return back(url_for("records.barrier_list", resident_id=resident.id), fragment=anchor)
 
 
 def _barrier(resident: User, barrier_id: int):
@@ -188,6 +202,32 @@ def barrier_status(resident_id: int, barrier_id: int):
         return barriers_page(resident, 422, ("barrier_status", barrier.id, form))
     barriers.set_status(get_session(), resident=resident, barrier=barrier, status=form.status.data, actor=current_user)
     return back(url_for("records.barrier_list", resident_id=resident.id))
+
+
+@bp.post("/barriers/<int:barrier_id>/remove")
+@login_required
+def remove_barrier(resident_id: int, barrier_id: int):
+    resident = _acting(resident_id, "remove_barrier")
+    barrier = _barrier(resident, barrier_id)
+    if barriers.remove(get_session(), resident=resident, barrier=barrier):
+        flash(_("Removed: %(barrier)s", barrier=catalog.label(catalog.BARRIERS, barrier.key)))
+        return back(url_for("records.barrier_list", resident_id=resident.id))
+    flash(_("This can no longer be removed. If it is no longer a problem, tap “Solved”."), f"at:barrier-{barrier.id}")
+    return back(url_for("records.barrier_list", resident_id=resident.id), fragment=f"barrier-{barrier.id}")
+
+
+@bp.post("/contact-requests/<int:request_id>/handled")
+@login_required
+def contact_handled(resident_id: int, request_id: int):
+    """The advisor's "I have contacted them": only this ends a request to be contacted."""
+    resident = _acting(resident_id, "handle_contact")
+    found = contact.find(get_session(), resident=resident, request_id=request_id) or abort(404)
+    form = ContactMadeForm()
+    if not form.validate():
+        abort(400)  # the page offers only the three ways, one of them chosen
+    if contact.mark_handled(get_session(), resident=resident, request=found, advisor=current_user, how=form.how.data):
+        flash(_("Noted: you have contacted %(name)s.", name=resident.display_name))
+    return back(url_for("advisor.resident", resident_id=resident.id))
 
 
 @bp.post("/barriers/<int:barrier_id>/acknowledge")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..models import Role
 from ..policy import role_required
-from ..records import appointments, checkins
+from ..records import appointments, checkins, contact
 from ..records.forms import CheckInForm, CheckInWordsForm
 from ..records.views import record_tools
 from ..timeline.views import render_timeline_page
@@ -32,6 +32,7 @@ def render_home(checkin_form: CheckInForm | None = None, words_form: CheckInWord
         replaced=request.args.get("replaced") == "1",
         thanks=request.args.get("thanks") == "1",
         next_appointments=appointments.upcoming(db, resident=resident, limit=3),
+        contact_request=contact.open_request(db, resident=resident),
         **record_tools(resident),
     )
 

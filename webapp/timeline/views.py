@@ -12,7 +12,7 @@ from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import User, utcnow
 from ..params import int_param
-from . import services
+from . import drafts, services
 from .forms import MessageForm
 
 bp = Blueprint("timeline", __name__, url_prefix="/residents/<int:resident_id>")
@@ -106,6 +106,8 @@ def post_message(resident_id: int):
         body=form.body.data,
         idempotency_key=form.idempotency_key.data,
     )
+    if request.form.get("from_draft"):  # the reply kept across a sign-out is sent now
+        drafts.discard(session, user=current_user, resident=resident)
     if not wants_fragment():
         return see_other(home_of_timeline(resident))
     after = int_param(request.form, "after", default=0)
