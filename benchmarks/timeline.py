@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import os
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -21,6 +22,9 @@ from webapp.auth import services as accounts
 from webapp.cli import alembic_config
 from webapp.db import engine
 from webapp.models import Entry, EntryKind, Role, utcnow
+
+sys.path.insert(0, str(Path.cwd()))
+from tests.factories import pair_client  # noqa: E402
 
 RUNS = 30
 
@@ -37,6 +41,14 @@ def make_resident(app, name: str, advisor, entries: int):
         )
         session.commit()
         return resident
+
+
+def signed_in(app, username: str):
+    """A phone paired with the resident (a PIN works only there), signed in."""
+    client = app.test_client()
+    pair_client(app, client, username)
+    assert client.post("/login", data={"pin": "4827"}).status_code == 303
+    return client
 
 
 def median_ms(client, path: str) -> float:
@@ -63,11 +75,9 @@ def main() -> None:
     for entries in (5, 5000):
         name = f"resident{entries}"
         make_resident(app, name, advisor, entries)
-        client = app.test_client()
-        client.post("/login", data={"username": name, "pin": "4827"})
+        client = signed_in(app, name)
         print(f"resident home with {entries:>5} entries: median {median_ms(client, '/me/'):6.2f} ms over {RUNS} requests")
-    client = app.test_client()
-    client.post("/login", data={"username": "resident5000", "pin": "4827"})
+    client = signed_in(app, "resident5000")
     html = client.get("/me/").data
     static = Path(app.static_folder)
     assets = {name: (static / name).read_bytes() for name in
