@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from webapp.auth.services import FAILURES_BEFORE_LOCK
 from webapp.models import AuditEvent, User
 
 from .conftest import AuthActions, make_app
@@ -42,26 +43,49 @@ def checked(app, action: str) -> list[AuditEvent]:
     return sorted((e for e in rows(app, AuditEvent) if e.action == action), key=lambda e: e.id)
 
 
-def test_parallel_wrong_pins_check_at_most_five_and_the_right_pin_does_not_follow_them(slow_hash_app):
-    app = slow_hash_app
-    phones = [app.test_client() for _ in range(TRIES)]
+def paired_phones(app, count: int = TRIES):
+    phones = [app.test_client() for _ in range(count)]
     for phone in phones:
         pair_client(app, phone, "resident1")
+    return phones
+
+
+def assert_locked_once(app) -> None:
+    (resident,) = rows(app, User, User.username == "resident1")
+    assert resident.locked_until is not None
+    assert len(checked(app, "account_locked")) == 1
+
+
+def test_parallel_wrong_pins_check_at_most_five_and_then_lock(slow_hash_app):
+    app = slow_hash_app
+    phones = paired_phones(app)
+
+    statuses = at_once(lambda n: phones[n].post("/login", data={"pin": "9999"}).status_code, TRIES)
+
+    assert set(statuses) == {422}
+    assert len(checked(app, "sign_in_failed")) <= FAILURES_BEFORE_LOCK
+    assert_locked_once(app)
+
+
+def test_the_right_pin_among_parallel_wrong_ones_never_gets_in_after_five_of_them(slow_hash_app):
+    app = slow_hash_app
+    phones = paired_phones(app)
     right = TRIES // 2
 
     statuses = at_once(lambda n: phones[n].post("/login", data={"pin": RESIDENT_PIN if n == right else "9999"}).status_code, TRIES)
 
     wrong = checked(app, "sign_in_failed")
     successes = checked(app, "sign_in")
-    assert len(wrong) <= 5, f"{len(wrong)} wrong PINs were checked"
     assert set(statuses) <= {303, 422}
     if successes:
-        assert len([e for e in wrong if e.id < successes[0].id]) < 5
+        assert len([e for e in wrong if e.id < successes[0].id]) < FAILURES_BEFORE_LOCK
+        # Signing in starts a fresh count: the wrong PINs whose tries were already taken finish,
+        # and at most five more are checked before the next lock.
+        assert len(wrong) <= (FAILURES_BEFORE_LOCK - 1) + FAILURES_BEFORE_LOCK, f"{len(wrong)} wrong PINs were checked"
     else:
         # The right PIN's own try counts until it is checked, so a lock may come after only 4 wrong ones.
-        (resident,) = rows(app, User, User.username == "resident1")
-        assert resident.locked_until is not None
-        assert len(checked(app, "account_locked")) == 1
+        assert len(wrong) <= FAILURES_BEFORE_LOCK, f"{len(wrong)} wrong PINs were checked"
+        assert_locked_once(app)
 
 
 def test_parallel_wrong_current_pins_on_the_account_page_check_at_most_five(slow_hash_app):
