@@ -51,44 +51,23 @@ def test_twenty_moves_from_one_version_accept_exactly_one(app, auth, accounts, r
         f"{statuses.count(303)} accepted, {len(moved)} history entries, version {appointment.version}")
 
 
-def test_twenty_ticks_of_one_step_leave_one_entry(app, auth, accounts, records):
-    resident = accounts.resident1
-    path = f"/residents/{resident.id}/goals/{records['goal_id']}/steps/{records['step_id']}/done"
-
-    statuses = tap_at_once(auth, "resident1", path, {"done": "1"})
-
-    assert set(statuses) == {303}
-    assert len(entries_of_kind(app, EntryKind.STEP_DONE)) == 1
-
-
-def test_twenty_acknowledgements_of_one_barrier_leave_one_entry(app, auth, accounts, records):
-    resident = accounts.resident1
-    path = f"/residents/{resident.id}/barriers/{records['barrier_id']}/acknowledge"
-
-    statuses = tap_at_once(auth, "advisor1", path, {})
-
-    assert set(statuses) == {303}
-    assert len(entries_of_kind(app, EntryKind.BARRIER_SEEN)) == 1
+# (who taps, the path under /residents/<id>/, what the form sends, the one history entry it leaves)
+STATE_CHANGES = {
+    "tick a step": ("resident1", "goals/{goal_id}/steps/{step_id}/done", {"done": "1"}, EntryKind.STEP_DONE),
+    "acknowledge a barrier": ("advisor1", "barriers/{barrier_id}/acknowledge", {}, EntryKind.BARRIER_SEEN),
+    "pause a goal": ("resident1", "goals/{goal_id}/status", {"status": "paused"}, EntryKind.GOAL_STATUS),
+    "a barrier gets better": ("resident1", "barriers/{barrier_id}/status", {"status": "better"}, EntryKind.BARRIER_STATUS),
+}
 
 
-def test_twenty_pauses_of_one_goal_leave_one_entry(app, auth, accounts, records):
-    resident = accounts.resident1
-    path = f"/residents/{resident.id}/goals/{records['goal_id']}/status"
+@pytest.mark.parametrize("change", list(STATE_CHANGES))
+def test_twenty_taps_on_one_state_change_leave_one_entry(app, auth, accounts, records, change):
+    username, path, data, kind = STATE_CHANGES[change]
 
-    statuses = tap_at_once(auth, "resident1", path, {"status": "paused"})
+    statuses = tap_at_once(auth, username, f"/residents/{accounts.resident1.id}/" + path.format(**records), data)
 
     assert set(statuses) == {303}
-    assert len(entries_of_kind(app, EntryKind.GOAL_STATUS)) == 1
-
-
-def test_twenty_barrier_status_changes_leave_one_entry(app, auth, accounts, records):
-    resident = accounts.resident1
-    path = f"/residents/{resident.id}/barriers/{records['barrier_id']}/status"
-
-    statuses = tap_at_once(auth, "resident1", path, {"status": "better"})
-
-    assert set(statuses) == {303}
-    assert len(entries_of_kind(app, EntryKind.BARRIER_STATUS)) == 1
+    assert len(entries_of_kind(app, kind)) == 1
 
 
 ROUNDS = 8

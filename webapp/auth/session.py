@@ -8,10 +8,10 @@ from flask_login import LoginManager
 
 from .. import policy
 from ..db import get_session
+from ..htmx import to_sign_in
 from ..models import User
 from ..timeline import drafts
 from ..timeline.forms import MESSAGE_MAX
-from ..htmx import to_sign_in
 from . import services
 
 
