@@ -10,14 +10,11 @@ from ..coordinator import services as coordination
 from ..htmx import render, see_other
 from ..models import Role, User
 from ..policy import role_required
-from ..timeline.forms import MessageForm
-from ..records.views import overview_context, record_tools
-from ..timeline.views import render_timeline_page
+from ..pages.timeline import advisor_resident_page
+from ..timeline import services as timeline
 from . import services
 
 bp = Blueprint("advisor", __name__, url_prefix="/advisor")
-# The way the resident said they prefer to be contacted, as the first choice for "I have contacted them".
-CONTACT_WAY_OF_PREFERENCE = {"call": "phone", "sms": "sms", "house": "in_person"}
 
 
 @bp.get("/")
@@ -48,16 +45,8 @@ def take(resident_id: int):
 @bp.get("/residents/<int:resident_id>")
 @role_required(Role.ADVISOR)
 def resident(resident_id: int):
-    return render_resident_page(policy.resident_for(get_session(), current_user, resident_id))
-
-
-def render_resident_page(resident, message_form=None, status: int = 200):
-    """One resident as their advisor sees them: the timeline beside the overview."""
-    request, draft = services.waiting_on_page(get_session(), advisor=current_user, resident=resident)
-    if message_form is None and draft:
-        message_form = MessageForm.fresh(body=draft)
-        message_form.from_draft = True
-    return render_timeline_page(
-        resident, form=message_form, status=status, **record_tools(resident), **overview_context(resident),
-        contact_request=request, contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
-    )
+    """One resident as their advisor sees them; opening it marks their entries seen and is recorded."""
+    db = get_session()
+    found = policy.resident_for(db, current_user, resident_id)
+    timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=True)
+    return advisor_resident_page(found)

@@ -10,7 +10,8 @@ from ..db import get_session
 from ..models import User
 from . import appointments
 from .forms import AnswerForm, AppointmentForm, MoveForm, OutcomeForm, VersionForm
-from .views import _acting, appointments_page, back, bp
+from ..pages.records import appointments_page
+from .routing import acting, back, bp
 
 
 def _appointment(resident: User, appointment_id: int):
@@ -26,7 +27,7 @@ def _to_appointments(resident: User, appointment_id: int | None = None):
 @bp.post("/appointments")
 @login_required
 def add_appointment(resident_id: int):
-    resident = _acting(resident_id, "add_appointment")
+    resident = acting(resident_id, "add_appointment")
     form = AppointmentForm()
     if not form.validate():
         return appointments_page(resident, 422, ("appointment", None, form))
@@ -38,7 +39,7 @@ def add_appointment(resident_id: int):
 
 def _change(resident_id: int, appointment_id: int, action: str, form_name: str, form_class, change, about=False):
     """Validate, then change from the version the user saw; if someone changed it since, say so and show it."""
-    resident = _acting(resident_id, action)
+    resident = acting(resident_id, action)
     appointment = _appointment(resident, appointment_id)
     policy.check_own_record(current_user, action, resident, appointment.created_by)
     form = form_class(appointment=appointment) if about else form_class()

@@ -8,7 +8,8 @@ from ..db import get_session
 from ..models import User
 from . import goals
 from .forms import CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, StepDoneForm, StepForm
-from .views import _acting, back, bp, goals_page
+from ..pages.records import goals_page
+from .routing import acting, back, bp
 
 
 def _goal(resident: User, goal_id: int):
@@ -21,7 +22,7 @@ def _to_goals(resident: User):
 
 def _on_goal(resident_id: int, goal_id: int, action: str, form_name: str, form_class, change):
     """Validate the form for one goal, then make the change; a refused form is shown again with its errors."""
-    resident = _acting(resident_id, action)
+    resident = acting(resident_id, action)
     goal = _goal(resident, goal_id)
     form = form_class()
     if not form.validate():
@@ -33,7 +34,7 @@ def _on_goal(resident_id: int, goal_id: int, action: str, form_name: str, form_c
 @bp.post("/goals")
 @login_required
 def add_goal(resident_id: int):
-    resident = _acting(resident_id, "add_goal")
+    resident = acting(resident_id, "add_goal")
     form = GoalForm()
     if not form.validate():
         return goals_page(resident, 422, ("goal", None, form))

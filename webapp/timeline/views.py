@@ -3,58 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request
 from flask_login import current_user, login_required
 
 from .. import policy
 from ..auth.session import passive
 from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
-from ..models import User, utcnow
+from ..pages.timeline import home_of_timeline, viewer_page
 from ..params import int_param
 from . import drafts, services
 from .forms import MessageForm
 
 bp = Blueprint("timeline", __name__, url_prefix="/residents/<int:resident_id>")
-
-
-def home_of_timeline(resident: User) -> str:
-    if current_user.is_resident:
-        return url_for("resident.home")
-    return url_for("advisor.resident", resident_id=resident.id)
-
-
-def render_viewer_page(resident: User, **kwargs):
-    """The page the viewer wrote from, shown again (e.g. with a refused message kept in the box)."""
-    if current_user.is_resident:
-        from ..resident.views import render_home
-
-        return render_home(**kwargs)
-    from ..advisor.views import render_resident_page
-
-    return render_resident_page(resident, **kwargs)
-
-
-def _template_for_viewer() -> str:
-    return "resident/home.html" if current_user.is_resident else "advisor/resident.html"
-
-
-def render_timeline_page(resident: User, form: MessageForm | None = None, status: int = 200, **extra):
-    """The page that holds a timeline: the resident's home, or the advisor's view of one resident."""
-    session = get_session()
-    if policy.is_advisor_of(current_user, resident):
-        services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=status == 200)
-    page = services.page(session, resident=resident, size=current_app.config["TIMELINE_PAGE_SIZE"])
-    context = dict(
-        resident=resident,
-        page=page,
-        form=form or MessageForm.fresh(),
-        newest_id=services.newest_id(page.entries),
-        checked_at=utcnow(),
-        may_write=policy.may_write_in_timeline(current_user, resident),
-        **extra,
-    )
-    return render(_template_for_viewer(), **context), status
 
 
 @bp.get("/")
@@ -98,7 +59,9 @@ def post_message(resident_id: int):
     if not form.validate():
         if wants_fragment():
             return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form), 422
-        return render_viewer_page(resident, message_form=form, status=422)
+        if policy.is_advisor_of(current_user, resident):  # the timeline is in front of them again
+            services.mark_seen_by_advisor(session, resident=resident, advisor=current_user, opened=False)
+        return viewer_page(resident, message_form=form, status=422)
     services.post_message(
         session,
         resident=resident,

@@ -1,0 +1,30 @@
+"""The records blueprint, and what its view modules share: whose records, and where a form returns to."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import current_user
+
+from .. import access_log, policy
+from ..db import get_session
+from ..htmx import see_other
+from ..models import User
+from ..redirects import local_target
+
+bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
+
+
+def viewable(resident_id: int, page_name: str) -> User:
+    """The resident whose page this is; a staff member opening it is recorded for the resident to see."""
+    resident = policy.resident_for(get_session(), current_user, resident_id)
+    if current_user.id != resident.id:
+        access_log.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
+    return resident
+
+
+def acting(resident_id: int, action: str) -> User:
+    return policy.resident_for_action(get_session(), current_user, resident_id, action)
+
+
+def back(default: str, fragment: str | None = None):
+    """Back to the page the form was on (only a page of the app), at `fragment` if given."""
+    return see_other((local_target(request.form.get("return_to")) or default) + (f"#{fragment}" if fragment else ""))
