@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser bench bench-lockout install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser bench bench-scale bench-lockout install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ test-browser: $(VENV)/.installed-browser
 bench: install
 	$(FLASK) translate compile
 	$(BIN)/python -m benchmarks.timeline
+
+# National scale on the local PostgreSQL (TEST_DATABASE_URL, or a database it makes), beside a hello
+# app, with wrk; SCALE=0.01 for a set a hundred times smaller. Takes about half an hour at SCALE=1.
+bench-scale: install-test
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(FLASK) translate compile
+	$(BIN)/python -m benchmarks.scale
 
 # Parallel wrong PINs against the lock, with the production hash cost.
 bench-lockout: install-test

@@ -148,3 +148,28 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
     page.click(".subnav a:nth-child(1)")  # home
     expect(page.locator("#entries")).to_contain_text("onsdag kl. 10", timeout=5000)
     assert phone.console_errors == []
+
+
+def test_the_poll_rests_while_the_tab_is_hidden_and_asks_at_once_when_shown(server, phone):
+    resident = phone.new_page()
+    sign_in_resident(resident, server, "resident2")
+    polls = []
+    resident.on("request", lambda request: polls.append(request.url) if "/updates" in request.url else None)
+    resident.wait_for_timeout(3500)
+    visible_polls = len(polls)
+    assert visible_polls >= 2  # every second in this test server
+
+    resident.evaluate("""() => {
+        window.tabHidden = true;
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => window.tabHidden});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    polls.clear()
+    resident.wait_for_timeout(4000)
+    assert len(polls) <= 1  # at most once a minute while hidden
+
+    polls.clear()
+    resident.evaluate("""() => { window.tabHidden = false; document.dispatchEvent(new Event("visibilitychange")); }""")
+    resident.wait_for_timeout(300)
+    assert len(polls) >= 1
+    assert phone.console_errors == []

@@ -7,6 +7,7 @@ Create Date: ${create_date}
 from typing import Sequence, Union
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString())
 
 from alembic import op
 ${imports if imports else ""}

@@ -89,6 +89,7 @@ def test_lock_message_is_in_the_users_language(auth, client):
         response = auth.sign_in(client, "resident1", "9999")
     assert 'lang="ar"' in response.get_data(as_text=True)
     assert "Too many wrong tries" not in page_text(response)
+    assert "محاولات خاطئة كثيرة. يمكنك المحاولة مرة أخرى الساعة" in page_text(response)
 
 
 def test_locks_grow_longer_and_then_need_staff(app, auth, client, accounts):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from webapp.timeline import activity
 from webapp.models import Entry, Role
 
 from .conftest import page_text
@@ -11,9 +12,11 @@ from .factories import make_user, rows, run, write
 
 
 def backdate(app, entry, hours):
+    """Rewrite when an entry was written, as a repair would: with SQL, then rebuild the summary."""
     def change(session):
         session.execute(update(Entry).where(Entry.id == entry.id).values(created_at=entry.created_at - timedelta(hours=hours)))
         session.commit()
+        activity.rebuild(session)
 
     run(app, change)
 
@@ -150,3 +153,10 @@ def test_moving_the_appointment_clears_the_reason(auth, accounts):
     advisor.post(f"/residents/{appointment.resident_id}/appointments/{appointment.id}/move",
                  data={"starts_at": later, "place": "Beboerhuset", "version": appointment.version})
     assert "Asked to move or cannot come" not in page_text(advisor.get("/advisor/"))
+
+
+def test_every_reason_of_need_has_words_and_an_icon():
+    from webapp.advisor.services import REASONS
+    from webapp.pages.caseload import REASON_ICONS, REASON_LABELS
+
+    assert set(REASON_LABELS) == set(REASON_ICONS) == set(REASONS)

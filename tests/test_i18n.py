@@ -167,6 +167,7 @@ def test_role_labels_are_translated_for_the_coordinator(auth, accounts):
     run(auth.app, lambda s: (s.get(User, accounts.coordinator.id).__setattr__("locale", "da"), s.commit()))
     text = page_text(auth.client_for("coordinator").get("/coordinator/"))
     assert "Volunteer" not in text and Role.VOLUNTEER.value not in text.split()
+    assert "Frivillig" in text
 
 
 @pytest.mark.parametrize(("count", "form"), [(0, 0), (1, 1), (2, 2), (5, 3), (11, 4), (99, 4), (100, 5), (102, 5)])

@@ -14,8 +14,8 @@ from .conftest import reset_postgres
 
 TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
           "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices", "contact_requests",
-          "staff_drafts"}
-JOINING = TABLES - {"contact_requests", "staff_drafts"}
+          "staff_drafts", "resident_activity"}
+JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity"}
 RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 
@@ -109,3 +109,30 @@ def test_upgrading_keeps_open_contact_requests_and_retires_double_barriers(migra
         engine.dispose()
         assert [(r, c, bool(still_open), how) for r, c, still_open, how in requests] == [(1, 1, False, None), (1, 2, True, None), (3, 3, False, "message")]
         assert statuses == ["present", "removed", "removed"]
+
+
+def test_upgrading_fills_the_caseload_summary_from_the_entries_there_are(migration_urls):
+    from sqlalchemy import text
+
+    for url in migration_urls:
+        if url.startswith("postgresql"):
+            reset_postgres(url)
+        command.upgrade(alembic_config(url), "0004")
+        engine = create_engine(url)
+        with engine.begin() as db:
+            for user_id, role in ((1, "resident"), (2, "advisor"), (3, "resident"), (4, "resident")):
+                db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "
+                                "failed_logins, lock_count, unlock_by_staff, created_at) VALUES (:id, :u, :u, :role, 'da', "
+                                "'x', true, 0, 0, false, '2026-11-01 10:00:00+00')"), {"id": user_id, "u": f"user{user_id}",
+                                                                                     "role": role})
+            # resident1: asked, was answered, then asked twice more; resident3: only an answer; resident4: nothing.
+            for resident, author, kind, at in ((1, 1, "message", "2026-11-20 09:00"), (1, 2, "message", "2026-11-20 10:00"),
+                                               (1, 1, "message", "2026-11-21 09:00"), (1, 1, "checkin", "2026-11-22 08:00"),
+                                               (1, 1, "message", "2026-11-22 09:00"), (3, 2, "goal_comment", "2026-11-19 09:00")):
+                db.execute(text("INSERT INTO entries (resident_id, author_id, kind, body, created_at) "
+                                "VALUES (:r, :a, :kind, 'x', :at)"), {"r": resident, "a": author, "kind": kind, "at": at})
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as db:
+            found = db.execute(text("SELECT resident_id, waiting_count FROM resident_activity ORDER BY resident_id")).all()
+        engine.dispose()
+        assert [tuple(row) for row in found] == [(1, 2), (3, 0)]

@@ -83,6 +83,7 @@ def test_missing_page_is_friendly_and_in_the_users_language(client):
     assert response.status_code == 404
     assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
     assert "We could not find that page" not in page_text(response)
+    assert "لم نجد هذه الصفحة" in page_text(response)
 
 
 def test_server_error_is_friendly_and_logged_with_request_id(app, client, caplog):

@@ -72,12 +72,34 @@ def test_poll_brings_the_advisors_reply_and_the_seen_mark(auth, accounts):
     assert f'name="after" value="{reply.id}"' in html
 
 
-def test_poll_with_nothing_new_only_renews_itself(auth, accounts):
+def test_poll_with_nothing_new_is_answered_with_no_content_and_no_cookie(auth, accounts):
     entry = write(auth.app, accounts.resident1, accounts.resident1, "Hello")
     resident = auth.client_for("resident1")
-    html = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id}, headers=HTMX).get_data(as_text=True)
+    since = utcnow().isoformat()
+    response = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since},
+                            headers=HTMX)
+    assert response.status_code == 204  # htmx leaves the page and its poller as they are
+    assert response.get_data() == b""
+    assert "Set-Cookie" not in response.headers
+    # Something new: the same question now gets the entry and a poller that knows it.
+    reply = write(auth.app, accounts.resident1, accounts.advisor1, "Hej")
+    response = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since},
+                            headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="entry-{reply.id}"' in html and f'after={reply.id}' in html
+
+
+def test_poll_brings_a_seen_mark_even_when_no_entry_is_new(auth, accounts):
+    resident = auth.client_for("resident1")
+    mine = write(auth.app, accounts.resident1, accounts.resident1, "Er du der?")
+    since = utcnow().isoformat()
+    url = f"/residents/{accounts.resident1.id}/updates"
+    assert resident.get(url, query_string={"after": mine.id, "since": since}, headers=HTMX).status_code == 204
+    auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}")
+    html = resident.get(url, query_string={"after": mine.id, "since": since}, headers=HTMX).get_data(as_text=True)
+    assert re.search(rf'id="seen-{mine.id}" class="seen seen--yes" hx-swap-oob="true"', html)
     assert "entry-" not in html
-    assert 'id="timeline-poll"' in html
 
 
 def test_posting_with_htmx_returns_a_fresh_form_and_the_new_entry(auth, accounts):
@@ -188,3 +210,24 @@ def test_residents_own_poll_does_not_mark_anything_seen(auth, accounts):
     entry = write(auth.app, accounts.resident1, accounts.resident1, "Hello")
     auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": 0}, headers=HTMX)
     assert rows(auth.app, Entry, Entry.id == entry.id)[0].seen_at is None
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true", "HX-Boosted": "true"},
+                                     {"HX-Request": "true", "HX-History-Restore-Request": "true"}])
+def test_boosted_and_history_restore_requests_get_the_whole_page(auth, accounts, headers):
+    write(auth.app, accounts.resident1, accounts.advisor1, "Hej Fatima")
+    response = auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/entries",
+                                                query_string={"before": 2**31 - 1}, headers=headers)
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith("<!doctype html>") and "</html>" in html
+    assert "Hej Fatima" in html
+    assert {"HX-Request", "HX-Boosted", "HX-History-Restore-Request"} <= set(response.vary)
+
+
+def test_an_htmx_swap_gets_only_its_part_and_says_it_varies(auth, accounts):
+    write(auth.app, accounts.resident1, accounts.advisor1, "Hej Fatima")
+    response = auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/entries",
+                                                query_string={"before": 2**31 - 1}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "Hej Fatima" in html
+    assert "HX-Request" in response.vary

@@ -31,6 +31,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    from .htmx import vary_on_htmx
+
+    app.after_request(vary_on_htmx)
     from .auth.session import init_login
 
     init_login(app, login_manager)
@@ -38,6 +41,9 @@ def register_extensions(app: Flask) -> None:
     from . import templating
 
     templating.init_app(app)
+    from .timeline import activity
+
+    activity.keep_in_step()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -45,13 +51,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.pairing_views import bp as pairing
     from .auth.views import bp as auth
     from .coordinator.views import bp as coordinator
-    from .records import appointment_views, goal_views  # noqa: F401  (routes on the records blueprint)
-    from .records.views import bp as records
+    from .records import blueprint as records_blueprint
     from .resident.views import bp as resident
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, pairing, resident, advisor, coordinator, signup, timeline, records):
+    for blueprint in (auth, pairing, resident, advisor, coordinator, signup, timeline, records_blueprint()):
         app.register_blueprint(blueprint)
 
 

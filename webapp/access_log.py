@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, insert, literal
+from sqlalchemy import JSON, exists, insert, literal
 from sqlmodel import Session, select
 
 from .db import lock_row, writing
-from .models import AuditEvent, User, UTCDateTime, utcnow
+from .models import COPENHAGEN, AuditEvent, User, UTCDateTime, utcnow
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 ACTION = "file_opened"
 SAME_VISIT = timedelta(minutes=10)
 SHOWN_DAYS = 90
@@ -39,12 +37,14 @@ class Look:
     day: date
 
 
+def opened_lately(staff_id, resident_id, now=None):
+    """Whether the staff member opened the file in the last 10 minutes: a column for a query."""
+    return exists().where(AuditEvent.action == ACTION, AuditEvent.actor_id == staff_id,
+                          AuditEvent.at >= (now or utcnow()) - SAME_VISIT, AuditEvent.subject_id == resident_id)
+
+
 def _opened_lately(session: Session, staff: User, resident: User) -> bool:
-    return session.exec(
-        select(AuditEvent.id).where(AuditEvent.action == ACTION, AuditEvent.actor_id == staff.id,
-                                    AuditEvent.at >= utcnow() - SAME_VISIT, AuditEvent.subject_id == resident.id)
-        .limit(1)
-    ).first() is not None
+    return bool(session.execute(select(opened_lately(staff.id, resident.id))).scalar())
 
 
 def note_opening(session: Session, *, staff: User, resident: User, what: str) -> bool:
@@ -60,11 +60,9 @@ def record_opening(session: Session, *, staff: User, resident: User, what: str) 
     staff member opened the file in the last 10 minutes."""
     lock_row(session, User, staff.id)  # one staff member's openings are recorded one at a time
     now = utcnow()
-    opened_lately = select(AuditEvent.id).where(
-        AuditEvent.action == ACTION, AuditEvent.actor_id == staff.id, AuditEvent.at >= now - SAME_VISIT,
-        AuditEvent.subject_id == resident.id).exists()
     values = select(literal(now, UTCDateTime()), literal(ACTION), literal(staff.id), literal(resident.id),
-                    literal(""), literal(""), literal({"what": what}, JSON())).where(~opened_lately)
+                    literal(""), literal(""), literal({"what": what}, JSON())).where(
+        ~opened_lately(staff.id, resident.id, now))
     inserted = session.execute(insert(AuditEvent).from_select(
         ["at", "action", "actor_id", "subject_id", "ip", "device", "detail"], values))
     return inserted.rowcount == 1

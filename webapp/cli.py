@@ -1,4 +1,4 @@
-"""flask db | translate | demo | users"""
+"""flask db | translate | demo | users | caseload"""
 from __future__ import annotations
 
 import os
@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import func, select
 
+from .config import bundled
 from .db import get_session
 from .models import Role, User
 
@@ -24,10 +25,14 @@ db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 demo_cli = AppGroup("demo", help="The fixed demo data set.")
 users_cli = AppGroup("users", help="Accounts.")
+caseload_cli = AppGroup("caseload", help="What the advisors' caseloads read.")
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
-    config = AlembicConfig(toml_file=str(ROOT / "pyproject.toml"))
+    """The migrations the package carries (pyproject.toml's [tool.alembic] is for `alembic` in a checkout)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(bundled("migrations")))
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     config.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
     return config
 
@@ -76,11 +81,11 @@ def demo_load() -> None:
     """Load the demo data set when the database has no accounts yet."""
     from . import demo
 
-    session = get_session()
-    if session.exec(select(func.count(User.id))).one():
+    db = get_session()
+    if db.exec(select(func.count(User.id))).one():
         click.echo("The database already has accounts; demo data not loaded.")
     else:
-        demo.load(session)
+        demo.load(db)
         click.echo("Demo data loaded.")
     demo.print_sign_ins()
 
@@ -97,10 +102,10 @@ def create_coordinator(username: str, display_name: str, locale: str, password: 
 
     if len(password) < passwords.PASSWORD_MIN:
         raise click.BadParameter("at least 12 characters", param_hint="password")
-    session = get_session()
-    if services.find_user(session, username):
+    db = get_session()
+    if services.find_user(db, username):
         raise click.ClickException(f"{username} exists already")
-    services.create_user(session, username=username, display_name=display_name, role=Role.COORDINATOR,
+    services.create_user(db, username=username, display_name=display_name, role=Role.COORDINATOR,
                          secret=password, locale=locale)
     click.echo(f"Coordinator {username} created.")
 
@@ -111,11 +116,11 @@ def unlock(username: str) -> None:
     """Open an account locked after wrong tries."""
     from .auth import services
 
-    session = get_session()
-    user = services.find_user(session, username)
+    db = get_session()
+    user = services.find_user(db, username)
     if user is None:
         raise click.ClickException(f"no account {username}")
-    services.unlock(session, actor=None, user=user)
+    services.unlock(db, actor=None, user=user)
     click.echo(f"{username} unlocked.")
 
 
@@ -129,13 +134,13 @@ def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -
 
     from .auth import pairing, services
 
-    session = get_session()
+    db = get_session()
     base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     for username in usernames:
-        resident = services.find_user(session, username)
+        resident = services.find_user(db, username)
         if resident is None or not resident.is_resident:
             raise click.ClickException(f"no resident {username}")
-        token = pairing.make_link(session, resident=resident, actor=None, sets_pin=new_pin)
+        token = pairing.make_link(db, resident=resident, actor=None, sets_pin=new_pin)
         with current_app.test_request_context(base_url=base_url):
             click.echo(f"  {username:<12} {url_for('pairing.pair', token=token, _external=True)}")
 
@@ -148,7 +153,16 @@ def purge_drafts() -> None:
     click.echo(f"{services.purge_expired(get_session())} expired sign-up drafts deleted.")
 
 
+@caseload_cli.command("rebuild")
+def caseload_rebuild() -> None:
+    """Compute every resident's caseload summary from their timeline again (after entries were
+    written or changed with SQL, outside the app)."""
+    from .timeline import activity
+
+    click.echo(f"Caseload summary rebuilt for {activity.rebuild(get_session())} residents.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, translate_cli, demo_cli, users_cli):
+    for group in (db_cli, translate_cli, demo_cli, users_cli, caseload_cli):
         app.cli.add_command(group)
     app.cli.add_command(pair_link)

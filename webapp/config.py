@@ -7,6 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """translations/ or migrations/: inside the installed package (a wheel carries them there,
+    see setup.py), or at the top of the repository in a checkout."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else PACKAGE.parent / name
+
+
 def instance_secret(instance_path: str, name: str) -> str:
     """A random secret kept in a file under instance/, created on first use."""
     path = Path(instance_path) / name
@@ -69,10 +79,9 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(bundled("translations")),
         "POLL_SECONDS": 10,
         "TIMELINE_PAGE_SIZE": 30,
         # Every tablet in a community house shares one address: this must stay generous.
         "ADDRESS_FAILED_LOGIN_LIMIT": 200,
-        "DEMO_DATA": False,
     }

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import click
 from flask_babel import force_locale
@@ -11,10 +10,9 @@ from sqlmodel import Session
 
 from . import access_log, demo_records, passwords
 from .db import writing
-from .models import AuditEvent, Entry, EntryKind, HousingArea, Role, User, utcnow
+from .models import COPENHAGEN, AuditEvent, Entry, EntryKind, HousingArea, Role, User, utcnow
 from .signup import consent
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STAFF_PASSWORD = "demo-pass-2026"
 RESIDENT_PIN = "4827"
 

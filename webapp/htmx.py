@@ -1,13 +1,23 @@
 """Full page or named block, and redirects that htmx follows."""
 from __future__ import annotations
 
-from flask import Response, current_app, redirect, render_template, request
+from flask import Response, current_app, g, redirect, render_template, request
 from htmx_flask import make_response
+
+
+# The headers htmx sends that change what a response holds; a cache must keep the answers apart.
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
+def htmx_request():
+    """`request.htmx`, noting that this response depends on it (see `vary_on_htmx`)."""
+    g.varies_on_htmx = True
+    return request.htmx
 
 
 def wants_fragment() -> bool:
     """A non-boosted htmx request swaps part of a page; everything else gets the whole page."""
-    htmx = request.htmx
+    htmx = htmx_request()
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
@@ -33,6 +43,12 @@ def see_other(location: str) -> Response:
 
 def to_sign_in(location: str) -> Response:
     """The sign-in wall: htmx must load the sign-in page whole, not swap it into a fragment."""
-    if request.htmx:
+    if htmx_request():
         return make_response("", 401, redirect=location)
     return redirect(location)
+
+
+def vary_on_htmx(response: Response) -> Response:
+    if g.get("varies_on_htmx"):
+        response.vary.update(HTMX_HEADERS)
+    return response

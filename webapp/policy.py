@@ -68,10 +68,6 @@ def helped_resident(session: Session, user: User, resident_id: int, check=may_he
     return resident
 
 
-def may_manage_accounts(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.COORDINATOR
-
-
 def resident_for(session: Session, user: User, resident_id: int, *, write: bool = False) -> User:
     """The resident whose timeline the user asks for, or 404."""
     resident = session.get(User, resident_id)

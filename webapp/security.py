@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, Response, abort, g, has_request_context, request
+from flask import Flask, Response, abort, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
@@ -62,11 +62,30 @@ def set_headers(response: Response) -> Response:
     return response
 
 
+def passive(view):
+    """Marks a background request (a poll): it does not count as activity for the idle timeout,
+    and it does not send the session cookie again."""
+    view.passive = True
+    return view
+
+
+def is_passive_request() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "passive", False))
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is marked Secure whenever the page came over HTTPS."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        # Flask sends a permanent session's cookie on every request to slide its expiry; a poll
+        # that finds nothing new answers 204 with no Set-Cookie (the device session has its own clock).
+        if has_request_context() and is_passive_request():
+            return session.modified
+        return super().should_set_cookie(app, session)
 
 
 def init_app(app: Flask) -> None:

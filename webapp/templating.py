@@ -2,74 +2,127 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import phonenumbers
-from babel import dates
-from flask import Flask, current_app, url_for
-from flask_babel import get_locale, get_timezone, gettext
+from babel import Locale, dates
+from babel.dates import DateTimePattern
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_babel import get_locale, get_translations, gettext
+from flask_login import current_user
+from jinja2 import pass_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from .models import utcnow
+from .models import COPENHAGEN, utcnow
 from . import devices
 from .records import catalog
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads this page: their locale and translations, and today's date in Copenhagen."""
+    locale: Locale
+    translations: object
+    today: date
+
+    def gettext(self, text: str, **variables) -> str:
+        return self.translations.ugettext(text) % variables
+
+
+def reader() -> Reader:
+    """Looked up once per request: a caseload of 120 residents formats hundreds of dates."""
+    if "reader" not in g:
+        g.reader = Reader(get_locale(), get_translations(), datetime.now(COPENHAGEN).date())
+    return g.reader
+
+
+def N_(text: str) -> str:
+    """Marks text for extraction; it is translated where it is used."""
+    return text
+
+
+TODAY = N_("Today, %(time)s")
+YESTERDAY = N_("Yesterday, %(time)s")
+
+
+@lru_cache(maxsize=256)
+def _pattern(locale: Locale, skeleton: str) -> DateTimePattern:
+    """What Babel's format_skeleton looks up on every call, once per locale and skeleton."""
+    known = locale.datetime_skeletons
+    return dates.parse_pattern(known[skeleton if skeleton in known else dates.match_skeleton(skeleton, known)])
+
+
+@lru_cache(maxsize=16)
+def _short_time(locale: Locale) -> DateTimePattern:
+    return dates.parse_pattern(dates.get_time_format("short", locale=locale))
+
+
+@lru_cache(maxsize=16)
+def _date_and_time(locale: Locale) -> str:
+    return str(dates.get_datetime_format("short", locale=locale))
+
+
+def _formatted(value, skeleton: str, locale: Locale | None = None) -> str:
+    """A moment (in Copenhagen time) or a calendar day, by a skeleton, in the reader's language."""
+    locale = locale or reader().locale
+    if isinstance(value, datetime):
+        value = value.astimezone(COPENHAGEN)
+    return _pattern(locale, skeleton).apply(value, locale)
+
+
+def _time(moment: datetime, locale: Locale | None = None) -> str:
+    locale = locale or reader().locale
+    return _short_time(locale).apply(moment.astimezone(COPENHAGEN), locale)
+
+
 def local_date(moment: datetime):
-    return moment.astimezone(get_timezone()).date()
+    return moment.astimezone(COPENHAGEN).date()
 
 
 def when(moment: datetime | None, now: datetime | None = None) -> str:
     """'Today, 14:05', 'Yesterday, 09:30' or 'Tue 3 Mar, 10:00', in the reader's language and Copenhagen time."""
     if moment is None:
         return ""
-    zone, locale = get_timezone(), get_locale()
-    time = dates.format_time(moment, "short", tzinfo=zone, locale=locale)
-    now = now or datetime.now(moment.tzinfo)
-    days = (local_date(now) - local_date(moment)).days
+    person = reader()
+    time = _time(moment, person.locale)
+    days = ((local_date(now) if now else person.today) - local_date(moment)).days
     if days == 0:
-        return gettext("Today, %(time)s", time=time)
+        return person.gettext(TODAY, time=time)
     if days == 1:
-        return gettext("Yesterday, %(time)s", time=time)
-    day = dates.format_skeleton("MMMEd" if abs(days) < 180 else "yMMMd", moment, tzinfo=zone, locale=locale)
-    return dates.get_datetime_format("short", locale=locale).replace("{1}", day).replace("{0}", time)
+        return person.gettext(YESTERDAY, time=time)
+    day = _formatted(moment, "MMMEd" if abs(days) < 180 else "yMMMd", person.locale)
+    return _date_and_time(person.locale).replace("{1}", day).replace("{0}", time)
 
 
 def day_and_time(moment: datetime | None) -> str:
     """'Tuesday 3 March, 10:00' in the reader's language, Copenhagen time."""
     if moment is None:
         return ""
-    zone, locale = get_timezone(), get_locale()
-    return gettext(
-        "%(weekday)s %(date)s, %(time)s",
-        weekday=dates.format_datetime(moment, "EEEE", tzinfo=zone, locale=locale),
-        date=dates.format_skeleton("MMMMd", moment, tzinfo=zone, locale=locale),
-        time=dates.format_time(moment, "short", tzinfo=zone, locale=locale),
-    )
+    return gettext("%(weekday)s %(date)s, %(time)s", weekday=_formatted(moment, "EEEE"),
+                   date=_formatted(moment, "MMMMd"), time=_time(moment))
 
 
 def day_month(moment: datetime | None) -> str:
     """'3 March' in the reader's language, Copenhagen time."""
-    if moment is None:
-        return ""
-    return dates.format_skeleton("MMMMd", moment, tzinfo=get_timezone(), locale=get_locale())
+    return _formatted(moment, "MMMMd") if moment else ""
 
 
 def weekday_day(day) -> str:
     """'Tuesday 3 March' in the reader's language, for a calendar day."""
-    return dates.format_skeleton("MMMMEEEEd", day, locale=get_locale()) if day else ""
+    return _formatted(day, "MMMMEEEEd") if day else ""
 
 
 def month_year(day) -> str:
-    return dates.format_skeleton("yMMMM", day, locale=get_locale()) if day else ""
+    return _formatted(day, "yMMMM") if day else ""
 
 
 def local_input(moment: datetime | None) -> str:
     """The value a datetime-local field shows: Copenhagen time, to the minute."""
-    return moment.astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
 def moment_from_iso(text: str | None) -> datetime | None:
@@ -108,16 +161,36 @@ def _file_version(path: str) -> str:
 
 
 def static_url(filename: str) -> str:
-    """A static address that changes with the file's content, so it can be cached for long."""
-    version = _file_version(str(Path(current_app.static_folder) / filename))
-    return url_for("static", filename=filename, v=version)
+    """A static address that changes with the file's content, so it can be cached for long.
+
+    Worked out once per file and mount point: a page shows dozens of icons, each pointing into one sprite.
+    """
+    known = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root if has_request_context() else "", filename)
+    if key not in known:
+        version = _file_version(str(Path(current_app.static_folder) / filename))
+        known[key] = url_for("static", filename=filename, v=version)
+    return known[key]
 
 
 def icon(name: str, label: str | None = None) -> Markup:
-    href = escape(static_url("vendor/lucide/sprite.svg")) + "#" + escape(name)
+    href = _icon_href(static_url(SPRITE), name)
     if label:
-        return Markup('<svg class="icon" role="img" aria-label="{}"><use href="{}"></use></svg>').format(label, Markup(href))
-    return Markup('<svg class="icon" aria-hidden="true" focusable="false"><use href="{}"></use></svg>').format(Markup(href))
+        return Markup('<svg class="icon" role="img" aria-label="{}"><use href="{}"></use></svg>').format(label, href)
+    return _unlabelled_icon(href)
+
+
+SPRITE = "vendor/lucide/sprite.svg"
+
+
+@lru_cache(maxsize=512)
+def _icon_href(sprite: str, name: str) -> Markup:
+    return escape(sprite) + "#" + escape(name)
+
+
+@lru_cache(maxsize=512)
+def _unlabelled_icon(href: Markup) -> Markup:
+    return Markup('<svg class="icon" aria-hidden="true" focusable="false"><use href="{}"></use></svg>').format(href)
 
 
 def bdi(text: str | None) -> Markup:
@@ -125,7 +198,31 @@ def bdi(text: str | None) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text or "")
 
 
+def per_render() -> dict:
+    """Looked up once per page instead of at every use: the signed-in user, and the translations
+    behind `_()`, `gettext` and `{% trans %}` (as Jinja's new-style gettext: escaped, then formatted)."""
+    translations = get_translations()
+
+    @pass_context
+    def translated(context, string, **variables):
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def translated_plural(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"current_user": current_user._get_current_object(), "gettext": translated, "ngettext": translated_plural}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(per_render)
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
     app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,

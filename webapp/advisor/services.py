@@ -4,28 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import (ANSWER_KINDS, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Role, StaffDraft, User,
+from ..models import (Appointment, Barrier, CheckIn, ContactRequest, ResidentActivity, Role, StaffDraft, User,
                       utcnow)
+from .. import access_log
 from ..records.barriers import OPEN_STATUSES
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
+from ..timeline import services as timeline
 
-# The order of need; each reason is shown on the row as a translated label.
-REASONS = {
-    "contact": _l("Asked to be contacted"),
-    "waiting": _l("Waiting for an answer"),
-    "low_mood": _l("Has had a hard time lately"),
-    "appointment": _l("Asked to move or cannot come to an appointment"),
-    "barrier": _l("New barrier"),
-    "quiet": _l("No check-in for 14 days"),
-}
-REASON_ICONS = {"contact": "phone", "waiting": "clock", "low_mood": "frown", "appointment": "calendar-clock",
-                "barrier": "circle-help", "quiet": "circle-pause"}
+# The order of need; pages/caseload.py says how each reason is shown.
+REASONS = ("contact", "waiting", "low_mood", "appointment", "barrier", "quiet")
 RANK = {reason: rank for rank, reason in enumerate(REASONS)}
 QUIET_DAYS = 14
 LOW_MOOD_DAYS = 7
@@ -55,18 +47,9 @@ def _scalar(query):
 
 
 def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
+    """One statement, whatever the history: what the timeline says comes from `ResidentActivity`,
+    the rest from each resident's few records, each looked up by an index that starts with the resident."""
     now, day = utcnow(), today()
-    answer = aliased(Entry)
-    last_answer_at = _scalar(select(func.max(answer.created_at)).where(
-        answer.resident_id == User.id, answer.author_id != User.id, answer.kind.in_(ANSWER_KINDS)))
-    # Messages from the resident that no one has answered yet; check-ins, barriers and
-    # appointments have reasons of their own below.
-    mine = and_(Entry.resident_id == User.id, Entry.author_id == User.id, Entry.kind == EntryKind.MESSAGE,
-                or_(last_answer_at.is_(None), Entry.created_at > last_answer_at))
-    waiting = _scalar(select(func.count(Entry.id)).where(mine))
-    waiting_since = _scalar(select(func.min(Entry.created_at)).where(mine))
-    last_activity = _scalar(select(func.max(Entry.created_at)).where(Entry.resident_id == User.id))
-
     # Open until the advisor says they made contact; a message alone does not end it.
     contact_since = _scalar(select(func.min(ContactRequest.asked_at)).where(
         ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
@@ -85,8 +68,10 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
         Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status.in_(OPEN_STATUSES)))
 
     rows = session.exec(
-        select(User.id, User.display_name, User.created_at, waiting, waiting_since, last_activity, contact_since,
+        select(User.id, User.display_name, User.created_at, ResidentActivity.waiting_count,
+               ResidentActivity.waiting_since, ResidentActivity.last_entry_at, contact_since,
                recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since)
+        .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
         .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
         .order_by(User.display_name)
     ).all()
@@ -121,16 +106,23 @@ def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | No
     return last if now - last >= timedelta(days=QUIET_DAYS) else None
 
 
+@dataclass(frozen=True)
+class OnPage:
+    """What waits for this advisor on a resident's page, besides the timeline and the records."""
+    contact_request: ContactRequest | None  # an open request to be contacted
+    draft: str | None  # a reply of theirs kept across a sign-out
+    unseen: bool  # the resident wrote something the advisor has not had in front of them
+    opened_lately: bool  # the advisor opened this file in the last 10 minutes (one visit)
 
 
-def waiting_on_page(session: Session, *, advisor: User, resident: User) -> tuple[ContactRequest | None, str | None]:
-    """What waits for this advisor on the resident's page, in one query: an open request to be
-    contacted, and a reply of theirs kept across a sign-out."""
+def on_page(session: Session, *, advisor: User, resident: User) -> OnPage:
+    """All of it in one query."""
     row = session.exec(
-        select(ContactRequest, StaffDraft.body)
+        select(ContactRequest, StaffDraft.body, timeline.unseen_by_advisor(User.id),
+               access_log.opened_lately(advisor.id, User.id))
         .select_from(User)
         .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
         .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == advisor.id))
         .where(User.id == resident.id)
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    ).one()
+    return OnPage(row[0], row[1], bool(row[2]), bool(row[3]))

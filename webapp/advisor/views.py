@@ -7,9 +7,10 @@ from flask_login import current_user
 from .. import policy
 from ..db import get_session
 from ..coordinator import services as coordination
-from ..htmx import render, see_other
+from ..htmx import see_other
 from ..models import Role, User
 from ..policy import role_required
+from ..pages.caseload import caseload_page
 from ..pages.timeline import advisor_resident_page
 from ..timeline import services as timeline
 from . import services
@@ -20,11 +21,7 @@ bp = Blueprint("advisor", __name__, url_prefix="/advisor")
 @bp.get("/")
 @role_required(Role.ADVISOR)
 def caseload():
-    db = get_session()
-    rows = services.caseload(db, advisor=current_user)
-    unassigned = coordination.unassigned(db, area_id=current_user.housing_area_id) if current_user.housing_area_id else []
-    return render("advisor/caseload.html", rows=rows, reasons=services.REASONS, reason_icons=services.REASON_ICONS,
-                  unassigned=unassigned)
+    return caseload_page()
 
 
 @bp.post("/residents/<int:resident_id>/take")
@@ -48,5 +45,7 @@ def resident(resident_id: int):
     """One resident as their advisor sees them; opening it marks their entries seen and is recorded."""
     db = get_session()
     found = policy.resident_for(db, current_user, resident_id)
-    timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=True)
-    return advisor_resident_page(found)
+    on_page = services.on_page(db, advisor=current_user, resident=found)
+    timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=not on_page.opened_lately,
+                                  unseen=on_page.unseen)
+    return advisor_resident_page(found, on_page=on_page)

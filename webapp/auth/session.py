@@ -1,40 +1,30 @@
 """Flask-Login wired to the server-side device sessions."""
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, request, url_for
+from flask import Flask, flash, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import LoginManager
 
 from .. import policy
+from ..security import is_passive_request
 from ..db import get_session
-from ..htmx import to_sign_in
+from ..htmx import htmx_request, to_sign_in
 from ..models import User
 from ..timeline import drafts
 from ..timeline.forms import MESSAGE_MAX
-from . import services
-
-
-def is_passive_request() -> bool:
-    """Background polls must not count as activity for the idle timeout."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, "passive", False))
-
-
-def passive(view):
-    view.passive = True
-    return view
+from . import device_sessions
 
 
 def load_user(token: str):
-    return services.user_for_token(get_session(), token, active_use=not is_passive_request())
+    return device_sessions.user_for_token(get_session(), token, active_use=not is_passive_request())
 
 
 def unauthorized():
     if request.method == "POST" and (kept_for := keep_what_staff_were_sending()) is not None:
         flash(_("You were signed out after a while without activity. What you wrote is kept: sign in to send it."))
         return to_sign_in(url_for("auth.login_staff", next=kept_for))
-    wanted = request.full_path.rstrip("?") if request.method == "GET" and not request.htmx else None
+    wanted = request.full_path.rstrip("?") if request.method == "GET" and not htmx_request() else None
     return to_sign_in(url_for("auth.login", next=wanted))
 
 
@@ -48,7 +38,7 @@ def keep_what_staff_were_sending() -> str | None:
     if request.endpoint != "timeline.post_message" or not body or not token:
         return None
     db = get_session()
-    staff = services.lapsed_staff(db, token)
+    staff = device_sessions.lapsed_staff(db, token)
     resident = db.get(User, request.view_args["resident_id"]) if staff else None
     if resident is None or not policy.may_write_in_timeline(staff, resident):
         return None

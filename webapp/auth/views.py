@@ -12,7 +12,7 @@ from ..models import Role
 from ..policy import role_required
 from ..redirects import local_target
 from ..roles import ROLE_LABELS
-from . import pairing, services
+from . import device_sessions, pairing, services
 from .device_cookie import (
     current_device,
     device_kind,
@@ -60,7 +60,7 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
 def _start_session(user, trusted=None):
     wanted = local_target(request.args.get("next"))
     session.clear()  # nothing from before sign-in carries over
-    services.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
+    device_sessions.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
                                   trusted=trusted)
     session.permanent = user.is_resident and not user.on_shared_device  # others end with the browser
     login_user(user)
@@ -138,7 +138,7 @@ def logout():
     if found is not None and found[0].kind == pairing.TABLET:
         lang = found[0].locale  # the next person starts in the tablet's own language
     if current_user.is_authenticated:
-        services.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id)
+        device_sessions.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id)
         logout_user()
     session.clear()
     response = redirect(url_for("auth.login", lang=lang), 303)
@@ -152,7 +152,7 @@ def logout():
 @login_required
 def account():
     db = get_session()
-    devices = services.live_devices(db, user=current_user)
+    devices = device_sessions.live_devices(db, user=current_user)
     phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
     looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
     return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones,
@@ -179,7 +179,7 @@ def save_language():
 def sign_out_device(device_id: int):
     if device_id == current_user._device_session_id:
         return logout()
-    if not services.end_device_session(get_session(), user=current_user, session_id=device_id):
+    if not device_sessions.end_device_session(get_session(), user=current_user, session_id=device_id):
         abort(404)
     flash(_("That device is signed out."))
     return see_other(url_for("auth.account"))

@@ -6,6 +6,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import audit
+from ..auth import device_sessions
 from ..auth import services as accounts
 from ..db import lock_and_read, writing
 from ..models import STAFF_ROLES, HousingArea, Role, User
@@ -86,7 +87,7 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> No
         if changed.rowcount:
             audit.record(session, "account_activated" if active else "account_deactivated", actor=actor, subject=user)
     if not active:
-        accounts.end_all_device_sessions(session, user=user, actor=actor)
+        device_sessions.end_all_device_sessions(session, user=user, actor=actor)
 
 
 def _followed_by(session: Session, advisor: User) -> int:

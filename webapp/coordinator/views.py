@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import pairing
+from ..auth import device_sessions
 from ..auth import services as accounts
 from ..auth.device_cookie import current_device, request_origin, set_device_cookie
 from ..db import get_session
@@ -155,7 +156,7 @@ def unlock(user_id: int):
 @role_required(Role.COORDINATOR)
 def sign_out_everywhere(user_id: int):
     user = _account(user_id, *Role)
-    accounts.end_all_device_sessions(get_session(), user=user, actor=current_user)
+    device_sessions.end_all_device_sessions(get_session(), user=user, actor=current_user)
     flash(_("%(name)s is signed out on every device.", name=user.display_name))
     return see_other(url_for("coordinator.overview"))
 

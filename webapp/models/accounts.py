@@ -96,6 +96,8 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_events_action_actor_at", "action", "actor_id", "at"),
         Index("ix_audit_events_actor_id", "actor_id", "id"),
         Index("ix_audit_events_subject_id", "subject_id", "id"),
+        # "Who has looked at my page": one resident's openings of the last 90 days.
+        Index("ix_audit_events_subject_action_at", "subject_id", "action", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlmodel import Column, Field
+
+
+# The app's one time zone: days, times shown and times typed are Copenhagen's.
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def utcnow() -> datetime:

@@ -111,7 +111,10 @@ class Appointment(SQLModel, table=True):
     """A meeting. `version` goes up with every change, so a change made from an old copy is refused."""
 
     __tablename__ = "appointments"
-    __table_args__ = (UniqueConstraint("created_by", "idempotency_key", name="uq_appointments_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key", name="uq_appointments_idempotency"),
+        Index("ix_appointments_resident_status_starts", "resident_id", "status", "starts_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="users.id", index=True)

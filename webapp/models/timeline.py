@@ -46,6 +46,9 @@ class Entry(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("author_id", "idempotency_key", name="uq_entries_author_idempotency"),
         Index("ix_entries_resident_id_id", "resident_id", "id"),
+        Index("ix_entries_resident_id_created_at", "resident_id", "created_at"),
+        # The resident's own entries not yet seen, or seen since the last poll.
+        Index("ix_entries_resident_author_seen", "resident_id", "author_id", "seen_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,7 +61,7 @@ class Entry(SQLModel, table=True):
     seen_at: datetime | None = timestamp(nullable=True)
     idempotency_key: str | None = Field(default=None, max_length=64)
     # The record this entry is part of the history of, if any.
-    checkin_id: int | None = Field(default=None, foreign_key="checkins.id")
+    checkin_id: int | None = Field(default=None, foreign_key="checkins.id", index=True)
     barrier_id: int | None = Field(default=None, foreign_key="barriers.id", index=True)
     goal_id: int | None = Field(default=None, foreign_key="goals.id", index=True)
     appointment_id: int | None = Field(default=None, foreign_key="appointments.id", index=True)
@@ -70,3 +73,19 @@ class Entry(SQLModel, table=True):
     @property
     def by_resident(self) -> bool:
         return self.author_id == self.resident_id
+
+
+class ResidentActivity(SQLModel, table=True):
+    """What the caseload needs from a resident's timeline, kept up to date in the transaction of
+    every new entry (`timeline/activity.py`), so the caseload costs the same at any history length."""
+
+    __tablename__ = "resident_activity"
+
+    resident_id: int = Field(primary_key=True, foreign_key="users.id")
+    last_entry_at: datetime | None = timestamp(nullable=True)
+    # The newest answer from staff (a message or a comment on a goal).
+    last_answer_at: datetime | None = timestamp(nullable=True)
+    # The resident's messages after that answer.
+    waiting_count: int = Field(default=0)
+    waiting_since: datetime | None = timestamp(nullable=True)
+    waiting_until: datetime | None = timestamp(nullable=True)

@@ -64,18 +64,19 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
     )
 
 
-def advisor_resident_page(resident: User, message_form=None, status: int = 200):
+def advisor_resident_page(resident: User, message_form=None, status: int = 200,
+                          on_page: advising.OnPage | None = None):
     """One resident as their advisor sees them: the timeline beside the overview.
 
     The caller marks the resident's entries seen first (`services.mark_seen_by_advisor`).
     """
-    request_to_contact, draft = advising.waiting_on_page(get_session(), advisor=current_user, resident=resident)
-    if message_form is None and draft:
-        message_form = MessageForm.fresh(body=draft)
+    on_page = on_page or advising.on_page(get_session(), advisor=current_user, resident=resident)
+    if message_form is None and on_page.draft:
+        message_form = MessageForm.fresh(body=on_page.draft)
         message_form.from_draft = True
     return timeline_page(
         resident, "advisor/resident.html", form=message_form, status=status, **record_tools(resident),
-        **overview_context(resident), contact_request=request_to_contact,
+        **overview_context(resident), contact_request=on_page.contact_request,
         contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
     )
 

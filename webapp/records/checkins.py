@@ -6,19 +6,17 @@ as history), and a request to be contacted stays open until the advisor has made
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..db import writing
-from ..models import CheckIn, Entry, EntryKind, User, utcnow
+from ..models import COPENHAGEN, CheckIn, Entry, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 from . import contact
 from ..timeline.services import by_key as entry_by_key
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def today() -> date:

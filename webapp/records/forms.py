@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,12 +8,11 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import OnceForm
-from ..models import utcnow
+from ..models import COPENHAGEN, utcnow
 from ..params import bounded_int
 from ..validators import ChoiceField, PlainText, choices, normalize_newlines, strip
 from . import catalog
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def option_choices(table: dict) -> list:

@@ -87,6 +87,23 @@
     window.setTimeout(tick, 1000);
   }
 
+  // The timeline poll: while the tab is hidden, ask at most once a minute (a phone in a pocket costs
+  // neither data nor battery); when it is shown again, ask at once.
+  var HIDDEN_POLL_MS = 60000;
+  var lastHiddenPoll = 0;
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!event.target || event.target.id !== "timeline-poll" || !document.hidden) return;
+    if (Date.now() - lastHiddenPoll < HIDDEN_POLL_MS) {
+      event.preventDefault();
+      return;
+    }
+    lastHiddenPoll = Date.now();
+  });
+  document.addEventListener("visibilitychange", function () {
+    var poller = document.getElementById("timeline-poll");
+    if (!document.hidden && poller && window.htmx) window.htmx.trigger(poller, "poll-now");
+  });
+
   // Print buttons need JavaScript, so they stay hidden without it (the browser's own menu prints).
   function showPrintButtons() {
     document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });

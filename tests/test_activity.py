@@ -1,0 +1,89 @@
+"""The caseload's summary of each timeline stays what the entries say, however they arrive."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlmodel import select
+
+from webapp.models import ANSWER_KINDS, Entry, EntryKind, ResidentActivity, utcnow
+from webapp.timeline import activity
+
+from .factories import run
+
+KINDS = [EntryKind.MESSAGE, EntryKind.MESSAGE, EntryKind.GOAL_COMMENT, EntryKind.CHECKIN, EntryKind.BARRIER_ADDED,
+         EntryKind.APPOINTMENT_MOVED, EntryKind.STEP_DONE]
+
+
+def expected(entries: list[tuple]) -> tuple:
+    """The definition the caseload has always used, straight from the entries."""
+    if not entries:
+        return None
+    answers = [at for at, kind, by_resident in entries if kind in ANSWER_KINDS and not by_resident]
+    last_answer = max(answers, default=None)
+    waiting = [at for at, kind, by_resident in entries
+               if kind == EntryKind.MESSAGE and by_resident and (last_answer is None or at > last_answer)]
+    return (max(at for at, _k, _b in entries), last_answer, len(waiting), min(waiting, default=None),
+            max(waiting, default=None))
+
+
+def summaries(app) -> dict[int, tuple]:
+    def read(session):
+        return {row.resident_id: (row.last_entry_at, row.last_answer_at, row.waiting_count, row.waiting_since,
+                                  row.waiting_until)
+                for row in session.exec(select(ResidentActivity)).all()}
+
+    return run(app, read)
+
+
+def add_random_history(app, rng: random.Random, residents, staff) -> dict[int, list[tuple]]:
+    """Entries in random order of time (a late commit, an imported history), some several to a flush."""
+    start = utcnow() - timedelta(days=30)
+    written: dict[int, list[tuple]] = {resident.id: [] for resident in residents}
+
+    def insert(session):
+        for _batch in range(rng.randint(5, 25)):
+            for _ in range(rng.randint(1, 4)):
+                resident = rng.choice(residents)
+                by_resident = rng.random() < 0.6
+                kind = rng.choice(KINDS)
+                # Whole minutes, so ties between an answer and a message happen too.
+                at = start + timedelta(minutes=rng.randint(0, 300))
+                session.add(Entry(resident_id=resident.id, author_id=resident.id if by_resident else rng.choice(staff).id,
+                                  kind=kind, body="x", created_at=at))
+                written[resident.id].append((at, kind, by_resident))
+            session.commit()
+
+    run(app, insert)
+    return written
+
+
+def test_the_summary_kept_with_each_entry_equals_the_entries_and_a_rebuild(app, accounts):
+    rng = random.Random(20261125)
+    residents = [accounts.resident1, accounts.resident2, accounts.resident3]
+    staff = [accounts.advisor1, accounts.advisor2]
+    history = {resident.id: [] for resident in residents}
+    for _round in range(40):
+        for resident_id, entries in add_random_history(app, rng, residents, staff).items():
+            history[resident_id].extend(entries)
+        kept = summaries(app)
+        for resident_id, entries in history.items():
+            assert kept.get(resident_id) == expected(entries), (resident_id, sorted(entries))
+    run(app, activity.rebuild)
+    assert summaries(app) == kept
+
+
+def test_the_rebuild_command_repairs_a_summary_that_went_wrong(app, accounts):
+    rng = random.Random(7)
+    history = add_random_history(app, rng, [accounts.resident1, accounts.resident2], [accounts.advisor1])
+
+    def spoil(session):
+        for row in session.exec(select(ResidentActivity)).all():
+            row.waiting_count, row.last_entry_at = 99, None
+        session.commit()
+
+    run(app, spoil)
+    result = app.test_cli_runner().invoke(args=["caseload", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt for 2 residents" in result.output
+    assert summaries(app) == {rid: expected(entries) for rid, entries in history.items() if entries}

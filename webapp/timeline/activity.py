@@ -1,0 +1,149 @@
+"""What the caseload reads of each resident's timeline (`ResidentActivity`), kept in step with the entries.
+
+Every flush that inserts entries updates their residents' rows in the same transaction: a session
+event, so no way of adding an entry can forget it. Entries written another way (SQL in a benchmark, a repair)
+are followed by `rebuild`, which computes every row from the entries again
+(`flask --app webapp caseload rebuild`).
+
+The rule the row follows, as the caseload always read it: a resident's message waits for an answer
+if it is newer than the newest answer from staff (a message or a goal comment by someone else).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, event, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..db import writing
+from ..models import ANSWER_KINDS, Entry, EntryKind, ResidentActivity
+
+ACTIVITY = ResidentActivity.__table__
+ENTRIES = Entry.__table__
+
+
+@dataclass(frozen=True)
+class Activity:
+    last_entry_at: datetime | None = None
+    last_answer_at: datetime | None = None
+    waiting_count: int = 0
+    waiting_since: datetime | None = None
+    waiting_until: datetime | None = None
+
+
+RECOUNT = object()  # an answer fell between waiting messages: count those after it again
+
+
+def advance(state: Activity, *, at: datetime, kind: str, by_resident: bool) -> Activity | object:
+    """The row after one more entry, whatever order entries arrive in; or RECOUNT."""
+    state = replace(state, last_entry_at=max(state.last_entry_at or at, at))
+    newer_than_answer = state.last_answer_at is None or at > state.last_answer_at
+    if kind == EntryKind.MESSAGE and by_resident:
+        if not newer_than_answer:
+            return state
+        return replace(state, waiting_count=state.waiting_count + 1,
+                       waiting_since=min(state.waiting_since or at, at), waiting_until=max(state.waiting_until or at, at))
+    if kind in ANSWER_KINDS and not by_resident and newer_than_answer:
+        state = replace(state, last_answer_at=at)
+        if not state.waiting_count or state.waiting_since > at:
+            return state  # every waiting message is newer than this answer
+        if state.waiting_until <= at:
+            return replace(state, waiting_count=0, waiting_since=None, waiting_until=None)
+        return RECOUNT
+    return state
+
+
+def note_entries(connection: Connection, resident_id: int, entries: list[tuple[datetime, str, bool]]) -> None:
+    """Bring the resident's row up to date with new entries (at, kind, by_resident) already written,
+    inside their transaction."""
+    state = new = _locked_state(connection, resident_id)
+    recount = False
+    for at, kind, by_resident in entries:
+        step = advance(new, at=at, kind=kind, by_resident=by_resident)
+        if step is RECOUNT:  # count once at the end: the database already holds all of these entries
+            recount = True
+            step = replace(new, last_entry_at=max(new.last_entry_at or at, at), last_answer_at=at)
+        new = step
+    if recount:
+        new = _recounted(connection, resident_id, new)
+    if new != state:
+        connection.execute(update(ACTIVITY).where(ACTIVITY.c.resident_id == resident_id).values(**new.__dict__))
+
+
+def _locked_state(connection: Connection, resident_id: int) -> Activity:
+    """The row as it is now, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    query = select(*(ACTIVITY.c[name] for name in Activity.__dataclass_fields__)).where(
+        ACTIVITY.c.resident_id == resident_id).with_for_update()
+    row = connection.execute(query).first()
+    if row is None:
+        connection.execute(_insert_missing(connection, resident_id))
+        row = connection.execute(query).first()
+    return Activity(*row)
+
+
+def _insert_missing(connection: Connection, resident_id: int):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(ACTIVITY).values(resident_id=resident_id).on_conflict_do_nothing()
+
+
+def _recounted(connection: Connection, resident_id: int, state: Activity) -> Activity:
+    count, since, until = connection.execute(
+        select(func.count(), func.min(ENTRIES.c.created_at), func.max(ENTRIES.c.created_at)).where(
+            ENTRIES.c.resident_id == resident_id, ENTRIES.c.author_id == resident_id,
+            ENTRIES.c.kind == EntryKind.MESSAGE, ENTRIES.c.created_at > state.last_answer_at)
+    ).one()
+    return replace(state, waiting_count=count, waiting_since=since, waiting_until=until)
+
+
+def keep_in_step() -> None:
+    """From now on, every flush that writes entries updates their residents' rows (once per process)."""
+    if not event.contains(Session, "after_flush", _entries_flushed):
+        event.listen(Session, "after_flush", _entries_flushed)
+
+
+def _entries_flushed(session: Session, _context) -> None:
+    # After the flush the rows are written; `session.new` still lists what this flush inserted.
+    by_resident: dict[int, list[tuple[datetime, str, bool]]] = {}
+    for entry in session.new:
+        if isinstance(entry, Entry):
+            by_resident.setdefault(entry.resident_id, []).append(
+                (entry.created_at, entry.kind, entry.author_id == entry.resident_id))
+    for resident_id in sorted(by_resident):  # one order for every writer: no deadlock between them
+        note_entries(session.connection(), resident_id, by_resident[resident_id])
+
+
+def rebuild(session: Session) -> int:
+    """Compute every resident's row from their entries again, in one transaction; returns how many."""
+    answers = (
+        select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"))
+        .where(ENTRIES.c.author_id != ENTRIES.c.resident_id, ENTRIES.c.kind.in_([str(k) for k in ANSWER_KINDS]))
+        .group_by(ENTRIES.c.resident_id).subquery("answers")
+    )
+    waiting = (
+        select(ENTRIES.c.resident_id, func.count().label("n"), func.min(ENTRIES.c.created_at).label("since"),
+               func.max(ENTRIES.c.created_at).label("until"))
+        .select_from(ENTRIES.outerjoin(answers, answers.c.resident_id == ENTRIES.c.resident_id))
+        .where(ENTRIES.c.author_id == ENTRIES.c.resident_id, ENTRIES.c.kind == str(EntryKind.MESSAGE),
+               or_(answers.c.at.is_(None), ENTRIES.c.created_at > answers.c.at))
+        .group_by(ENTRIES.c.resident_id).subquery("waiting")
+    )
+    latest = (
+        select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"))
+        .group_by(ENTRIES.c.resident_id).subquery("latest")
+    )
+    rows = (
+        select(latest.c.resident_id, latest.c.at, answers.c.at, func.coalesce(waiting.c.n, 0), waiting.c.since,
+               waiting.c.until)
+        .select_from(latest.outerjoin(answers, answers.c.resident_id == latest.c.resident_id)
+                     .outerjoin(waiting, waiting.c.resident_id == latest.c.resident_id))
+    )
+    with writing(session):
+        session.execute(delete(ACTIVITY))
+        session.execute(insert(ACTIVITY).from_select(
+            ["resident_id", "last_entry_at", "last_answer_at", "waiting_count", "waiting_since", "waiting_until"],
+            rows))
+        return session.execute(select(func.count()).select_from(ACTIVITY)).scalar_one()
