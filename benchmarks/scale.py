@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -42,6 +42,9 @@ from webapp.timeline import activity
 from .scale_data import Scale, build_postgres, build_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the test suite's helpers: pairing a phone, counting statements
+from tests.factories import counted_queries, pair_client  # noqa: E402
+
 SECRET = {"SECRET_KEY": "bench-scale", "SECRET_PEPPER": "bench-scale"}
 PASSWORD = "bench-pass-2026"
 PIN = "4827"
@@ -116,9 +119,6 @@ def staff_client(app, username: str):
 
 
 def resident_client(app, username: str):
-    sys.path.insert(0, str(ROOT))
-    from tests.factories import pair_client
-
     client = app.test_client()
     pair_client(app, client, username)
     assert client.post("/login", data={"pin": PIN}).status_code == 303
@@ -128,22 +128,6 @@ def resident_client(app, username: str):
 def cookie_header(app, client) -> str:
     names = ("session", app.config["DEVICE_COOKIE_NAME"])
     return "; ".join(f"{name}={cookie.value}" for name in names if (cookie := client.get_cookie(name)))
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    db_engine = app.extensions["db_engine"]
-    event.listen(db_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db_engine, "before_cursor_execute", count)
 
 
 # --- Serving and load ---------------------------------------------------------------------
@@ -231,7 +215,7 @@ def main() -> None:
     counts = {}
     for label, who, path, status in plan:
         headers = {"HX-Request": "true"} if "/updates" in path else {}
-        with counted(app) as statements:
+        with counted_queries(app) as statements:
             response = clients[who].get(path, headers=headers)
         assert response.status_code == status, (label, response.status_code)
         counts[label] = len(statements)
@@ -278,7 +262,7 @@ def sqlite_caseload(residents: int = 120, entries_each: int = 1000, runs: int = 
         assert client.get("/advisor/").status_code == 200
         timings.append((time.perf_counter() - started) * 1000)
     timings = sorted(timings[5:])
-    with counted(app) as statements:
+    with counted_queries(app) as statements:
         client.get("/advisor/")
     log("")
     log(f"SQLite, caseload of {residents} residents with {entries_each:,} entries each: p50 "

@@ -154,3 +154,18 @@ def page_text(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.fixture
+def resident(auth, accounts):
+    """resident1's phone, signed in."""
+    return auth.client_for("resident1")
+
+
+@pytest.fixture
+def advisor_da(auth, accounts):
+    """advisor1 (resident1's advisor), reading Danish, signed in."""
+    from .records_helpers import speaking
+
+    speaking(auth.app, accounts.advisor1, "da")
+    return auth.client_for("advisor1")

@@ -1,10 +1,11 @@
 """Plain functions that make what a test needs."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlmodel import Session, select
 
 from webapp.auth import services as accounts
@@ -148,3 +149,23 @@ def make_area(app, name: str = "Skovparken", *, advisor: User | None = None) -> 
     if advisor is not None:
         set_values(app, User, User.id == advisor.id, housing_area_id=area_id)
     return area_id
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@contextmanager
+def counted_queries(app):
+    """The SQL statements the app sends while the block runs, without BEGIN/COMMIT and the like."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append(statement)
+
+    db_engine = app.extensions["db_engine"]
+    event.listen(db_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db_engine, "before_cursor_execute", count)

@@ -45,6 +45,14 @@ def migration_urls(tmp_path, request):
             command.upgrade(alembic_config(url), "head")
 
 
+def migrated(url: str, revision: str = "head"):
+    """A fresh database at `revision`, and an engine on it (dispose it when done)."""
+    if url.startswith("postgresql"):
+        reset_postgres(url)
+    command.upgrade(alembic_config(url), revision)
+    return create_engine(url)
+
+
 def test_upgrade_to_head_and_back_down_to_empty(migration_urls):
     for url in migration_urls:
         if url.startswith("postgresql"):
@@ -68,23 +76,36 @@ def test_migrations_match_the_models(migration_urls):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    url = migration_urls[0]
-    command.upgrade(alembic_config(url), "head")
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
-    engine.dispose()
-    assert diff == []
+    for url in migration_urls:
+        engine = migrated(url)
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        engine.dispose()
+        assert diff == [], url.split(":")[0]
+
+
+def test_every_constraint_has_its_conventional_name(migration_urls):
+    from sqlalchemy import inspect
+
+    for url in migration_urls:
+        engine = migrated(url)
+        found = inspect(engine)
+        names = {table: ([fk["name"] for fk in found.get_foreign_keys(table)],
+                         [uq["name"] for uq in found.get_unique_constraints(table)])
+                 for table in found.get_table_names() if table != "alembic_version"}
+        primary = found.get_pk_constraint("entries")["name"] if url.startswith("postgresql") else "pk_entries"
+        engine.dispose()
+        assert primary == "pk_entries"
+        assert {table: lists for table, lists in names.items() if None in lists[0] + lists[1]} == {}
+        assert "uq_consent_texts_version_locale" in names["consent_texts"][1]
+        assert "fk_entries_resident_id" in names["entries"][0]
 
 
 def test_upgrading_keeps_open_contact_requests_and_retires_double_barriers(migration_urls):
     from sqlalchemy import text
 
     for url in migration_urls:
-        if url.startswith("postgresql"):
-            reset_postgres(url)
-        command.upgrade(alembic_config(url), "0003")
-        engine = create_engine(url)
+        engine = migrated(url, "0003")
         with engine.begin() as db:
             for user_id, role in ((1, "resident"), (2, "advisor"), (3, "resident")):
                 db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "
@@ -115,10 +136,7 @@ def test_upgrading_fills_the_caseload_summary_from_the_entries_there_are(migrati
     from sqlalchemy import text
 
     for url in migration_urls:
-        if url.startswith("postgresql"):
-            reset_postgres(url)
-        command.upgrade(alembic_config(url), "0004")
-        engine = create_engine(url)
+        engine = migrated(url, "0004")
         with engine.begin() as db:
             for user_id, role in ((1, "resident"), (2, "advisor"), (3, "resident"), (4, "resident")):
                 db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "

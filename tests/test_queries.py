@@ -2,36 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, select
 
 from webapp.db import engine
 from webapp.models import Entry, EntryKind, utcnow
 
-from .factories import run
-
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@contextmanager
-def counted_queries(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    db_engine = app.extensions["db_engine"]
-    event.listen(db_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db_engine, "before_cursor_execute", count)
-
+from .factories import counted_queries, run
 
 # What each kind of entry keeps in `data`, as the records write it. A new kind must be added here.
 SAMPLE_DATA = {

@@ -231,3 +231,14 @@ def test_an_htmx_swap_gets_only_its_part_and_says_it_varies(auth, accounts):
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Hej Fatima" in html
     assert "HX-Request" in response.vary
+
+
+def test_every_kind_of_entry_has_its_data_and_its_partial():
+    from pathlib import Path
+
+    from webapp.models import EntryKind
+    from webapp.timeline import kinds
+
+    templates = Path(__file__).resolve().parent.parent / "webapp" / "templates"
+    assert set(kinds.BUILDERS) == set(EntryKind)
+    assert [kind for kind in EntryKind if not (templates / kinds.partial(kind)).is_file()] == []

@@ -5,10 +5,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from .records.checkins import COPENHAGEN
 
-from .models import Appointment, Barrier, CheckIn, Entry, EntryKind, Goal, GoalStep, User
-from .records import appointments, goals
+from .models import COPENHAGEN, Appointment, Barrier, CheckIn, Entry, EntryKind, Goal, GoalStep, User
+from .timeline import kinds
 
 # days ago → mood, words
 CHECKINS = {
@@ -85,7 +84,7 @@ def _checkins(session, resident, moment, add) -> None:
         session.add(checkin)
         session.flush()
         add(resident, EntryKind.CHECKIN, at, checkin_id=checkin.id, body=words,
-               data={"mood": mood, "replaced": False})
+               data=kinds.checkin(mood, replaced=False))
 
 
 def _barriers(session, resident, advisor, moment, add) -> None:
@@ -97,13 +96,13 @@ def _barriers(session, resident, advisor, moment, add) -> None:
         session.add(barrier)
         session.flush()
         add(resident, EntryKind.BARRIER_ADDED, at, barrier_id=barrier.id, body=words,
-               data={"key": key})
+               data=kinds.barrier(key))
         if acknowledged:
             add(advisor, EntryKind.BARRIER_SEEN, at + timedelta(hours=5), barrier_id=barrier.id,
-                   data={"key": key})
+                   data=kinds.barrier(key))
         if status != "present":
             add(resident, EntryKind.BARRIER_STATUS, moment(max(days - 5, 1), "11:00"),
-                   barrier_id=barrier.id, data={"key": key, "status": status})
+                   barrier_id=barrier.id, data=kinds.barrier(key, status))
 
 
 def _goals(session, resident, advisor, moment, add) -> None:
@@ -114,14 +113,14 @@ def _goals(session, resident, advisor, moment, add) -> None:
                     status=status, created_at=at, updated_at=at)
         session.add(goal)
         session.flush()
-        add(resident, EntryKind.GOAL_ADDED, at, goal_id=goal.id, data=goals.snapshot(goal))
+        add(resident, EntryKind.GOAL_ADDED, at, goal_id=goal.id, data=kinds.goal(goal))
         for n, (text, done) in enumerate(steps):
             step_at = at + timedelta(hours=1 + n)
             session.add(GoalStep(goal_id=goal.id, text=text, created_by=advisor.id if n % 2 else resident.id,
                                  created_at=step_at, done_at=moment(1, "16:00") if done else None,
                                  done_by=resident.id if done else None))
             add(advisor if n % 2 else resident, EntryKind.STEP_ADDED, step_at, goal_id=goal.id,
-                   body=text, data={"kind": kind, "words": words})
+                   body=text, data=kinds.goal_name(goal))
 
 
 def _months_ahead(day: date, months: int) -> date:
@@ -144,12 +143,12 @@ def _appointments(session, resident, advisor, moment, add) -> None:
         session.add(appointment)
         session.flush()
         add(author, EntryKind.APPOINTMENT_ADDED, made, appointment_id=appointment.id,
-               data=appointments.snapshot(appointment))
+               data=kinds.appointment(appointment))
         if response:
             answered = moment(1, "18:20")
             appointment.response, appointment.response_reason = response, reason
             appointment.version, appointment.response_version, appointment.updated_at = 2, 2, answered
             add(resident, EntryKind.APPOINTMENT_ANSWERED, answered, appointment_id=appointment.id,
-                   data={**appointments.snapshot(appointment), "response": response, "reason": reason, "words": None})
+                   data=kinds.appointment(appointment, response=response, reason=reason, words=None))
 
 

@@ -6,8 +6,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, TypeDecorator
-from sqlmodel import Column, Field
+from sqlmodel import Column, Field, SQLModel
 
+
+# Every constraint gets a name (Alembic can then alter and drop it on any database); indexes keep
+# SQLAlchemy's "ix_<table>_<column>". Set before any table is defined, and applied by Alembic to the
+# tables its migrations create, since env.py passes this metadata.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 # The app's one time zone: days, times shown and times typed are Copenhagen's.
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from ..db import change_if, create_once, reread, writing
 from ..models import Appointment, EntryKind, User, utcnow
 from ..timeline.services import add_entry
+from ..timeline import kinds
 
 # An appointment stays "upcoming" a little after it starts, so "I'm on my way" still makes sense.
 GRACE = timedelta(hours=2)
@@ -31,15 +32,6 @@ class Conflict(Exception):
         super().__init__("appointment changed")
         self.current = current
 
-
-def snapshot(appointment: Appointment) -> dict:
-    return {
-        "starts_at": appointment.starts_at.isoformat(),
-        "place": appointment.place,
-        "with_whom": appointment.with_whom,
-        "interpreter": appointment.interpreter,
-        "needs": [need for need in ("needs_childcare", "needs_companion", "needs_transport") if getattr(appointment, need)],
-    }
 
 
 def upcoming(session: Session, *, resident: User, limit: int | None = None) -> list[Appointment]:
@@ -93,7 +85,7 @@ def add(session: Session, *, resident: User, author: User, starts_at: datetime, 
         session.add(appointment)
         session.flush()
         add_entry(session, resident=resident, author=author, kind=EntryKind.APPOINTMENT_ADDED,
-                  appointment_id=appointment.id, data=snapshot(appointment))
+                  appointment_id=appointment.id, data=kinds.appointment(appointment))
         return appointment
 
     return create_once(session, existing=lambda: _by_key(session, author, idempotency_key), create=create)
@@ -119,7 +111,7 @@ def _change(session: Session, *, resident: User, appointment: Appointment, versi
             raise Conflict(reread(session, Appointment, appointment.id))
         current = reread(session, Appointment, appointment.id)
         add_entry(session, resident=resident, author=actor, kind=kind, appointment_id=current.id,
-                  data={**snapshot(current), **extra(before)})
+                  data=kinds.appointment(current, **extra(before)))
     return current
 
 

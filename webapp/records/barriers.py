@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from ..db import change_if, create_once, writing
 from ..models import Barrier, EntryKind, User, utcnow
 from ..timeline.services import add_entry
+from ..timeline import kinds
 
 
 OPEN_STATUSES = ("present", "better")
@@ -40,7 +41,7 @@ def add(session: Session, *, resident: User, key: str, words: str | None, idempo
         session.add(barrier)
         session.flush()
         add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_ADDED, barrier_id=barrier.id,
-                  body=barrier.words, data={"key": key})
+                  body=barrier.words, data=kinds.barrier(key))
         return barrier
 
     barrier = create_once(session, existing=existing, create=create)
@@ -73,7 +74,7 @@ def remove(session: Session, *, resident: User, barrier: Barrier) -> bool:
                             Barrier.created_at >= utcnow() - REMOVABLE_FOR, status="removed", updated_at=utcnow())
         if changed:
             add_entry(session, resident=resident, author=resident, kind=EntryKind.BARRIER_REMOVED,
-                      barrier_id=barrier.id, data={"key": barrier.key})
+                      barrier_id=barrier.id, data=kinds.barrier(barrier.key))
     return changed
 
 
@@ -89,7 +90,7 @@ def set_status(session: Session, *, resident: User, barrier: Barrier, status: st
                             updated_at=utcnow())
         if changed:
             add_entry(session, resident=resident, author=actor, kind=EntryKind.BARRIER_STATUS, barrier_id=barrier.id,
-                      data={"key": barrier.key, "status": status})
+                      data=kinds.barrier(barrier.key, status))
     return changed
 
 
@@ -100,5 +101,5 @@ def acknowledge(session: Session, *, resident: User, barrier: Barrier, advisor: 
                             acknowledged_at=utcnow(), acknowledged_by=advisor.id)
         if changed:
             add_entry(session, resident=resident, author=advisor, kind=EntryKind.BARRIER_SEEN, barrier_id=barrier.id,
-                      data={"key": barrier.key})
+                      data=kinds.barrier(barrier.key))
     return changed

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from ..db import writing
 from ..models import COPENHAGEN, CheckIn, Entry, EntryKind, User, utcnow
 from ..timeline.services import add_entry
+from ..timeline import kinds
 from . import contact
 from ..timeline.services import by_key as entry_by_key
 
@@ -50,7 +51,7 @@ def check_in(session: Session, *, resident: User, mood: int, idempotency_key: st
             else:
                 checkin.mood, checkin.updated_at = mood, utcnow()
             add_entry(session, resident=resident, author=resident, kind=EntryKind.CHECKIN, checkin_id=checkin.id,
-                      idempotency_key=idempotency_key, data={"mood": mood, "replaced": replaced})
+                      idempotency_key=idempotency_key, data=kinds.checkin(mood, replaced=replaced))
     except IntegrityError:
         # Another request made today's check-in at the same moment: the twin of this one
         # (then it is done), or another device (then this one replaces it).
@@ -80,5 +81,6 @@ def add_words(session: Session, *, resident: User, checkin: CheckIn, words: str 
         ).first()
         if latest is not None:
             latest.body = words or None
-            latest.data = {**(latest.data or {}), "wants_contact": wants_contact}
+            latest.data = kinds.checkin(latest.data["mood"], replaced=latest.data.get("replaced", False),
+                                        wants_contact=wants_contact)
     checkin.words, checkin.wants_contact = words or None, wants_contact or checkin.wants_contact

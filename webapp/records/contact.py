@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ..db import change_if, writing
 from ..models import CheckIn, ContactRequest, EntryKind, User, utcnow
 from ..timeline.services import add_entry
+from ..timeline import kinds
 
 
 def open_request(session: Session, *, resident: User) -> ContactRequest | None:
@@ -34,7 +35,7 @@ def mark_handled(session: Session, *, resident: User, request: ContactRequest, a
         changed = change_if(session, ContactRequest, request.id, ContactRequest.handled_at.is_(None),
                             handled_at=utcnow(), handled_by=advisor.id, how=how)
         if changed:
-            add_entry(session, resident=resident, author=advisor, kind=EntryKind.CONTACT_MADE, data={"how": how})
+            add_entry(session, resident=resident, author=advisor, kind=EntryKind.CONTACT_MADE, data=kinds.contact_made(how))
     return changed
 
 

@@ -10,16 +10,9 @@ from sqlmodel import Session, select
 from ..db import change_if, create_once, reread, writing
 from ..models import EntryKind, Goal, GoalStep, User, utcnow
 from ..timeline.services import add_entry
+from ..timeline import kinds
 from ..timeline.services import by_key as entry_by_key
 
-
-def snapshot(goal: Goal) -> dict:
-    return {
-        "kind": goal.kind,
-        "words": goal.words,
-        "hours": goal.hours_per_week,
-        "month": goal.target_month.isoformat() if goal.target_month else None,
-    }
 
 
 def of(session: Session, *, resident: User, include_reached: bool = True) -> list[tuple[Goal, list[GoalStep]]]:
@@ -53,7 +46,7 @@ def add(session: Session, *, resident: User, author: User, kind: str, words: str
         session.add(goal)
         session.flush()
         add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_ADDED, goal_id=goal.id,
-                  data=snapshot(goal))
+                  data=kinds.goal(goal))
         return goal
 
     return create_once(session, existing=lambda: _by_key(session, resident, idempotency_key), create=create)
@@ -75,7 +68,7 @@ def change(session: Session, *, resident: User, goal: Goal, author: User, kind: 
         )
         if changed:
             add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_CHANGED, goal_id=goal.id,
-                      data=snapshot(reread(session, Goal, goal.id)))
+                      data=kinds.goal(reread(session, Goal, goal.id)))
     return changed
 
 
@@ -86,7 +79,7 @@ def set_status(session: Session, *, resident: User, goal: Goal, author: User, st
         if changed:
             current = reread(session, Goal, goal.id)
             add_entry(session, resident=resident, author=author, kind=EntryKind.GOAL_STATUS, goal_id=goal.id,
-                      data={"kind": current.kind, "words": current.words, "status": status})
+                      data=kinds.goal_name(current, status=status))
     return changed
 
 
@@ -96,7 +89,7 @@ def comment(session: Session, *, resident: User, goal: Goal, advisor: User, text
         existing=lambda: entry_by_key(session, advisor, idempotency_key),
         create=lambda: add_entry(session, resident=resident, author=advisor, kind=EntryKind.GOAL_COMMENT,
                                  goal_id=goal.id, body=text, idempotency_key=idempotency_key,
-                                 data={"kind": goal.kind, "words": goal.words}),
+                                 data=kinds.goal_name(goal)),
     )
 
 
@@ -111,7 +104,7 @@ def add_step(session: Session, *, resident: User, goal: Goal, author: User, text
         session.add(step)
         session.flush()
         add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_ADDED, goal_id=goal.id,
-                  body=text, data={"kind": goal.kind, "words": goal.words})
+                  body=text, data=kinds.goal_name(goal))
         return step
 
     return create_once(session, existing=existing, create=create)
@@ -130,5 +123,5 @@ def tick_step(session: Session, *, resident: User, goal: Goal, step: GoalStep, a
         changed = change_if(session, GoalStep, step.id, state_differs, **values)
         if changed and done:
             add_entry(session, resident=resident, author=author, kind=EntryKind.STEP_DONE, goal_id=goal.id,
-                      body=step.text, data={"kind": goal.kind, "words": goal.words})
+                      body=step.text, data=kinds.goal_name(goal))
     return changed

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from .. import access_log
 from ..db import create_once, writing
 from ..models import Entry, EntryKind, User, utcnow
+from . import kinds
 
 MAX_NEW_PER_POLL = 100
 
@@ -144,7 +145,6 @@ def note_advisor_change(session: Session, *, resident: User, advisor: User, acto
             resident_id=resident.id,
             author_id=actor.id,
             kind=EntryKind.ADVISOR_CHANGED,
-            # The username too: a display name could copy a real advisor's.
-            data={"advisor_name": advisor.display_name, "advisor_username": advisor.username},
+            data=kinds.advisor_changed(advisor),
         )
     )

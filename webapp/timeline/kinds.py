@@ -1,0 +1,77 @@
+"""Every kind of timeline entry, defined once: what it keeps in `data`, and the partial that shows it
+(templates/timeline/kinds/<kind>.html).
+
+`data` is a snapshot of what the entry said at the time, so a later change to the record never
+rewrites history. The record services and the demo build it with the functions here.
+"""
+from __future__ import annotations
+
+from ..models import Appointment, EntryKind, Goal, User
+
+NEEDS = ("needs_childcare", "needs_companion", "needs_transport")
+
+
+def partial(kind: str) -> str:
+    return f"timeline/kinds/{kind}.html"
+
+
+def advisor_changed(advisor: User) -> dict:
+    # The username too: a display name could copy a real advisor's.
+    return {"advisor_name": advisor.display_name, "advisor_username": advisor.username}
+
+
+def checkin(mood: int, *, replaced: bool, wants_contact: bool = False) -> dict:
+    data = {"mood": mood, "replaced": replaced}
+    return {**data, "wants_contact": True} if wants_contact else data
+
+
+def contact_made(how: str) -> dict:
+    return {"how": how}
+
+
+def barrier(key: str, status: str | None = None) -> dict:
+    """barrier_added, barrier_seen, barrier_removed; barrier_status with its new status."""
+    return {"key": key, "status": status} if status else {"key": key}
+
+
+def goal(goal: Goal, **changed) -> dict:
+    """goal_added and goal_changed (the whole goal); goal_status, goal_comment and the steps name it."""
+    return {"kind": goal.kind, "words": goal.words, "hours": goal.hours_per_week,
+            "month": goal.target_month.isoformat() if goal.target_month else None, **changed}
+
+
+def goal_name(goal: Goal, **changed) -> dict:
+    return {"kind": goal.kind, "words": goal.words, **changed}
+
+
+def appointment(appointment: Appointment, **changed) -> dict:
+    """Every appointment_* kind: the appointment as it is after the change, and what the change said
+    (previous_starts_at; response, reason, words; outcome)."""
+    return {"starts_at": appointment.starts_at.isoformat(), "place": appointment.place,
+            "with_whom": appointment.with_whom, "interpreter": appointment.interpreter,
+            "needs": [need for need in NEEDS if getattr(appointment, need)], **changed}
+
+
+# Which function builds each kind's data (None: a message keeps only its body).
+BUILDERS = {
+    EntryKind.MESSAGE: None,
+    EntryKind.ADVISOR_CHANGED: advisor_changed,
+    EntryKind.CHECKIN: checkin,
+    EntryKind.CONTACT_MADE: contact_made,
+    EntryKind.BARRIER_ADDED: barrier,
+    EntryKind.BARRIER_STATUS: barrier,
+    EntryKind.BARRIER_SEEN: barrier,
+    EntryKind.BARRIER_REMOVED: barrier,
+    EntryKind.GOAL_ADDED: goal,
+    EntryKind.GOAL_CHANGED: goal,
+    EntryKind.GOAL_STATUS: goal_name,
+    EntryKind.GOAL_COMMENT: goal_name,
+    EntryKind.STEP_ADDED: goal_name,
+    EntryKind.STEP_DONE: goal_name,
+    EntryKind.APPOINTMENT_ADDED: appointment,
+    EntryKind.APPOINTMENT_MOVED: appointment,
+    EntryKind.APPOINTMENT_CANCELLED: appointment,
+    EntryKind.APPOINTMENT_RESTORED: appointment,
+    EntryKind.APPOINTMENT_ANSWERED: appointment,
+    EntryKind.APPOINTMENT_OUTCOME: appointment,
+}
