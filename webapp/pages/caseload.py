@@ -25,5 +25,6 @@ def caseload_page():
     db = get_session()
     area = current_user.housing_area_id
     return render("advisor/caseload.html", rows=advising.caseload(db, advisor=current_user),
-                  reasons=REASON_LABELS, reason_icons=REASON_ICONS,
+                  # Translated once here, not on each of a hundred rows.
+                  reasons={reason: str(label) for reason, label in REASON_LABELS.items()}, reason_icons=REASON_ICONS,
                   unassigned=coordination.unassigned(db, area_id=area) if area else [])
