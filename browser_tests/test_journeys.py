@@ -92,6 +92,13 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
         assert width <= 360, (path, width)
 
 
+def open_subpage(page, number: int) -> None:
+    """A boosted link swaps the page in after the click returns: wait until the new page is the one shown."""
+    link = page.locator(f".subnav a:nth-child({number})")
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")
+
+
 def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone, laptop, tmp_path):
     page = phone.new_page()
     sign_in_resident(page, server, "resident1")
@@ -103,7 +110,7 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
     page.click("button.tile[value=transport]")
     expect(page.locator(".barrier").first).to_contain_text("لا أعرف الطريق")
 
-    page.click(".subnav a:nth-child(4)")  # goals
+    open_subpage(page, 4)  # goals
     page.click("details.card > summary")
     page.check("details.card input[name=kind][value=education]")
     page.fill("#new-goal-words", "دورة طبخ للمطابخ الكبيرة")
@@ -115,7 +122,7 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
         goal.locator("form.inline-form button").click()
         expect(goal.locator(".steps li")).to_have_count(count)
 
-    page.click(".subnav a:nth-child(5)")  # appointments
+    open_subpage(page, 5)  # appointments
     page.click("details.card > summary")
     page.fill("#new-when", (date.today() + timedelta(days=5)).isoformat() + "T10:00")
     page.fill("#new-where", "Sundhedshuset")
@@ -145,7 +152,7 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
         expect(timeline).to_contain_text(danish)
     advisor.fill("#message-body", "Vi finder en ny tid. Passer onsdag kl. 10?")
     advisor.click("#message-form button[type=submit]")
-    page.click(".subnav a:nth-child(1)")  # home
+    page.click(".subnav a:nth-child(1)")  # home: the timeline below waits for it
     expect(page.locator("#entries")).to_contain_text("onsdag kl. 10", timeout=5000)
     assert phone.console_errors == []
 
