@@ -4,7 +4,7 @@
 set -euo pipefail
 HTMX_VERSION=2.0.11
 LUCIDE_VERSION=1.62.0
-ICONS="log-out undo-2 send languages user-round users check check-check clock chevron-down lock-open user-plus smartphone circle-alert house arrow-right-left user-x key-round frown annoyed meh smile laugh heart bus hand-helping baby thermometer heart-pulse brain book-open wallet users-round circle-help briefcase graduation-cap hard-hat clock-arrow-up star calendar calendar-plus calendar-clock map-pin list-checks square square-check circle-check circle-x circle-pause pencil message-square-text eye sprout plus stethoscope school phone building-2 circle-dot qr-code printer tablet-smartphone message-square shield-check scroll-text trash-2 history map timer hand"
+ICONS="log-out undo-2 send languages user-round users check check-check clock chevron-down lock-open user-plus smartphone circle-alert house arrow-right-left user-x key-round frown annoyed meh smile laugh heart bus hand-helping baby thermometer heart-pulse brain book-open wallet users-round circle-help briefcase graduation-cap hard-hat clock-arrow-up star calendar calendar-plus calendar-clock map-pin list-checks square square-check circle-check circle-x circle-pause pencil message-square-text eye sprout plus stethoscope school phone building-2 circle-dot qr-code printer tablet-smartphone message-square shield-check scroll-text trash-2 history map timer hand mic volume-2 quote ear mail"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)

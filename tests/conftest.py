@@ -5,6 +5,7 @@ import os
 import re
 from html import unescape
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,9 @@ class EnglishBrowser(FlaskClient):
 
 
 def make_app(database_url: str, **overrides):
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **overrides})
+    # Voice messages go to a folder of this test's own, not to the checkout's instance/.
+    audio = tempfile.mkdtemp(prefix="sammen-audio-")
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "AUDIO_DIR": audio, **overrides})
     app.test_client_class = EnglishBrowser
     return app
 

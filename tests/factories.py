@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import event, update
 from sqlmodel import Session, select
@@ -87,6 +89,30 @@ def records_of(app, resident, advisor) -> dict:
     appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
                       place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
     return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
+
+
+AUDIO = Path(__file__).parent / "fixtures" / "audio"
+
+
+def audio_bytes(name: str = "voice.webm") -> bytes:
+    """Small real recordings made with ffmpeg: 3 s of Opus in WebM and Ogg, of AAC in MP4."""
+    return (AUDIO / name).read_bytes()
+
+
+def send_voice(app, resident: User, author: User, name: str = "voice.webm") -> int:
+    """A voice message in the timeline, kept as the upload route keeps it; returns the entry's id."""
+    from webapp.timeline import kinds, voice
+
+    def go(session):
+        data = audio_bytes(name)
+        audio = voice.check(data, max_bytes=app.config["VOICE_MAX_BYTES"], max_seconds=120)
+        key = voice.keep(resident.id, data, audio)
+        entry = timeline.post_message(session, resident=resident, author=author, body=None, kind="voice",
+                                      data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
+                                      idempotency_key=uuid.uuid4().hex)
+        return entry.id
+
+    return run(app, go)
 
 
 def ask_for_contact(app, resident: User) -> int:

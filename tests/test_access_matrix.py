@@ -11,7 +11,7 @@ from webapp.auth import pairing
 from webapp.models import DeviceSession, Role, TrustedDevice, User
 
 from .conftest import TEST_CONFIG
-from .factories import ask_for_contact, make_area, make_user, records_of, rows, run, set_values
+from .factories import ask_for_contact, make_area, send_voice, make_user, records_of, rows, run, set_values
 
 
 # Who may take each action on a resident's records, written out here rather than read from the
@@ -105,6 +105,8 @@ ACCESS = {
     "timeline.older": "resident_data",
     "timeline.updates": "resident_data",
     "timeline.post_message": "resident_data",
+    "timeline.post_voice": "resident_data",
+    "timeline.voice_file": "resident_data",
     "records.overview": "resident_data",
     "records.barrier_list": "resident_data",
     "records.goal_list": "resident_data",
@@ -218,6 +220,7 @@ def test_access(app, auth, accounts, endpoint, method, actor):
               "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
               "tablet_id": make_tablet(app), "token": run(app, make_link, resident=accounts.resident1),
               "request_id": ask_for_contact(app, accounts.resident1),
+              "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
               **records_of(app, accounts.resident1, accounts.advisor1)}
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)

@@ -6,31 +6,36 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from webapp.models import ANSWER_KINDS, Entry, EntryKind, ResidentActivity, utcnow
-from webapp.timeline import activity
+from webapp.models import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentActivity, utcnow
+from webapp.timeline import activity, phrases
 
 from .factories import run
 
-KINDS = [EntryKind.MESSAGE, EntryKind.MESSAGE, EntryKind.GOAL_COMMENT, EntryKind.CHECKIN, EntryKind.BARRIER_ADDED,
-         EntryKind.APPOINTMENT_MOVED, EntryKind.STEP_DONE]
+KINDS = [EntryKind.MESSAGE, EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.PHRASE, EntryKind.VOICE,
+         EntryKind.GOAL_COMMENT, EntryKind.CHECKIN, EntryKind.BARRIER_ADDED, EntryKind.APPOINTMENT_MOVED,
+         EntryKind.STEP_DONE]
+SAID = ["call_me", "child_sick", "cant_come_today", "thank_you", "running_late", "well_done"]
 
 
 def expected(entries: list[tuple]) -> tuple:
     """The definition the caseload has always used, straight from the entries."""
     if not entries:
         return None
-    answers = [at for at, kind, by_resident in entries if kind in ANSWER_KINDS and not by_resident]
+    answers = [at for at, kind, by_resident, _said in entries if kind in ANSWER_KINDS and not by_resident]
     last_answer = max(answers, default=None)
-    waiting = [at for at, kind, by_resident in entries
-               if kind == EntryKind.MESSAGE and by_resident and (last_answer is None or at > last_answer)]
-    return (max(at for at, _k, _b in entries), last_answer, len(waiting), min(waiting, default=None),
-            max(waiting, default=None))
+    waiting = [at for at, kind, by_resident, _said in entries
+               if kind in MESSAGE_KINDS and by_resident and (last_answer is None or at > last_answer)]
+    # The newest urgent phrase of the resident's; of two at the same moment, the one written last.
+    urgent = max(((at, order, said) for order, (at, kind, by_resident, said) in enumerate(entries)
+                  if by_resident and kind == EntryKind.PHRASE and said in phrases.URGENT), default=None)
+    return (max(at for at, _k, _b, _s in entries), last_answer, len(waiting), min(waiting, default=None),
+            max(waiting, default=None), urgent[2] if urgent else None, urgent[0] if urgent else None)
 
 
 def summaries(app) -> dict[int, tuple]:
     def read(session):
         return {row.resident_id: (row.last_entry_at, row.last_answer_at, row.waiting_count, row.waiting_since,
-                                  row.waiting_until)
+                                  row.waiting_until, row.urgent_phrase, row.urgent_at)
                 for row in session.exec(select(ResidentActivity)).all()}
 
     return run(app, read)
@@ -49,9 +54,11 @@ def add_random_history(app, rng: random.Random, residents, staff) -> dict[int, l
                 kind = rng.choice(KINDS)
                 # Whole minutes, so ties between an answer and a message happen too.
                 at = start + timedelta(minutes=rng.randint(0, 300))
+                said = rng.choice(SAID) if kind == EntryKind.PHRASE else None
+                data = {"phrase": said, "version": 1, "params": {}} if said else None
                 session.add(Entry(resident_id=resident.id, author_id=resident.id if by_resident else rng.choice(staff).id,
-                                  kind=kind, body="x", created_at=at))
-                written[resident.id].append((at, kind, by_resident))
+                                  kind=kind, body="x", data=data, created_at=at))
+                written[resident.id].append((at, kind, by_resident, said))
             session.commit()
 
     run(app, insert)

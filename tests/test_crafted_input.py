@@ -18,7 +18,7 @@ from webapp.models import DeviceSession, TrustedDevice, User
 from webapp.params import MAX_ID
 
 from .conftest import page_text
-from .factories import STAFF_PASSWORD, ask_for_contact, pair_client, records_of, rows, run, set_values
+from .factories import STAFF_PASSWORD, ask_for_contact, pair_client, records_of, rows, run, set_values, send_voice
 from .test_access_matrix import make_link, make_newcomer, make_tablet
 
 HUGE_IDS = [str(MAX_ID + 1), str(2**63), "99999999999999999999"]
@@ -72,6 +72,7 @@ def valid_arguments(app, accounts) -> dict:
             "area_id": newcomer.housing_area_id, "tablet_id": make_tablet(app),
             "token": run(app, make_link, resident=accounts.resident1),
             "request_id": ask_for_contact(app, accounts.resident1),
+            "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
             **records_of(app, accounts.resident1, accounts.advisor1)}
 
 

@@ -35,6 +35,8 @@ def test_steps_are_ticked_off_by_either_and_the_history_kept(auth, accounts, res
     assert resident.post(url(accounts, f"goals/{goal.id}/steps/{step.id}/done"), data={"done": "1"}).status_code == 303
     assert rows(auth.app, GoalStep)[0].done_at is not None
     assert rows(auth.app, Entry, Entry.kind == EntryKind.STEP_DONE)[0].body == "Skriv CV"
+    timeline = page_text(advisor_da.get(f"/advisor/residents/{accounts.resident1.id}"))
+    assert "Nyt skridt — mål: Et job" in timeline and "Skridt klaret — mål: Et job" in timeline
 
 
 def test_goal_reached_paused_changed_with_history(auth, accounts, resident, advisor_da):
@@ -47,6 +49,8 @@ def test_goal_reached_paused_changed_with_history(auth, accounts, resident, advi
     assert kinds == ["goal_added", "goal_changed", "goal_status", "goal_status"]
     assert rows(auth.app, Entry, Entry.kind == EntryKind.GOAL_ADDED)[0].data["words"] == "Lager"
     assert rows(auth.app, Goal)[0].status == "reached"
+    timeline = page_text(advisor_da.get(f"/advisor/residents/{accounts.resident1.id}"))
+    assert "Mål: Praktik — På pause" in timeline and "Mål: Praktik — Nået" in timeline
 
 
 def test_advisor_comments_on_a_goal_and_it_answers_the_resident(auth, accounts, resident, advisor_da):
@@ -55,6 +59,7 @@ def test_advisor_comments_on_a_goal_and_it_answers_the_resident(auth, accounts, 
     response = advisor_da.post(url(accounts, f"goals/{goal.id}/comments"), data={"text": "Godt mål!", "idempotency_key": key(5)})
     assert response.status_code == 303
     assert "Godt mål!" in page_text(resident.get("/me/"))
+    assert "Kommentar — mål: Et job" in page_text(advisor_da.get(f"/advisor/residents/{accounts.resident1.id}"))
     assert resident.post(url(accounts, f"goals/{goal.id}/comments"), data={"text": "x", "idempotency_key": key(6)}).status_code == 403
 
 

@@ -41,7 +41,7 @@ def newest_resident(app) -> User:
 
 @pytest.mark.parametrize(("locale", "tag", "direction", "word"), [
     ("da", "da", "ltr", "Brugernavn"), ("ar", "ar", "rtl", "اسم المستخدم"),
-    ("fa_AF", "fa-AF", "rtl", "نام کاربر"), ("en", "en", "ltr", "Username")])
+    ("fa_AF", "fa-AF", "rtl", "نام کاربری"), ("en", "en", "ltr", "Username")])
 def test_volunteer_signs_up_a_resident_in_their_language(app, auth, accounts, area, locale, tag, direction, word):
     helper = auth.client_for("volunteer1")
     assert helper.post("/volunteer/new", data={"locale": locale}).status_code == 303

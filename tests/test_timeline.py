@@ -30,7 +30,7 @@ def test_resident_message_reaches_advisor_and_reply_reaches_resident(auth, accou
 def test_messages_are_shown_with_dir_auto(auth, accounts):
     write(auth.app, accounts.resident1, accounts.advisor1, "Hej Fatima")
     html = auth.client_for("resident1").get("/me/").get_data(as_text=True)
-    assert re.search(r'<p class="entry__body" dir="auto">Hej Fatima</p>', html)
+    assert re.search(r'<p class="entry__body" dir="auto" id="entry-text-\d+">Hej Fatima</p>', html)
 
 
 def test_newest_entries_come_first(auth, accounts):
@@ -124,8 +124,8 @@ def test_double_tap_creates_one_entry(auth, accounts):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("", "Write a few words first."),
-        ("   \n ", "Write a few words first."),
+        ("", "Write a few words first, or choose a phrase."),
+        ("   \n ", "Write a few words first, or choose a phrase."),
         ("x" * 4001, "at most 4,000 characters"),
         ("bad \x07 bell", "hidden control characters"),
     ],

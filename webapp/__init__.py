@@ -41,6 +41,9 @@ def register_extensions(app: Flask) -> None:
     from . import templating
 
     templating.init_app(app)
+    from .timeline import said
+
+    said.init_app(app)
     from .timeline import activity
 
     activity.keep_in_step()

@@ -48,6 +48,10 @@ def load(instance_path: str) -> dict:
         "ARGON2_TIME_COST": 2,
         "ARGON2_PARALLELISM": 1,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Voice messages: the upload route alone takes a larger body (timeline/views.py).
+        "VOICE_MAX_BYTES": 2 * 1024 * 1024,
+        "VOICE_MAX_SECONDS": 120,
+        "AUDIO_DIR": env.get("AUDIO_DIR") or str(Path(instance_path) / "audio"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),

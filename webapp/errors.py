@@ -18,8 +18,15 @@ MESSAGES = {
 }
 
 
+# A voice message over the limit is refused before its body is read, so before any form exists.
+VOICE_TOO_LARGE = (_l("That recording is too large"),
+                   _l("A voice message can be at most 2 minutes. Please go back and record a shorter one."))
+
+
 def render_error(status: int):
     title, hint = MESSAGES.get(status, MESSAGES[500])
+    if status == 413 and request.endpoint == "timeline.post_voice":
+        title, hint = VOICE_TOO_LARGE
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
     return render_template(template, status=status, title=title, hint=hint, request_id=g.get("request_id", "")), status
 

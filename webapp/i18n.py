@@ -16,6 +16,11 @@ from .redirects import local_target
 DEFAULT = "da"
 
 
+def N_(text: str) -> str:
+    """Marks text for extraction; it is translated where it is used."""
+    return text
+
+
 @dataclass(frozen=True)
 class Language:
     code: str  # Babel/gettext form: fa_AF
@@ -40,6 +45,44 @@ ENDONYMS = {"da": "Dansk", "ar": "العربية", "fa_AF": "دری", "en": "Eng
 LANGUAGES = tuple(Language(code) for code in ENDONYMS)
 CODES = frozenset(ENDONYMS)
 ALIASES = {"fa": "fa_AF", "prs": "fa_AF"}
+
+
+# The script each language is written in; a message in another script is one its reader cannot read.
+SCRIPTS = {"da": "Latin", "en": "Latin", "ar": "Arabic", "fa_AF": "Arabic"}
+
+
+def script_of_language(code: str) -> str:
+    return SCRIPTS.get(code, "Latin")
+
+
+def script_of_text(text: str | None) -> str | None:
+    """The script most of the letters are in (Latin or Arabic), or None if it has no such letters."""
+    counts = {"Latin": 0, "Arabic": 0}
+    for char in text or "":
+        if char.isalpha():
+            if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\ufb50" <= char <= "\ufefc":
+                counts["Arabic"] += 1
+            elif char.isascii() or "\u00c0" <= char <= "\u024f":
+                counts["Latin"] += 1
+    if not any(counts.values()):
+        return None
+    return max(counts, key=counts.get)
+
+
+def unreadable_for(text: str | None, code: str) -> bool:
+    """Words written in a script the reader's language does not use."""
+    script = script_of_text(text)
+    return script is not None and script != script_of_language(code)
+
+
+def text_language(text: str | None, writer: str, reader: str) -> str:
+    """The BCP 47 tag to read a text aloud in: the writer's language if the text is in its script,
+    otherwise the reader's if that fits, otherwise the first of ours in the text's script."""
+    script = script_of_text(text)
+    for code in (writer, reader):
+        if script is None or script_of_language(code) == script:
+            return language(code).tag
+    return language(next(code for code, its in SCRIPTS.items() if its == script)).tag
 
 
 @cache

@@ -69,6 +69,26 @@ def passive(view):
     return view
 
 
+def takes_upload(limit_setting: str):
+    """Marks a view that takes a file: its body may be as large as that setting, plus room for the
+    form around it. Every other request keeps MAX_CONTENT_LENGTH. Either is enforced before the body is read."""
+    def mark(view):
+        view.upload_limit = limit_setting
+        return view
+
+    return mark
+
+
+UPLOAD_FORM_ROOM = 16 * 1024
+
+
+def allow_upload_size() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, "upload_limit", None)
+    if setting:
+        request.max_content_length = current_app.config[setting] + UPLOAD_FORM_ROOM
+
+
 def is_passive_request() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "passive", False))
@@ -91,6 +111,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.before_request(assign_request_id)
+    app.before_request(allow_upload_size)  # before anything reads the body
     app.before_request(refuse_nul_characters)
     app.after_request(set_headers)
     handler = logging.StreamHandler()

@@ -17,6 +17,7 @@ from jinja2 import pass_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from .i18n import N_
 from .models import COPENHAGEN, utcnow
 from . import devices
 from .records import catalog
@@ -24,8 +25,8 @@ from .records import catalog
 
 @dataclass(frozen=True)
 class Reader:
-    """Who reads this page: their locale and translations, and today's date in Copenhagen."""
-    locale: Locale
+    """Who reads this page: the locale their dates are written in, their translations, and today's date in Copenhagen."""
+    locale: Locale  # for dates; it may be a regional variant of the catalog's language (see DATE_LOCALES)
     translations: object
     today: date
 
@@ -36,13 +37,28 @@ class Reader:
 def reader() -> Reader:
     """Looked up once per request: a caseload of 120 residents formats hundreds of dates."""
     if "reader" not in g:
-        g.reader = Reader(get_locale(), get_translations(), datetime.now(COPENHAGEN).date())
+        g.reader = Reader(date_locale(get_locale()), get_translations(), datetime.now(COPENHAGEN).date())
     return g.reader
 
 
-def N_(text: str) -> str:
-    """Marks text for extraction; it is translated where it is used."""
-    return text
+# Our Arabic readers come mostly from Syria and Iraq and say آذار, not مارس: their dates use the
+# Levantine month names of Babel's ar_SY, while the words on the page stay in the `ar` catalog.
+DATE_LOCALES = {"ar": "ar_SY"}
+
+# Where Babel's pattern for a skeleton reads wrong to our readers. Dari (fa_AF) puts the month first
+# ("نومبر 23"), but Afghans write day, month, year; ar_SY abbreviates months to the Egyptian names
+# (مارس). Both get the full month name, which is short in either language.
+PATTERNS = {
+    "fa_AF": {"MMMEd": "E d MMMM", "yMMMd": "d MMMM y", "MMMMd": "d MMMM"},
+    "ar_SY": {"MMMEd": "E، d MMMM", "yMMMd": "d MMMM y"},
+}
+
+
+@cache
+def date_locale(locale: Locale) -> Locale:
+    """The locale dates are written in for readers of `locale`."""
+    code = str(locale)
+    return Locale.parse(DATE_LOCALES[code]) if code in DATE_LOCALES else locale
 
 
 TODAY = N_("Today, %(time)s")
@@ -52,6 +68,9 @@ YESTERDAY = N_("Yesterday, %(time)s")
 @lru_cache(maxsize=256)
 def _pattern(locale: Locale, skeleton: str) -> DateTimePattern:
     """What Babel's format_skeleton looks up on every call, once per locale and skeleton."""
+    override = PATTERNS.get(str(locale), {}).get(skeleton)
+    if override:
+        return dates.parse_pattern(override)
     known = locale.datetime_skeletons
     return dates.parse_pattern(known[skeleton if skeleton in known else dates.match_skeleton(skeleton, known)])
 
@@ -77,6 +96,12 @@ def _formatted(value, skeleton: str, locale: Locale | None = None) -> str:
 def _time(moment: datetime, locale: Locale | None = None) -> str:
     locale = locale or reader().locale
     return _short_time(locale).apply(moment.astimezone(COPENHAGEN), locale)
+
+
+def format_time(hour: int, minute: int) -> str:
+    """A time of day on its own (a phrase's "at 10:00"), as the reader writes times."""
+    locale = reader().locale
+    return _short_time(locale).apply(datetime(2000, 1, 1, hour, minute), locale)
 
 
 def local_date(moment: datetime):

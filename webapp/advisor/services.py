@@ -17,7 +17,7 @@ from ..records.checkins import today
 from ..timeline import services as timeline
 
 # The order of need; pages/caseload.py says how each reason is shown.
-REASONS = ("contact", "waiting", "low_mood", "appointment", "barrier", "quiet")
+REASONS = ("urgent", "contact", "waiting", "low_mood", "appointment", "barrier", "quiet")
 RANK = {reason: rank for rank, reason in enumerate(REASONS)}
 QUIET_DAYS = 14
 LOW_MOOD_DAYS = 7
@@ -32,6 +32,7 @@ class CaseloadRow:
     last_activity: datetime | None
     reasons: list[str] = field(default_factory=list)
     since: dict[str, datetime | None] = field(default_factory=dict)
+    urgent_phrase: str | None = None  # what the resident said with an urgent phrase, until answered
 
     @property
     def sort_key(self):
@@ -69,19 +70,23 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
 
     rows = session.exec(
         select(User.id, User.display_name, User.created_at, ResidentActivity.waiting_count,
-               ResidentActivity.waiting_since, ResidentActivity.last_entry_at, contact_since,
+               ResidentActivity.waiting_since, ResidentActivity.last_entry_at, ResidentActivity.last_answer_at,
+               ResidentActivity.urgent_phrase, ResidentActivity.urgent_at, contact_since,
                recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since)
         .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
         .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
         .order_by(User.display_name)
     ).all()
     result = []
-    for (resident_id, name, created_at, n_waiting, since_waiting, activity, contact, low, two_best, second_day,
-         last_day, trouble, barrier) in rows:
+    for (resident_id, name, created_at, n_waiting, since_waiting, activity, answered, urgent, urgent_at, contact, low,
+         two_best, second_day, last_day, trouble, barrier) in rows:
         row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity)
+        unanswered_urgent = urgent_at is not None and (answered is None or urgent_at > answered)
+        row.urgent_phrase = urgent if unanswered_urgent else None
         quiet_since = _quiet_since(last_day, created_at, now)
         two_bad_in_a_row = second_day is not None and two_best is not None and two_best <= LOW_MOOD
         for reason, applies, since in (
+            ("urgent", unanswered_urgent, urgent_at),
             ("contact", contact is not None, contact),
             ("waiting", bool(n_waiting), since_waiting),
             ("low_mood", low is not None or two_bad_in_a_row, low or _start_of(second_day)),

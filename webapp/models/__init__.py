@@ -4,9 +4,9 @@ from .joining import ConsentText, HousingArea, PairingLink, SignupDraft, Trusted
 from .base import COPENHAGEN, UTCDateTime, timestamp, utcnow
 from .records import Appointment, Barrier, CheckIn, ContactRequest, Goal, GoalStep
 from .drafts import StaffDraft
-from .timeline import ANSWER_KINDS, Entry, EntryKind, ResidentActivity
+from .timeline import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentActivity
 
 __all__ = [
-    "ANSWER_KINDS", "COPENHAGEN", "STAFF_ROLES", "Appointment", "AuditEvent", "Barrier", "CheckIn", "ContactRequest", "DeviceSession", "Entry", "EntryKind",
+    "ANSWER_KINDS", "MESSAGE_KINDS", "COPENHAGEN", "STAFF_ROLES", "Appointment", "AuditEvent", "Barrier", "CheckIn", "ContactRequest", "DeviceSession", "Entry", "EntryKind",
     "Goal", "GoalStep", "ConsentText", "HousingArea", "PairingLink", "SignupDraft", "StaffDraft", "TrustedDevice", "ResidentActivity", "Role", "UTCDateTime", "User", "timestamp", "utcnow",
 ]

@@ -32,10 +32,14 @@ class EntryKind(StrEnum):
     APPOINTMENT_RESTORED = "appointment_restored"
     BARRIER_REMOVED = "barrier_removed"
     CONTACT_MADE = "contact_made"
+    PHRASE = "phrase"
+    VOICE = "voice"
 
 
+# What one side says to the other: words, a phrase from the phrase book, a voice message.
+MESSAGE_KINDS = (EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.VOICE)
 # Entries by staff that answer what the resident wrote.
-ANSWER_KINDS = (EntryKind.MESSAGE, EntryKind.GOAL_COMMENT)
+ANSWER_KINDS = (*MESSAGE_KINDS, EntryKind.GOAL_COMMENT)
 
 
 class Entry(SQLModel, table=True):
@@ -59,6 +63,8 @@ class Entry(SQLModel, table=True):
     data: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = timestamp()
     seen_at: datetime | None = timestamp(nullable=True)
+    # A voice message played by the other side.
+    heard_at: datetime | None = timestamp(nullable=True)
     idempotency_key: str | None = Field(default=None, max_length=64)
     # The record this entry is part of the history of, if any.
     checkin_id: int | None = Field(default=None, foreign_key="checkins.id", index=True)
@@ -89,3 +95,6 @@ class ResidentActivity(SQLModel, table=True):
     waiting_count: int = Field(default=0)
     waiting_since: datetime | None = timestamp(nullable=True)
     waiting_until: datetime | None = timestamp(nullable=True)
+    # The resident's newest urgent phrase ("I can't come today"); it waits for an answer newer than it.
+    urgent_phrase: str | None = Field(default=None, max_length=40)
+    urgent_at: datetime | None = timestamp(nullable=True)

@@ -8,8 +8,10 @@ from ..advisor import services as advising
 from ..coordinator import services as coordination
 from ..db import get_session
 from ..htmx import render
+from ..timeline import phrases, said
 
 REASON_LABELS = {
+    "urgent": _l("Said with a phrase"),  # the phrase itself is shown (timeline/said.py)
     "contact": _l("Asked to be contacted"),
     "waiting": _l("Waiting for an answer"),
     "low_mood": _l("Has had a hard time lately"),
@@ -17,7 +19,7 @@ REASON_LABELS = {
     "barrier": _l("New barrier"),
     "quiet": _l("No check-in for 14 days"),
 }
-REASON_ICONS = {"contact": "phone", "waiting": "clock", "low_mood": "frown", "appointment": "calendar-clock",
+REASON_ICONS = {"urgent": "quote", "contact": "phone", "waiting": "clock", "low_mood": "frown", "appointment": "calendar-clock",
                 "barrier": "circle-help", "quiet": "circle-pause"}
 
 
@@ -27,4 +29,5 @@ def caseload_page():
     return render("advisor/caseload.html", rows=advising.caseload(db, advisor=current_user),
                   # Translated once here, not on each of a hundred rows.
                   reasons={reason: str(label) for reason, label in REASON_LABELS.items()}, reason_icons=REASON_ICONS,
+                  urgent_labels={key: said.urgent_text(key) for key in phrases.URGENT},
                   unassigned=coordination.unassigned(db, area_id=area) if area else [])

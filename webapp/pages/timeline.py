@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from .. import policy
+from .. import i18n, policy
 from ..advisor import services as advising
 from ..db import get_session
 from ..htmx import render
 from ..models import User, utcnow
 from ..records import appointments, checkins, contact
 from ..records.forms import CheckInForm, CheckInWordsForm
-from ..timeline import services
-from ..timeline.forms import MessageForm
+from ..timeline import phrases, services
+from ..timeline.forms import MessageForm, VoiceForm
 from .records import overview_context, record_tools
 
 # The way the resident said they prefer to be contacted, as the first choice for "I have contacted them".
@@ -25,23 +25,46 @@ def home_of_timeline(resident: User) -> str:
     return url_for("advisor.resident", resident_id=resident.id)
 
 
-def timeline_page(resident: User, template: str, form: MessageForm | None = None, status: int = 200, **extra):
+def composer(resident: User, places: list[str] | None = None) -> dict:
+    """What the message box offers the writer: their phrase book, and who reads what they send.
+
+    When the other side reads another script (Dari and Danish, say), the phrase book opens first.
+    `places`: where a phrase may say to meet, if the page already knows (otherwise they are looked up).
+    """
+    writer_is_resident = current_user.is_resident
+    reader_locale = None if writer_is_resident else resident.locale
+    book = phrases.book_for(writer_is_resident)
+    takes_place = any(phrases.PLACE in phrase.params for group in book for phrase in group.phrases)
+    return dict(
+        phrase_book=book,
+        phrase_places=(places if places is not None else services.places_used(get_session(), resident=resident))
+        if takes_place else [],
+        reader_locale=reader_locale,
+        phrases_first=reader_locale is not None and i18n.script_of_language(reader_locale)
+        != i18n.script_of_language(current_user.locale),
+    )
+
+
+def timeline_page(resident: User, template: str, form: MessageForm | None = None, status: int = 200,
+                  voice_form: VoiceForm | None = None, places: list[str] | None = None, **extra):
     """A page with the resident's newest entries and the message box."""
     page = services.page(get_session(), resident=resident, size=current_app.config["TIMELINE_PAGE_SIZE"])
     context = dict(
         resident=resident,
         page=page,
         form=form or MessageForm.fresh(),
+        voice_form=voice_form or VoiceForm.fresh(),
         newest_id=services.newest_id(page.entries),
         checked_at=utcnow(),
         may_write=policy.may_write_in_timeline(current_user, resident),
+        **composer(resident, places),
         **extra,
     )
     return render(template, **context), status
 
 
 def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWordsForm | None = None,
-                  message_form=None, status: int = 200):
+                  message_form=None, voice_form=None, status: int = 200):
     """The resident's home: today's check-in first, then what is coming up, then the timeline."""
     db = get_session()
     resident = current_user
@@ -52,6 +75,7 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
         resident,
         "resident/home.html",
         form=message_form,
+        voice_form=voice_form,
         status=status,
         todays_checkin=todays,
         checkin_form=checkin_form or CheckInForm.fresh(),
@@ -65,7 +89,7 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
 
 
 def advisor_resident_page(resident: User, message_form=None, status: int = 200,
-                          on_page: advising.OnPage | None = None):
+                          on_page: advising.OnPage | None = None, voice_form=None):
     """One resident as their advisor sees them: the timeline beside the overview.
 
     The caller marks the resident's entries seen first (`services.mark_seen_by_advisor`).
@@ -74,9 +98,13 @@ def advisor_resident_page(resident: User, message_form=None, status: int = 200,
     if message_form is None and on_page.draft:
         message_form = MessageForm.fresh(body=on_page.draft)
         message_form.from_draft = True
+    overview = overview_context(resident)
+    # The places of the coming appointments, already read for the overview: no query of its own.
+    places = list(dict.fromkeys(appointment.place for appointment in overview["next_appointments"]))
     return timeline_page(
-        resident, "advisor/resident.html", form=message_form, status=status, **record_tools(resident),
-        **overview_context(resident), contact_request=on_page.contact_request,
+        resident, "advisor/resident.html", form=message_form, voice_form=voice_form, status=status,
+        places=places, **record_tools(resident),
+        **overview, contact_request=on_page.contact_request,
         contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
     )
 

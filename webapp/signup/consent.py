@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from ..models import ConsentText
 
-VERSION = "2026-11-25"
+VERSION = "2026-11-25.2"
 
 
 def paragraphs() -> list[tuple[str, str]]:

@@ -5,19 +5,22 @@ event, so no way of adding an entry can forget it. Entries written another way (
 are followed by `rebuild`, which computes every row from the entries again
 (`flask --app webapp caseload rebuild`).
 
-The rule the row follows, as the caseload always read it: a resident's message waits for an answer
-if it is newer than the newest answer from staff (a message or a goal comment by someone else).
+The rule the row follows, as the caseload always read it: a resident's message (words, a phrase or a
+voice message) waits for an answer if it is newer than the newest answer from staff (a message of
+theirs or a goal comment). The row also keeps the resident's newest urgent phrase ("Please call me"),
+which the caseload shows while no answer is newer than it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, event, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import writing
-from ..models import ANSWER_KINDS, Entry, EntryKind, ResidentActivity
+from ..models import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentActivity
+from . import phrases
 
 ACTIVITY = ResidentActivity.__table__
 ENTRIES = Entry.__table__
@@ -30,16 +33,22 @@ class Activity:
     waiting_count: int = 0
     waiting_since: datetime | None = None
     waiting_until: datetime | None = None
+    urgent_phrase: str | None = None
+    urgent_at: datetime | None = None
 
 
 RECOUNT = object()  # an answer fell between waiting messages: count those after it again
 
 
-def advance(state: Activity, *, at: datetime, kind: str, by_resident: bool) -> Activity | object:
-    """The row after one more entry, whatever order entries arrive in; or RECOUNT."""
+def advance(state: Activity, *, at: datetime, kind: str, by_resident: bool,
+            urgent: str | None = None) -> Activity | object:
+    """The row after one more entry, whatever order entries arrive in; or RECOUNT.
+    `urgent`: the key of the urgent phrase the entry says, if it does."""
     state = replace(state, last_entry_at=max(state.last_entry_at or at, at))
+    if urgent and by_resident and (state.urgent_at is None or at >= state.urgent_at):
+        state = replace(state, urgent_phrase=urgent, urgent_at=at)
     newer_than_answer = state.last_answer_at is None or at > state.last_answer_at
-    if kind == EntryKind.MESSAGE and by_resident:
+    if kind in MESSAGE_KINDS and by_resident:
         if not newer_than_answer:
             return state
         return replace(state, waiting_count=state.waiting_count + 1,
@@ -54,13 +63,14 @@ def advance(state: Activity, *, at: datetime, kind: str, by_resident: bool) -> A
     return state
 
 
-def note_entries(connection: Connection, resident_id: int, entries: list[tuple[datetime, str, bool]]) -> None:
-    """Bring the resident's row up to date with new entries (at, kind, by_resident) already written,
-    inside their transaction."""
+def note_entries(connection: Connection, resident_id: int,
+                 entries: list[tuple[datetime, str, bool, str | None]]) -> None:
+    """Bring the resident's row up to date with new entries (at, kind, by_resident, urgent) already
+    written, inside their transaction."""
     state = new = _locked_state(connection, resident_id)
     recount = False
-    for at, kind, by_resident in entries:
-        step = advance(new, at=at, kind=kind, by_resident=by_resident)
+    for at, kind, by_resident, urgent in entries:
+        step = advance(new, at=at, kind=kind, by_resident=by_resident, urgent=urgent)
         if step is RECOUNT:  # count once at the end: the database already holds all of these entries
             recount = True
             step = replace(new, last_entry_at=max(new.last_entry_at or at, at), last_answer_at=at)
@@ -94,7 +104,7 @@ def _recounted(connection: Connection, resident_id: int, state: Activity) -> Act
     count, since, until = connection.execute(
         select(func.count(), func.min(ENTRIES.c.created_at), func.max(ENTRIES.c.created_at)).where(
             ENTRIES.c.resident_id == resident_id, ENTRIES.c.author_id == resident_id,
-            ENTRIES.c.kind == EntryKind.MESSAGE, ENTRIES.c.created_at > state.last_answer_at)
+            ENTRIES.c.kind.in_(_kinds(MESSAGE_KINDS)), ENTRIES.c.created_at > state.last_answer_at)
     ).one()
     return replace(state, waiting_count=count, waiting_since=since, waiting_until=until)
 
@@ -107,27 +117,37 @@ def keep_in_step() -> None:
 
 def _entries_flushed(session: Session, _context) -> None:
     # After the flush the rows are written; `session.new` still lists what this flush inserted.
-    by_resident: dict[int, list[tuple[datetime, str, bool]]] = {}
-    for entry in session.new:
-        if isinstance(entry, Entry):
-            by_resident.setdefault(entry.resident_id, []).append(
-                (entry.created_at, entry.kind, entry.author_id == entry.resident_id))
+    by_resident: dict[int, list[tuple[datetime, str, bool, str | None]]] = {}
+    # In the order they were written: of two urgent phrases at the same moment, the later one counts.
+    for entry in sorted((item for item in session.new if isinstance(item, Entry)), key=lambda item: item.id):
+        by_resident.setdefault(entry.resident_id, []).append(
+            (entry.created_at, entry.kind, entry.author_id == entry.resident_id, urgent_phrase_of(entry)))
     for resident_id in sorted(by_resident):  # one order for every writer: no deadlock between them
         note_entries(session.connection(), resident_id, by_resident[resident_id])
+
+
+def urgent_phrase_of(entry: Entry) -> str | None:
+    if entry.kind == EntryKind.PHRASE and entry.data and entry.data.get("phrase") in phrases.URGENT:
+        return entry.data["phrase"]
+    return None
+
+
+def _kinds(kinds) -> list[str]:
+    return [str(kind) for kind in kinds]
 
 
 def rebuild(session: Session) -> int:
     """Compute every resident's row from their entries again, in one transaction; returns how many."""
     answers = (
         select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"))
-        .where(ENTRIES.c.author_id != ENTRIES.c.resident_id, ENTRIES.c.kind.in_([str(k) for k in ANSWER_KINDS]))
+        .where(ENTRIES.c.author_id != ENTRIES.c.resident_id, ENTRIES.c.kind.in_(_kinds(ANSWER_KINDS)))
         .group_by(ENTRIES.c.resident_id).subquery("answers")
     )
     waiting = (
         select(ENTRIES.c.resident_id, func.count().label("n"), func.min(ENTRIES.c.created_at).label("since"),
                func.max(ENTRIES.c.created_at).label("until"))
         .select_from(ENTRIES.outerjoin(answers, answers.c.resident_id == ENTRIES.c.resident_id))
-        .where(ENTRIES.c.author_id == ENTRIES.c.resident_id, ENTRIES.c.kind == str(EntryKind.MESSAGE),
+        .where(ENTRIES.c.author_id == ENTRIES.c.resident_id, ENTRIES.c.kind.in_(_kinds(MESSAGE_KINDS)),
                or_(answers.c.at.is_(None), ENTRIES.c.created_at > answers.c.at))
         .group_by(ENTRIES.c.resident_id).subquery("waiting")
     )
@@ -135,15 +155,26 @@ def rebuild(session: Session) -> int:
         select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"))
         .group_by(ENTRIES.c.resident_id).subquery("latest")
     )
+    said = ENTRIES.c.data["phrase"].as_string()
+    urgent = (
+        select(ENTRIES.c.resident_id, said.label("phrase"), ENTRIES.c.created_at.label("at"),
+               func.row_number().over(partition_by=ENTRIES.c.resident_id,
+                                      order_by=(ENTRIES.c.created_at.desc(), ENTRIES.c.id.desc())).label("n"))
+        .where(ENTRIES.c.author_id == ENTRIES.c.resident_id, ENTRIES.c.kind == str(EntryKind.PHRASE),
+               said.in_(phrases.URGENT))
+        .subquery("urgent")
+    )
     rows = (
         select(latest.c.resident_id, latest.c.at, answers.c.at, func.coalesce(waiting.c.n, 0), waiting.c.since,
-               waiting.c.until)
+               waiting.c.until, urgent.c.phrase, urgent.c.at)
         .select_from(latest.outerjoin(answers, answers.c.resident_id == latest.c.resident_id)
-                     .outerjoin(waiting, waiting.c.resident_id == latest.c.resident_id))
+                     .outerjoin(waiting, waiting.c.resident_id == latest.c.resident_id)
+                     .outerjoin(urgent, and_(urgent.c.resident_id == latest.c.resident_id, urgent.c.n == 1)))
     )
     with writing(session):
         session.execute(delete(ACTIVITY))
         session.execute(insert(ACTIVITY).from_select(
-            ["resident_id", "last_entry_at", "last_answer_at", "waiting_count", "waiting_since", "waiting_until"],
+            ["resident_id", "last_entry_at", "last_answer_at", "waiting_count", "waiting_since", "waiting_until",
+             "urgent_phrase", "urgent_at"],
             rows))
         return session.execute(select(func.count()).select_from(ACTIVITY)).scalar_one()

@@ -7,6 +7,7 @@ rewrites history. The record services and the demo build it with the functions h
 from __future__ import annotations
 
 from ..models import Appointment, EntryKind, Goal, User
+from . import phrases
 
 NEEDS = ("needs_childcare", "needs_companion", "needs_transport")
 
@@ -52,9 +53,16 @@ def appointment(appointment: Appointment, **changed) -> dict:
             "needs": [need for need in NEEDS if getattr(appointment, need)], **changed}
 
 
+def voice(key: str, *, seconds: float, mimetype: str) -> dict:
+    """Where the recording is kept (storage.py), how long it is and what it is."""
+    return {"audio": key, "seconds": seconds, "type": mimetype}
+
+
 # Which function builds each kind's data (None: a message keeps only its body).
 BUILDERS = {
     EntryKind.MESSAGE: None,
+    EntryKind.PHRASE: phrases.stored,
+    EntryKind.VOICE: voice,
     EntryKind.ADVISOR_CHANGED: advisor_changed,
     EntryKind.CHECKIN: checkin,
     EntryKind.CONTACT_MADE: contact_made,

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from .. import access_log
 from ..db import create_once, writing
-from ..models import Entry, EntryKind, User, utcnow
+from ..models import Appointment, Entry, EntryKind, User, utcnow
 from . import kinds
 
 MAX_NEW_PER_POLL = 100
@@ -87,15 +87,41 @@ def newest_id(entries: list[Entry]) -> int:
     return entries[0].id if entries else 0
 
 
-def post_message(session: Session, *, resident: User, author: User, body: str, idempotency_key: str) -> Entry:
-    """Add a message once: the same form sent twice (a double tap, a retry) gives the same entry."""
+def post_message(session: Session, *, resident: User, author: User, body: str | None, idempotency_key: str,
+                 kind: EntryKind = EntryKind.MESSAGE, data: dict | None = None) -> Entry:
+    """Add a message (words, a phrase with words after it if any, a voice message) once: the same form
+    sent twice (a double tap, a retry) gives the same entry."""
     def create() -> Entry:
-        entry = Entry(resident_id=resident.id, author_id=author.id, kind=EntryKind.MESSAGE, body=body,
+        entry = Entry(resident_id=resident.id, author_id=author.id, kind=kind, body=body or None, data=data,
                       idempotency_key=idempotency_key)
         session.add(entry)
         return entry
 
     return create_once(session, existing=lambda: by_key(session, author, idempotency_key), create=create)
+
+
+def voice_entry(session: Session, *, resident: User, entry_id: int) -> Entry | None:
+    return session.exec(select(Entry).where(
+        Entry.id == entry_id, Entry.resident_id == resident.id, Entry.kind == EntryKind.VOICE)).first()
+
+
+def mark_heard(session: Session, *, entry: Entry, listener: User) -> None:
+    """The other side has played a voice message: its author sees "Heard". Once, by a conditional
+    UPDATE, so two players at once write it once."""
+    if entry.author_id == listener.id or entry.heard_at is not None:
+        return
+    with writing(session):
+        session.execute(update(Entry).where(Entry.id == entry.id, Entry.heard_at.is_(None)).values(heard_at=utcnow()))
+
+
+def places_used(session: Session, *, resident: User, limit: int = 12) -> list[str]:
+    """Where the resident's appointments have been, newest first: the places a phrase may name."""
+    rows = session.exec(
+        select(Appointment.place, func.max(Appointment.starts_at).label("last"))
+        .where(Appointment.resident_id == resident.id)
+        .group_by(Appointment.place).order_by(func.max(Appointment.starts_at).desc()).limit(limit)
+    ).all()
+    return [place for place, _last in rows]
 
 
 def by_key(session: Session, author: User, key: str) -> Entry | None:

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, redirect, request
+import io
+
+from flask import Blueprint, abort, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
 from .. import policy
 from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
-from ..pages.timeline import home_of_timeline, viewer_page
+from ..models import EntryKind, User
+from ..pages.timeline import composer, home_of_timeline, viewer_page
 from ..params import int_param
-from ..security import passive
-from . import drafts, services
-from .forms import MessageForm
+from ..security import passive, takes_upload
+from ..storage import audio_store
+from . import drafts, kinds, services, voice
+from .forms import MessageForm, VoiceForm
 
 bp = Blueprint("timeline", __name__, url_prefix="/residents/<int:resident_id>")
 
@@ -62,26 +66,88 @@ def post_message(resident_id: int):
     form = MessageForm()
     if not form.validate():
         if wants_fragment():
-            return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form), 422
+            return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form,
+                                **composer(resident)), 422
         if policy.is_advisor_of(current_user, resident):  # the timeline is in front of them again
             services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
         return viewer_page(resident, message_form=form, status=422)
+    said = form.stored_phrase()
     services.post_message(
         db,
         resident=resident,
         author=current_user,
         body=form.body.data,
+        kind=EntryKind.PHRASE if said else EntryKind.MESSAGE,
+        data=said,
         idempotency_key=form.idempotency_key.data,
     )
     if request.form.get("from_draft"):  # the reply kept across a sign-out is sent now
         drafts.discard(db, user=current_user, resident=resident)
+    return _sent(resident, "timeline/_message_form.html", "message_form", form=MessageForm.fresh())
+
+
+@bp.post("/voice")
+@login_required
+@takes_upload("VOICE_MAX_BYTES")
+def post_voice(resident_id: int):
+    db = get_session()
+    resident = policy.resident_for(db, current_user, resident_id, write=True)
+    form = VoiceForm()
+    refusal = None
+    if form.validate():
+        upload = form.audio.data
+        data = upload.read() if upload else b""
+        try:
+            audio = voice.check(data, max_bytes=current_app.config["VOICE_MAX_BYTES"],
+                                max_seconds=current_app.config["VOICE_MAX_SECONDS"])
+        except voice.Refused as refused:
+            refusal = refused.reason
+    if refusal or form.errors:
+        form.refusal = refusal
+        if wants_fragment():
+            return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), 422
+        return viewer_page(resident, voice_form=form, status=422)
+    if services.by_key(db, current_user, form.idempotency_key.data) is None:  # not stored twice on a retry
+        key = voice.keep(resident.id, data, audio)
+        services.post_message(db, resident=resident, author=current_user, body=None, kind=EntryKind.VOICE,
+                              data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
+                              idempotency_key=form.idempotency_key.data)
+    return _sent(resident, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
+
+
+@bp.get("/voice/<int:entry_id>")
+@login_required
+def voice_file(resident_id: int, entry_id: int):
+    """The recording, to the same readers as the timeline; Range requests let a phone seek."""
+    db = get_session()
+    resident = policy.resident_for(db, current_user, resident_id)
+    entry = services.voice_entry(db, resident=resident, entry_id=entry_id)
+    if entry is None:
+        abort(404)
+    try:
+        data = audio_store().get(entry.data["audio"])
+    except FileNotFoundError:
+        abort(404)
+    if request.range is None or request.range.ranges[0][0] == 0:  # playing from the start
+        services.mark_heard(db, entry=entry, listener=current_user)
+    response = send_file(io.BytesIO(data), mimetype=voice.mimetype_of(entry.data["audio"]), conditional=True,
+                         etag=f"voice-{entry.id}", max_age=0)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _sent(resident: User, template: str, block: str, **fresh_form):
+    """After a message of any kind: the page again without JavaScript; with htmx, a fresh form and
+    what is new in the timeline."""
     if not wants_fragment():
         return see_other(home_of_timeline(resident))
+    db = get_session()
     after = int_param(request.form, "after", default=0)
     found = services.updates(
         db, resident=resident, after=after, seen_since=_parse_moment(request.form.get("since"))
     )
-    fresh = render_block("timeline/_message_form.html", "message_form", resident=resident, form=MessageForm.fresh())
+    fresh = render_block(template, block, resident=resident, **fresh_form, **composer(resident))
     return fresh + render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=True)
 
 

@@ -104,6 +104,146 @@
     if (!document.hidden && poller && window.htmx) window.htmx.trigger(poller, "poll-now");
   });
 
+  // Read aloud with the device's own speech synthesis, in the text's language. Only voices that run on
+  // the device (localService): no text leaves it. Where the device has no such voice, the button stays hidden.
+  function localVoice(lang) {
+    if (!("speechSynthesis" in window)) return null;
+    var wanted = (lang || "").toLowerCase();
+    var primary = wanted.split("-")[0];
+    var voices = window.speechSynthesis.getVoices().filter(function (voice) { return voice.localService; });
+    var exact = voices.filter(function (voice) { return voice.lang.toLowerCase().replace("_", "-") === wanted; });
+    if (exact.length) return exact[0];
+    var near = voices.filter(function (voice) { return voice.lang.toLowerCase().split(/[-_]/)[0] === primary; });
+    return near.length ? near[0] : null;
+  }
+
+  function listenLanguage(button) {
+    return button.getAttribute("data-lang") || document.documentElement.lang;
+  }
+
+  function showListenButtons() {
+    document.querySelectorAll("[data-listen]").forEach(function (button) {
+      button.hidden = !localVoice(listenLanguage(button));
+    });
+  }
+
+  if ("speechSynthesis" in window) {
+    window.speechSynthesis.addEventListener("voiceschanged", showListenButtons);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-listen]");
+    if (!button) return;
+    var target = document.getElementById(button.getAttribute("data-listen"));
+    var voice = localVoice(listenLanguage(button));
+    if (!target || !voice) return;
+    window.speechSynthesis.cancel();
+    var utterance = new SpeechSynthesisUtterance(target.textContent.trim());
+    utterance.voice = voice;
+    utterance.lang = voice.lang;
+    window.speechSynthesis.speak(utterance);
+  });
+
+  // Voice messages: one big button records (up to the limit), the recording can be heard, then sent or
+  // discarded. It goes into the form's file field, so sending works as without JavaScript.
+  var RECORDING_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4;codecs=mp4a.40.2", "audio/mp4"];
+  var SUFFIXES = { "audio/webm": "webm", "audio/ogg": "ogg", "audio/mp4": "m4a" };
+
+  function recordingType() {
+    for (var i = 0; i < RECORDING_TYPES.length; i++) {
+      if (window.MediaRecorder.isTypeSupported(RECORDING_TYPES[i])) return RECORDING_TYPES[i];
+    }
+    return "";
+  }
+
+  function setUpRecorder(form) {
+    if (form.getAttribute("data-recorder-ready")) return;
+    form.setAttribute("data-recorder-ready", "1");
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia ||
+        !window.DataTransfer || !recordingType()) return;  // the file field does it
+    var controls = form.querySelector("[data-recorder-controls]");
+    var button = form.querySelector("[data-record]");
+    var status = form.querySelector("[data-recorder-status]");
+    var preview = form.querySelector("[data-preview]");
+    var discard = form.querySelector("[data-discard]");
+    var file = form.querySelector("input[type=file]");
+    var maxSeconds = parseInt(form.getAttribute("data-max-seconds"), 10);
+    var recorder = null;
+    var timer = null;
+    var started = 0;
+    controls.hidden = false;
+
+    function clock(seconds) {
+      var whole = Math.floor(seconds);
+      return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+    }
+
+    function showRecording(on) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.classList.toggle("recorder__button--on", on);
+      button.querySelector("[data-when-idle]").hidden = on;
+      button.querySelector("[data-when-recording]").hidden = !on;
+    }
+
+    function reset() {
+      if (preview.src) URL.revokeObjectURL(preview.src);
+      preview.removeAttribute("src");
+      preview.hidden = true;
+      discard.hidden = true;
+      status.textContent = "";
+      file.value = "";
+    }
+
+    function stop() {
+      if (recorder && recorder.state === "recording") recorder.stop();
+      window.clearInterval(timer);
+    }
+
+    function start() {
+      reset();
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        var type = recordingType();
+        var chunks = [];
+        recorder = new MediaRecorder(stream, { mimeType: type, audioBitsPerSecond: 32000 });
+        recorder.addEventListener("dataavailable", function (event) { if (event.data.size) chunks.push(event.data); });
+        recorder.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (track) { track.stop(); });
+          showRecording(false);
+          var base = type.split(";")[0];
+          var blob = new Blob(chunks, { type: base });
+          var transfer = new DataTransfer();
+          transfer.items.add(new File([blob], "voice." + SUFFIXES[base], { type: base }));
+          file.files = transfer.files;
+          preview.src = URL.createObjectURL(blob);
+          preview.hidden = false;
+          discard.hidden = false;
+          status.textContent = clock((Date.now() - started) / 1000);
+        });
+        recorder.start(1000);
+        started = Date.now();
+        showRecording(true);
+        timer = window.setInterval(function () {
+          var seconds = (Date.now() - started) / 1000;
+          status.textContent = clock(seconds) + " / " + clock(maxSeconds);
+          if (seconds >= maxSeconds) {
+            stop();
+            form.querySelector("[data-recorder-too-long]").hidden = false;
+          }
+        }, 250);
+      }).catch(function () {
+        controls.querySelector("[data-recorder-refused]").hidden = false;
+      });
+    }
+
+    button.addEventListener("click", function () {
+      if (recorder && recorder.state === "recording") stop(); else start();
+    });
+    discard.addEventListener("click", reset);
+  }
+
+  function setUpRecorders() {
+    document.querySelectorAll("form[data-recorder]").forEach(setUpRecorder);
+  }
+
   // Print buttons need JavaScript, so they stay hidden without it (the browser's own menu prints).
   function showPrintButtons() {
     document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
@@ -111,9 +251,15 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
-  document.addEventListener("htmx:afterSettle", showPrintButtons);
+  document.addEventListener("htmx:afterSettle", function () {
+    showPrintButtons();
+    showListenButtons();
+    setUpRecorders();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     showPrintButtons();
+    showListenButtons();
+    setUpRecorders();
     if (document.querySelector(".shared-device")) watchSharedDevice();
   });
 })();
