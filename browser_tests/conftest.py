@@ -39,7 +39,8 @@ def server(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser", "POLL_SECONDS": 1})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser", "POLL_SECONDS": 1,
+                      "AUDIO_DIR": str(tmp_path_factory.mktemp("audio"))})
     with app.app_context():
         demo.load(get_session())
     http = make_server("127.0.0.1", 0, app, threaded=True)
@@ -59,7 +60,10 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  # A microphone that plays a tone and needs no permission prompt, for the voice journeys.
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                  "--autoplay-policy=no-user-gesture-required"],
         )
         yield browser
         browser.close()

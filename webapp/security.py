@@ -14,6 +14,8 @@ CSP = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "connect-src 'self'",
+        # A recording is heard back from the browser's own memory before it is sent.
+        "media-src 'self' blob:",
         "form-action 'self'",
         "object-src 'none'",
         "base-uri 'none'",
