@@ -54,13 +54,13 @@ def test_a_failed_send_keeps_the_text_and_says_so(server, phone):
     page.fill("#message-body", "امروز نمی‌توانم بیایم.")
     phone.set_offline(True)
     page.click("#message-form button[type=submit]")
-    expect(page.locator(".send-error")).to_be_visible()
-    expect(page.locator(".send-error")).to_contain_text("دوباره")
+    expect(page.locator("#message-form .send-error")).to_be_visible()
+    expect(page.locator("#message-form .send-error")).to_contain_text("دوباره")
     expect(page.locator("#message-body")).to_have_value("امروز نمی‌توانم بیایم.")
     phone.set_offline(False)
     page.click("#message-form button[type=submit]")
     expect(page.locator(".entry--mine").first).to_contain_text("امروز نمی‌توانم بیایم.")
-    expect(page.locator(".send-error")).to_be_hidden()
+    expect(page.locator("#message-form .send-error")).to_be_hidden()
 
 
 def test_validation_error_shows_next_to_the_field_without_losing_text(server, phone):

@@ -87,3 +87,31 @@ def test_phrases_and_voice_cross_the_language_line(server, phone, laptop, tmp_pa
     advisor.reload()
     expect(advisor.locator("#entries .entry--voice.entry--mine").first).to_contain_text("Hørt")
     assert phone.console_errors == []
+
+
+# A device with an Arabic voice of its own and a Danish one that would send the text away.
+SPEECH = """
+window.spoken = [];
+const voices = [{lang: "ar-SA", localService: true, name: "Laila"},
+                {lang: "da-DK", localService: false, name: "Online dansk"}];
+Object.defineProperty(window, "speechSynthesis", {value: {
+  getVoices: () => voices, addEventListener() {}, cancel() {},
+  speak(utterance) { window.spoken.push({text: utterance.text, lang: utterance.lang}); }}});
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+"""
+
+
+def test_listen_reads_with_the_devices_own_voice_and_hides_where_there_is_none(server, phone):
+    page = phone.new_page()
+    page.add_init_script(SPEECH)
+    sign_in_resident(page, server, "resident1")
+    question = page.locator("[data-listen=checkin-title]")
+    expect(question).to_be_visible()
+    question.click()
+    spoken = page.evaluate("window.spoken")
+    assert spoken == [{"text": page.locator("#checkin-title").inner_text(), "lang": "ar-SA"}]
+    arabic = page.locator("#entries .entry--message [data-listen][data-lang=ar]")
+    danish = page.locator("#entries .entry--message [data-listen][data-lang=da]")
+    assert arabic.count() and danish.count()
+    expect(arabic.first).to_be_visible()
+    expect(danish.first).to_be_hidden()  # only an online Danish voice: the text would leave the device

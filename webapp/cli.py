@@ -145,6 +145,21 @@ def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -
             click.echo(f"  {username:<12} {url_for('pairing.pair', token=token, _external=True)}")
 
 
+@users_cli.command("erase-resident")
+@click.argument("username")
+@click.confirmation_option(prompt="This removes the resident, their timeline, records and voice messages for good. Go on?")
+def erase_resident(username: str) -> None:
+    """Remove a resident and everything about them, voice messages included."""
+    from .auth import erasure, services
+
+    db = get_session()
+    resident = services.find_user(db, username)
+    if resident is None or not resident.is_resident:
+        raise click.ClickException(f"no resident {username}")
+    erasure.erase_resident(db, resident=resident, actor=None)
+    click.echo(f"{username} and everything about them removed.")
+
+
 @users_cli.command("purge-drafts")
 def purge_drafts() -> None:
     """Delete sign-up drafts older than an hour (run from cron; sign-ups also do it as they go)."""

@@ -40,6 +40,7 @@ ACTIONS = {
     "area_added": _l("Housing area added"),
     "area_changed": _l("Housing area changed"),
     "area_assigned": _l("Housing area set"),
+    "resident_erased": _l("A resident and all their data removed"),
 }
 
 
