@@ -2,7 +2,7 @@
 messages recorded in the browser and played on a phone."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect

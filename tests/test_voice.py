@@ -75,12 +75,19 @@ def test_the_refusal_comes_back_as_the_form_alone_for_htmx(auth, accounts):
 
 
 @pytest.fixture
-def small_limits(database_url):
-    """An app whose size limit the fixtures exceed: 5,000 bytes."""
-    app = make_app(database_url, VOICE_MAX_BYTES=5000)
-    make_accounts(app)
-    yield app
-    app.extensions["db_engine"].dispose()
+def app_with(database_url):
+    """An app with other voice limits, and the test accounts."""
+    made = []
+
+    def make(**limits):
+        app = make_app(database_url, **limits)
+        make_accounts(app)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["db_engine"].dispose()
 
 
 def signed_in(app, username):
@@ -89,32 +96,26 @@ def signed_in(app, username):
     return AuthActions(app).client_for(username)
 
 
-def test_too_large_and_far_too_large_are_refused(small_limits):
-    client = signed_in(small_limits, "resident1")
+def resident_of(app):
     from webapp.models import User
 
-    resident = rows(small_limits, User, User.username == "resident1")[0]
+    return rows(app, User, User.username == "resident1")[0]
+
+
+def test_too_large_and_far_too_large_are_refused(app_with):
+    app = app_with(VOICE_MAX_BYTES=5000)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
     too_large = upload(client, resident, audio_bytes("voice.webm"))  # 7,536 bytes
     assert too_large.status_code == 422 and "The recording is too large." in too_large.get_data(as_text=True)
     # Over the request limit: refused before the body is read, with words about the recording.
     far = upload(client, resident, b"\0" * 200_000)
     assert far.status_code == 413 and "That recording is too large" in far.get_data(as_text=True)
-    assert rows(small_limits, Entry) == [] and stored_files(small_limits) == []
+    assert rows(app, Entry) == [] and stored_files(app) == []
 
 
-@pytest.fixture
-def short_limit(database_url):
-    app = make_app(database_url, VOICE_MAX_SECONDS=2)
-    make_accounts(app)
-    yield app
-    app.extensions["db_engine"].dispose()
-
-
-def test_a_recording_longer_than_the_limit_is_refused(short_limit):
-    from webapp.models import User
-
-    resident = rows(short_limit, User, User.username == "resident1")[0]
-    response = upload(signed_in(short_limit, "resident1"), resident, audio_bytes("voice.m4a"), name="voice.m4a")
+def test_a_recording_longer_than_the_limit_is_refused(app_with):
+    app = app_with(VOICE_MAX_SECONDS=2)
+    response = upload(signed_in(app, "resident1"), resident_of(app), audio_bytes("voice.m4a"), name="voice.m4a")
     assert response.status_code == 422
     assert "The recording is longer than 2 minutes." in response.get_data(as_text=True)
 
@@ -176,3 +177,10 @@ def test_sending_the_same_form_twice_keeps_one_recording(auth, accounts):
                     data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": key})
     assert len(rows(auth.app, Entry, Entry.kind == EntryKind.VOICE)) == 1
     assert len(stored_files(auth.app)) == 1
+
+
+def test_asking_only_for_the_headers_does_not_count_as_heard(auth, accounts):
+    entry_id = send_voice(auth.app, accounts.resident1, accounts.advisor1)
+    response = auth.client_for("resident1").head(f"/residents/{accounts.resident1.id}/voice/{entry_id}")
+    assert response.status_code == 200 and response.headers["Content-Length"] == str(len(audio_bytes()))
+    assert rows(auth.app, Entry, Entry.id == entry_id)[0].heard_at is None

@@ -35,14 +35,17 @@ def composer(resident: User, places: list[str] | None = None) -> dict:
     reader_locale = None if writer_is_resident else resident.locale
     book = phrases.book_for(writer_is_resident)
     takes_place = any(phrases.PLACE in phrase.params for group in book for phrase in group.phrases)
-    return dict(
-        phrase_book=book,
-        phrase_places=(places if places is not None else services.places_used(get_session(), resident=resident))
-        if takes_place else [],
-        reader_locale=reader_locale,
-        phrases_first=reader_locale is not None and i18n.script_of_language(reader_locale)
-        != i18n.script_of_language(current_user.locale),
-    )
+    if not takes_place:
+        places = []
+    elif places is None:
+        places = services.places_used(get_session(), resident=resident)
+    return {
+        "phrase_book": book,
+        "phrase_places": places,
+        "reader_locale": reader_locale,
+        "phrases_first": reader_locale is not None
+        and i18n.script_of_language(reader_locale) != i18n.script_of_language(current_user.locale),
+    }
 
 
 def timeline_page(resident: User, template: str, form: MessageForm | None = None, status: int = 200,

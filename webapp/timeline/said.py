@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import i18n
-from ..templating import bdi, format_time, reader, weekday_day
+from ..templating import format_time, reader, weekday_day
 from . import phrases
 
 PLACEHOLDER = "…"

@@ -128,7 +128,8 @@ def voice_file(resident_id: int, entry_id: int):
         data = audio_store().get(entry.data["audio"])
     except FileNotFoundError:
         abort(404)
-    if request.range is None or request.range.ranges[0][0] == 0:  # playing from the start
+    playing_from_start = request.range is None or request.range.ranges[0][0] == 0
+    if request.method == "GET" and playing_from_start:
         services.mark_heard(db, entry=entry, listener=current_user)
     response = send_file(io.BytesIO(data), mimetype=voice.mimetype_of(entry.data["audio"]), conditional=True,
                          etag=f"voice-{entry.id}", max_age=0)

@@ -57,7 +57,7 @@ def check(data: bytes, *, max_bytes: int, max_seconds: float) -> Audio:
     if any(level <= av.logging.ERROR for level, _name, _text in logs):
         raise Refused("damaged")
     container, seconds, declared = found
-    codec, mimetype, suffix = ACCEPTED[container]
+    _codec, mimetype, suffix = ACCEPTED[container]
     if container == "ogg":
         _walk_ogg_pages(data)
     if seconds <= 0:
