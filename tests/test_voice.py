@@ -184,3 +184,22 @@ def test_asking_only_for_the_headers_does_not_count_as_heard(auth, accounts):
     response = auth.client_for("resident1").head(f"/residents/{accounts.resident1.id}/voice/{entry_id}")
     assert response.status_code == 200 and response.headers["Content-Length"] == str(len(audio_bytes()))
     assert rows(auth.app, Entry, Entry.id == entry_id)[0].heard_at is None
+
+
+def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(auth, accounts):
+    from .test_records_parallel import clients
+    from .test_lockout_parallel import at_once
+
+    taps = clients(auth, "resident1", 10)
+    key = uuid.uuid4().hex
+    path = f"/residents/{accounts.resident1.id}/voice"
+
+    def send(n):
+        return taps[n].post(path, content_type="multipart/form-data",
+                            data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"),
+                                  "idempotency_key": key}).status_code
+
+    assert set(at_once(send, 10)) == {303}
+    [entry] = rows(auth.app, Entry, Entry.kind == EntryKind.VOICE)
+    [path_kept] = stored_files(auth.app)
+    assert entry.data["audio"].endswith(path_kept.name)

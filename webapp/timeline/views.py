@@ -108,11 +108,23 @@ def post_voice(resident_id: int):
             return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), 422
         return viewer_page(resident, voice_form=form, status=422)
     if services.by_key(db, current_user, form.idempotency_key.data) is None:  # not stored twice on a retry
-        key = voice.keep(resident.id, data, audio)
-        services.post_message(db, resident=resident, author=current_user, body=None, kind=EntryKind.VOICE,
-                              data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
-                              idempotency_key=form.idempotency_key.data)
+        _post_voice(db, resident, data, audio, form.idempotency_key.data)
     return _sent(resident, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
+
+
+def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency_key: str) -> None:
+    """Keep the file, then the entry; a file no entry points to (the write failed, or the same form
+    sent twice at once made the entry first) is removed again."""
+    key = voice.keep(resident.id, data, audio)
+    try:
+        entry = services.post_message(db, resident=resident, author=current_user, body=None, kind=EntryKind.VOICE,
+                                      data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
+                                      idempotency_key=idempotency_key)
+    except Exception:
+        audio_store().delete(key)
+        raise
+    if entry.data["audio"] != key:
+        audio_store().delete(key)
 
 
 @bp.get("/voice/<int:entry_id>")
