@@ -3,6 +3,7 @@ timeline's readers, with Range for seeking."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -203,3 +204,18 @@ def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(auth, ac
     [entry] = rows(auth.app, Entry, Entry.kind == EntryKind.VOICE)
     [path_kept] = stored_files(auth.app)
     assert entry.data["audio"].endswith(path_kept.name)
+
+
+def test_the_author_sees_heard_on_the_next_poll(auth, accounts):
+    entry_id = send_voice(auth.app, accounts.resident1, accounts.advisor1)
+    advisor = auth.client_for("advisor1")
+    page = advisor.get(f"/advisor/residents/{accounts.resident1.id}").get_data(as_text=True)
+    after = re.search(r'name="after" value="(\d+)"', page).group(1)
+    since = re.search(r'name="since" value="([^"]+)"', page).group(1)
+    poll = f"/residents/{accounts.resident1.id}/updates"
+    htmx = {"HX-Request": "true"}
+    assert advisor.get(poll, query_string={"after": after, "since": since}, headers=htmx).status_code == 204
+    auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/voice/{entry_id}")
+    news = advisor.get(poll, query_string={"after": after, "since": since}, headers=htmx)
+    assert news.status_code == 200
+    assert re.search(rf'<p class="entry__heard" id="heard-{entry_id}" hx-swap-oob="true">.*Heard', news.get_data(as_text=True), re.S)

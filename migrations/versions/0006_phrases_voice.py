@@ -1,4 +1,5 @@
-"""phrases and voice messages: when a voice message was heard, and the resident's newest urgent phrase
+"""phrases and voice messages: when a voice message was heard (with an index for the poll), and the
+resident's newest urgent phrase
 
 Revision ID: 0006
 Revises: 0005
@@ -20,6 +21,8 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     # No phrase or voice entry exists before this revision, so nothing is filled in.
     op.add_column('entries', sa.Column('heard_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index('ix_entries_resident_heard', 'entries', ['resident_id', 'heard_at'], unique=False,
+                    sqlite_where=sa.text('heard_at IS NOT NULL'), postgresql_where=sa.text('heard_at IS NOT NULL'))
     op.add_column('resident_activity', sa.Column('urgent_phrase', sa.String(length=40), nullable=True))
     op.add_column('resident_activity', sa.Column('urgent_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -28,5 +31,6 @@ def downgrade() -> None:
     with op.batch_alter_table('resident_activity') as batch:
         batch.drop_column('urgent_at')
         batch.drop_column('urgent_phrase')
+    op.drop_index('ix_entries_resident_heard', table_name='entries')
     with op.batch_alter_table('entries') as batch:
         batch.drop_column('heard_at')

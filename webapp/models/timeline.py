@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint, text
 from sqlmodel import Column, Field, Relationship, SQLModel
 
 from .accounts import User
@@ -53,6 +53,9 @@ class Entry(SQLModel, table=True):
         Index("ix_entries_resident_id_created_at", "resident_id", "created_at"),
         # The resident's own entries not yet seen, or seen since the last poll.
         Index("ix_entries_resident_author_seen", "resident_id", "author_id", "seen_at"),
+        # Voice messages heard since the last poll; only those have heard_at, so the index stays small.
+        Index("ix_entries_resident_heard", "resident_id", "heard_at",
+              sqlite_where=text("heard_at IS NOT NULL"), postgresql_where=text("heard_at IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -26,6 +26,7 @@ class Page:
 class Updates:
     entries: list[Entry]  # newer than the client's newest, newest first
     seen_ids: list[int] = field(default_factory=list)
+    heard_ids: list[int] = field(default_factory=list)  # the reader's voice messages played since
     newest_id: int = 0
     checked_at: datetime = field(default_factory=utcnow)
 
@@ -45,23 +46,27 @@ def page(session: Session, *, resident: User, before: int | None = None, size: i
 
 
 def anything_new(session: Session, *, resident: User, after: int, seen_since: datetime | None) -> bool:
-    """For the poll that most often finds nothing: one statement of two index lookups (the newest
-    entry, and when the resident's own entries were last seen), whatever the history's length.
+    """For the poll that most often finds nothing: one statement of three index lookups (the newest
+    entry, when the resident's own entries were last seen, when a voice message was last heard),
+    whatever the history's length.
 
     An entry newer than `after` is news; if there is none, every entry is one the reader has, so
-    a seen mark since `seen_since` is one to show.
+    a seen or heard mark since `seen_since` is one to show.
     """
     newest = select(func.max(Entry.id)).where(Entry.resident_id == resident.id).scalar_subquery()
     last_seen = select(func.max(Entry.seen_at)).where(
         Entry.resident_id == resident.id, Entry.author_id == resident.id).scalar_subquery()
-    newest_id, seen_at = session.execute(select(newest, last_seen)).one()
+    last_heard = select(func.max(Entry.heard_at)).where(
+        Entry.resident_id == resident.id, Entry.heard_at.is_not(None)).scalar_subquery()
+    newest_id, seen_at, heard_at = session.execute(select(newest, last_seen, last_heard)).one()
     if newest_id is not None and newest_id > after:
         return True
-    return seen_since is not None and seen_at is not None and seen_at >= seen_since
+    return seen_since is not None and any(moment is not None and moment >= seen_since for moment in (seen_at, heard_at))
 
 
-def updates(session: Session, *, resident: User, after: int, seen_since: datetime | None) -> Updates:
-    """What changed since the reader last looked: new entries, and their own entries seen since."""
+def updates(session: Session, *, resident: User, reader: User, after: int, seen_since: datetime | None) -> Updates:
+    """What changed since the reader last looked: new entries, the resident's own entries seen
+    since, and the reader's voice messages heard since."""
     checked_at = utcnow()
     new = list(
         session.exec(
@@ -80,7 +85,13 @@ def updates(session: Session, *, resident: User, after: int, seen_since: datetim
                 )
             ).all()
         )
-    return Updates(entries=new, seen_ids=seen_ids, newest_id=new[0].id if new else after, checked_at=checked_at)
+    heard_ids: list[int] = []
+    if seen_since is not None:
+        heard_ids = list(session.exec(select(Entry.id).where(
+            Entry.resident_id == resident.id, Entry.heard_at.is_not(None), Entry.heard_at >= seen_since,
+            Entry.author_id == reader.id, Entry.id <= after)).all())
+    return Updates(entries=new, seen_ids=seen_ids, heard_ids=heard_ids, newest_id=new[0].id if new else after,
+                   checked_at=checked_at)
 
 
 def newest_id(entries: list[Entry]) -> int:

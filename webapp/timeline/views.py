@@ -51,7 +51,7 @@ def updates(resident_id: int):
     if not services.anything_new(db, resident=resident, after=after, seen_since=since):
         # htmx keeps the page as it is; the poller asks again with the same question.
         return "", 204
-    found = services.updates(db, resident=resident, after=after, seen_since=since)
+    found = services.updates(db, resident=resident, reader=current_user, after=after, seen_since=since)
     if policy.is_advisor_of(current_user, resident) and any(
             entry.by_resident and entry.seen_at is None for entry in found.entries):
         services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
@@ -158,7 +158,7 @@ def _sent(resident: User, template: str, block: str, **fresh_form):
     db = get_session()
     after = int_param(request.form, "after", default=0)
     found = services.updates(
-        db, resident=resident, after=after, seen_since=_parse_moment(request.form.get("since"))
+        db, resident=resident, reader=current_user, after=after, seen_since=_parse_moment(request.form.get("since"))
     )
     fresh = render_block(template, block, resident=resident, **fresh_form, **composer(resident))
     return fresh + render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=True)
