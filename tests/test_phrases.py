@@ -143,6 +143,17 @@ def test_a_phrase_without_its_date_is_refused_next_to_the_field_and_the_choice_k
     assert rows(auth.app, Entry) == []
 
 
+def test_a_phrase_that_names_a_place_needs_one(auth, accounts):
+    advisor = auth.client_for("advisor1")
+    response = say(advisor, accounts.resident1, "meet_at", on=SOON.isoformat(), at="10:00", place="  ")
+    assert response.status_code == 422
+    assert 'id="phrase-place-error">Write or choose the place.' in response.get_data(as_text=True)
+    assert say(advisor, accounts.resident1, "meet_at", on=SOON.isoformat(), at="10:00",
+               place="Sundhedshuset").status_code == 303
+    entry = rows(auth.app, Entry, Entry.kind == EntryKind.PHRASE)[0]
+    assert entry.data["params"] == {"date": "2027-03-02", "time": "10:00", "place": "Sundhedshuset"}
+
+
 def test_dates_and_times_typed_in_arabic_or_persian_digits_are_understood(auth, accounts):
     advisor = auth.client_for("advisor1")
     assert say(advisor, accounts.resident1, "call_on", on="٢/٣/٢٠٢٧", at="۱۰.۳۰").status_code == 303

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, ValidationError
 
 from ..forms import OnceForm
 from ..models import COPENHAGEN
@@ -59,9 +59,9 @@ class MessageForm(OnceForm):
     phrase = StringField(_l("Phrase"))
     on = StringField(_l("Date"), filters=[strip])
     at = StringField(_l("Time"), filters=[strip])
+    # No Optional(): it would stop the chain before validate_place asks for a place the phrase needs.
     place = StringField(_l("Place"), filters=[strip], validators=[
-        Optional(), Length(max=PLACE_MAX, message=_l("At most 200 characters, please.")),
-        PlainText(allow_newlines=False)])
+        Length(max=PLACE_MAX, message=_l("At most 200 characters, please.")), PlainText(allow_newlines=False)])
 
     @property
     def chosen(self) -> phrases.Phrase | None:
