@@ -80,7 +80,7 @@ def test_every_phrase_renders_with_its_date_time_and_place_formatted_for_the_rea
     if locale == "ar":
         assert "آذار" in day  # the Levantine month name
     if locale == "da":
-        assert day == "tirsdag den 2. marts" or "2. marts" in day
+        assert "2. marts" in day
 
 
 def test_a_phrase_is_stored_as_key_version_and_parameters_never_as_text(auth, accounts):

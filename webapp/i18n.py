@@ -55,10 +55,16 @@ def script_of_language(code: str) -> str:
     return SCRIPTS.get(code, "Latin")
 
 
+SCRIPT_SAMPLE = 200  # letters: enough to tell, and a 4,000-character message costs no more than a short one
+
+
 def script_of_text(text: str | None) -> str | None:
-    """The script most of the letters are in (Latin or Arabic), or None if it has no such letters."""
+    """The script most of the letters are in (Latin or Arabic), or None if it has no such letters.
+    Runs for every message on every page, so it reads only the first SCRIPT_SAMPLE letters."""
     counts = {"Latin": 0, "Arabic": 0}
     for char in text or "":
+        if counts["Latin"] + counts["Arabic"] >= SCRIPT_SAMPLE:
+            break
         if char.isalpha():
             if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\ufb50" <= char <= "\ufefc":
                 counts["Arabic"] += 1
