@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, db, errors, i18n, security
+from . import assets, config, db, errors, i18n, security
 from .extensions import csrf, htmx, login_manager
 from .params import IdConverter
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     security.init_app(app)
+    assets.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -1,22 +1,21 @@
-"""What every template can use: dates in the reader's language, icons, versioned static files."""
+"""What every template can use: dates in the reader's language, icons."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache, lru_cache
-from pathlib import Path
 
 import phonenumbers
 from babel import Locale, dates
 from babel.dates import DateTimePattern
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, g
 from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 from jinja2 import pass_context
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from .assets import static_url
 from .i18n import N_
 from .models import COPENHAGEN, utcnow
 from . import devices
@@ -180,24 +179,6 @@ def phone(number: str | None) -> str:
         return number
 
 
-@cache
-def _file_version(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
-
-
-def static_url(filename: str) -> str:
-    """A static address that changes with the file's content, so it can be cached for long.
-
-    Worked out once per file and mount point: a page shows dozens of icons, each pointing into one sprite.
-    """
-    known = current_app.extensions.setdefault("static_urls", {})
-    key = (request.script_root if has_request_context() else "", filename)
-    if key not in known:
-        version = _file_version(str(Path(current_app.static_folder) / filename))
-        known[key] = url_for("static", filename=filename, v=version)
-    return known[key]
-
-
 def icon(name: str, label: str | None = None) -> Markup:
     href = _icon_href(static_url(SPRITE), name)
     if label:
@@ -248,11 +229,10 @@ def per_render() -> dict:
 
 def init_app(app: Flask) -> None:
     app.context_processor(per_render)
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", timedelta(days=365))
     app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
                                   month_from_iso=month_from_iso)
-    app.jinja_env.globals.update(icon=icon, static_url=static_url, utcnow=utcnow, catalog=catalog,
+    app.jinja_env.globals.update(icon=icon, utcnow=utcnow, catalog=catalog,
                                   device_label=devices.label, contact_labels=CONTACT_PREFERENCES)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

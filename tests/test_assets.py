@@ -1,0 +1,79 @@
+"""Light on the wire: compressed answers, static files under content names cached for a year, an inline favicon."""
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+import pytest
+from flask import Response
+
+from .conftest import page_text
+
+LINKED = re.compile(r'(?:href|src)="(/static/[^"#]+)')
+
+
+def linked_files(client) -> list[str]:
+    return sorted(set(LINKED.findall(client.get("/login/staff").get_data(as_text=True))))
+
+
+def test_styles_and_scripts_are_linked_under_names_that_carry_their_content(client):
+    files = linked_files(client)
+    assert any(re.fullmatch(r"/static/css/app\.[0-9a-f]{10}\.css", path) for path in files), files
+    assert any(re.fullmatch(r"/static/js/app\.[0-9a-f]{10}\.js", path) for path in files), files
+    assert any(re.fullmatch(r"/static/vendor/lucide/sprite\.[0-9a-f]{10}\.svg", path) for path in files), files
+
+
+def test_a_linked_static_file_is_kept_a_year_without_asking_again(client):
+    for path in linked_files(client):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.cache_control.max_age == 31536000, path
+        assert response.cache_control.immutable and response.cache_control.public, path
+
+
+def test_a_name_with_an_old_fingerprint_gets_todays_file_but_is_checked_again_next_time(client):
+    current = next(path for path in linked_files(client) if path.startswith("/static/css/"))
+    stale = re.sub(r"\.[0-9a-f]{10}\.css$", ".0123456789.css", current)
+    response = client.get(stale)
+    assert response.status_code == 200
+    assert response.data == client.get(current).data
+    assert not response.cache_control.immutable and response.cache_control.no_cache
+
+
+def test_a_fingerprinted_name_of_no_file_is_not_found(client):
+    assert client.get("/static/css/nothing.0123456789.css").status_code == 404
+
+
+def test_pages_stay_out_of_every_cache(auth):
+    response = auth.client_for("resident1").get("/me/", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(("asked", "given", "decode"), [
+    ("gzip, deflate", "gzip", gzip.decompress),
+    ("gzip, deflate, br", "br", brotli.decompress),
+])
+def test_pages_and_static_files_are_compressed_as_the_browser_asks(client, asked, given, decode):
+    plain = client.get("/login/staff")
+    packed = client.get("/login/staff", headers={"Accept-Encoding": asked})
+    assert packed.headers["Content-Encoding"] == given
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) * 2 < len(plain.data)
+    unpacked = Response(decode(packed.data), mimetype="text/html")
+    assert page_text(unpacked) == page_text(plain)
+    for path in linked_files(client):
+        whole = client.get(path).data
+        response = client.get(path, headers={"Accept-Encoding": asked})
+        assert response.headers["Content-Encoding"] == given, path
+        assert decode(response.data) == whole, path
+        assert len(response.data) < len(whole), path
+
+
+def test_a_browser_that_asks_for_no_compression_gets_none(client):
+    assert "Content-Encoding" not in client.get("/login/staff").headers
+
+
+def test_the_favicon_is_written_into_the_page_so_it_costs_no_request(client):
+    html = client.get("/login/staff").get_data(as_text=True)
+    assert re.search(r'<link rel="icon" href="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)

@@ -1,0 +1,101 @@
+"""Static files under names that change with their content, cached for a year; responses compressed.
+
+`app.css` is linked as `app.3f2a1b9c0d.css`. A phone on little data keeps it until the file changes,
+when the page links a new name: nothing is asked for again, not even to revalidate.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from base64 import b64encode
+from functools import cache
+from pathlib import Path
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    request,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.exceptions import NotFound
+
+from .extensions import compress
+
+YEAR = 365 * 24 * 3600
+FINGERPRINT = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.[A-Za-z0-9]+)$")
+# Text that compresses; audio is already compressed, and is sent in ranges.
+COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript", "text/javascript",
+                    "application/json", "image/svg+xml"]
+
+
+@cache
+def _content_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def fingerprinted(filename: str) -> str:
+    """css/app.css → css/app.3f2a1b9c0d.css"""
+    stem, dot, suffix = filename.rpartition(".")
+    version = _content_hash(str(Path(current_app.static_folder) / filename))
+    return f"{stem}.{version}.{suffix}" if dot else f"{filename}.{version}"
+
+
+def static_url(filename: str) -> str:
+    """Worked out once per file and mount point: a page shows dozens of icons, each pointing into one sprite."""
+    known = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root if has_request_context() else "", filename)
+    if key not in known:
+        known[key] = url_for("static", filename=fingerprinted(filename))
+    return known[key]
+
+
+@cache
+def _data_uri(path: str, mimetype: str) -> str:
+    return f"data:{mimetype};base64,{b64encode(Path(path).read_bytes()).decode()}"
+
+
+def inline_url(filename: str, mimetype: str) -> str:
+    """A small file written into the page itself (the favicon): one request fewer on every first visit."""
+    return _data_uri(str(Path(current_app.static_folder) / filename), mimetype)
+
+
+def serve_static(filename: str) -> Response:
+    """A fingerprinted name is cached for a year, and never revalidated, if its content still matches;
+    any other name (an old fingerprint, a licence file) is revalidated each time."""
+    match = FINGERPRINT.match(filename)
+    if match:
+        real = match["stem"] + match["suffix"]
+        try:
+            current = _content_hash(str(Path(current_app.static_folder) / real))
+        except OSError:
+            raise NotFound() from None
+        if current == match["hash"]:
+            response = send_from_directory(current_app.static_folder, real, max_age=YEAR)
+            response.cache_control.public = True
+            response.cache_control.immutable = True
+            return _whole(response)
+        filename = real
+    response = send_from_directory(current_app.static_folder, filename, max_age=0)
+    response.cache_control.no_cache = True
+    return _whole(response)
+
+
+def _whole(response: Response) -> Response:
+    """Read into memory (the files are small), so the response is compressed like a page, gzip included:
+    Flask-Compress leaves gzip out for streamed files."""
+    response.direct_passthrough = False
+    response.make_sequence()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.view_functions["static"] = serve_static
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIN_SIZE", 512)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    compress.init_app(app)
+    app.jinja_env.globals.update(static_url=static_url, inline_url=inline_url)
