@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser bench bench-scale bench-lockout install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,19 +41,35 @@ run: translations demo
 	@# gunicorn, as a community house would run it on one machine: two processes of four threads.
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) "webapp:create_app()"
 
-test: install-test
+# The whole suite: tests/ (on SQLite, and on TEST_DATABASE_URL when set), then the browser suite in
+# Chromium. Without Chromium it stops and says so; SKIP_BROWSER=1 runs without it, on purpose only.
+test: $(VENV)/.installed-browser
 	$(FLASK) translate compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory browser-suite
 
-# Headless Chromium journeys (needs /usr/bin/chromium; .ci/run installs it).
+# Only the browser suite: every main screen in every language on phone, tablet and desk, and the journeys.
+# Screenshots of every screen land in build/screenshots (SCREENSHOTS=... to choose another folder).
 test-browser: $(VENV)/.installed-browser
 	$(FLASK) translate compile
-	$(BIN)/python -m pytest browser_tests $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory browser-suite
 
-# Figures for the notes: page time at 5 and 5,000 entries, page weight.
-bench: install
+browser-suite:
+	@if [ "$(SKIP_BROWSER)" = "1" ]; then \
+	  echo "Browser suite skipped: SKIP_BROWSER=1."; \
+	elif ! command -v "$${CHROMIUM:-chromium}" >/dev/null 2>&1; then \
+	  echo "No Chromium found, so the browser suite cannot run: apt-get install chromium (or SKIP_BROWSER=1 to leave it out)."; \
+	  exit 1; \
+	else \
+	  $(BIN)/python -m pytest browser_tests $(PYTEST_ARGS); \
+	fi
+
+# Figures for the notes: page time at 5 and 5,000 entries, page weight; then the resident home opened
+# cold in Chromium on slow 4G with a slow CPU (bytes, requests, LCP, CLS) beside a hello page.
+bench: $(VENV)/.installed-browser
 	$(FLASK) translate compile
 	$(BIN)/python -m benchmarks.timeline
+	$(BIN)/python -m benchmarks.page_load
 
 # National scale on the local PostgreSQL (TEST_DATABASE_URL, or a database it makes), beside a hello
 # app, with wrk; SCALE=0.01 for a set a hundred times smaller. Takes about half an hour at SCALE=1.

@@ -1,17 +1,9 @@
 """Browser journeys: the demo data served on a free port, driven in headless Chromium."""
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from webapp import create_app
-from webapp.cli import alembic_config
-
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+from benchmarks import page_load
 
 
 class Server(str):
@@ -20,36 +12,30 @@ class Server(str):
     app = None
 
     def pair_link(self, username: str) -> str:
-        from webapp.auth import pairing, services
+        return page_load.pair_link(self.app, str(self), username)
+
+    def ids(self, language: str) -> dict:
+        """Addresses name people by id: the resident whose screens this language shows, and resident1,
+        whose records the staff screens show."""
+        from webapp.auth import services
         from webapp.db import close_session, get_session
 
+        from screens import RESIDENT_FOR
+
         with self.app.app_context():
-            resident = services.find_user(get_session(), username)
-            token = pairing.make_link(get_session(), resident=resident, actor=None, sets_pin=False)
+            found = {key: services.find_user(get_session(), username).id
+                     for key, username in (("me", RESIDENT_FOR[language]), ("resident", "resident1"))}
             close_session()
-        return f"{self}/pair/{token}"
+        return found
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    from alembic import command
-
-    from webapp import demo
-    from webapp.db import get_session
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
-    command.upgrade(alembic_config(url), "head")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser", "POLL_SECONDS": 1,
-                      "AUDIO_DIR": str(tmp_path_factory.mktemp("audio"))})
-    with app.app_context():
-        demo.load(get_session())
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    address = Server(f"http://127.0.0.1:{http.server_port}")
-    address.app = app
-    yield address
-    http.shutdown()
+    app = page_load.demo_app(tmp_path_factory.mktemp("browser"), POLL_SECONDS=1)
+    with page_load.serve(app) as address:
+        address = Server(address)
+        address.app = app
+        yield address
 
 
 @pytest.fixture(scope="session")
@@ -57,14 +43,10 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  # A microphone that plays a tone and needs no permission prompt, for the voice journeys.
-                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                  "--autoplay-policy=no-user-gesture-required"],
-        )
+        browser = page_load.launch(playwright, extra=[
+            # A microphone that plays a tone and needs no permission prompt, for the voice journeys.
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required"])
         yield browser
         browser.close()
 

@@ -210,7 +210,7 @@ def test_a_goal_month_too_far_away_is_refused_next_to_the_field(auth, accounts):
                            data={"kind": "job", "month": "99999999999999999999-01", "idempotency_key": "f" * 32})
 
     assert response.status_code == 422
-    assert "Write the month like 2027-03." in page_text(response)
+    assert "Write the month like \u20662027-03\u2069." in page_text(response)
     assert 'value="99999999999999999999-01"' in response.get_data(as_text=True)
 
 

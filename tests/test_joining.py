@@ -175,7 +175,8 @@ def test_new_resident_is_unassigned_for_the_coordinator_and_advisors_of_the_area
     assert taken.headers["Location"] == f"/advisor/residents/{resident.id}"
     page = page_text(advisor1.get(taken.headers["Location"]))
     assert "+45 20 48 39 17" in page and "Prefers: an SMS" in page
-    assert advisor1.post(f"/advisor/residents/{resident.id}/take").status_code == 404
+    # A second tap finds them taken by this advisor: their page again, not a "not found".
+    assert advisor1.post(f"/advisor/residents/{resident.id}/take").headers["Location"] == f"/advisor/residents/{resident.id}"
     assert "Unassigned" not in page_text(auth.client_for("coordinator").get("/coordinator/"))
 
 
@@ -430,6 +431,21 @@ def test_two_advisors_taking_the_same_resident_at_once_leave_one_advisor(app, au
     taken = run(app, lambda s: s.get(User, resident.id))
     assert taken.advisor_id in (accounts.advisor1.id, accounts.advisor2.id)
     assert sorted(statuses) == sorted(["/advisor/", f"/advisor/residents/{resident.id}"])
+    assert [e.action for e in rows(app, AuditEvent)].count("advisor_assigned") == 1
+
+
+def test_an_advisor_who_taps_take_after_another_took_them_is_told_so_not_shown_a_404(app, auth, accounts, area):
+    sign_up(auth.client_for("volunteer1"), area)
+    resident = newest_resident(app)
+    set_values(app, User, User.id == accounts.advisor2.id, housing_area_id=area)
+    first, late = auth.client_for("advisor1"), auth.client_for("advisor2")
+    assert first.post(f"/advisor/residents/{resident.id}/take").headers["Location"] == f"/advisor/residents/{resident.id}"
+
+    response = late.post(f"/advisor/residents/{resident.id}/take", follow_redirects=True)
+    assert response.status_code == 200
+    assert f"Someone else took {resident.display_name} a moment ago." in page_text(response)
+    again = first.post(f"/advisor/residents/{resident.id}/take")  # a second tap by the one who took them
+    assert again.headers["Location"] == f"/advisor/residents/{resident.id}"
     assert [e.action for e in rows(app, AuditEvent)].count("advisor_assigned") == 1
 
 

@@ -32,9 +32,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    from .htmx import vary_on_htmx
+    from .htmx import keep_address_on_refusal, vary_on_htmx
 
     app.after_request(vary_on_htmx)
+    app.after_request(keep_address_on_refusal)
     from .auth.session import init_login
 
     init_login(app, login_manager)

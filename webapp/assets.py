@@ -73,9 +73,13 @@ def serve_static(filename: str) -> Response:
         except OSError:
             raise NotFound() from None
         if current == match["hash"]:
-            response = send_from_directory(current_app.static_folder, real, max_age=YEAR)
+            response = send_from_directory(current_app.static_folder, real, max_age=YEAR, etag=False,
+                                           conditional=False, last_modified=None)
             response.cache_control.public = True
             response.cache_control.immutable = True
+            # Never asked for again, so nothing to revalidate with: no ETag, Last-Modified or Expires.
+            for name in ("Last-Modified", "Expires", "Content-Disposition", "Accept-Ranges"):
+                response.headers.pop(name, None)
             return _whole(response)
         filename = real
     response = send_from_directory(current_app.static_folder, filename, max_age=0)

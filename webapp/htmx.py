@@ -35,8 +35,12 @@ def render(template_name: str, block: str | None = None, **context) -> str:
 
 
 def see_other(location: str) -> Response:
-    """After a non-GET: 303 for plain and boosted requests; HX-Location for htmx swaps."""
-    if wants_fragment():
+    """After a non-GET: 303 for plain and boosted requests; HX-Location for htmx swaps.
+
+    A location with a #fragment (the item that changed) goes by HX-Location for boosted forms too:
+    a redirect followed by XMLHttpRequest loses the fragment, and htmx scrolls to it only if it knows it.
+    """
+    if wants_fragment() or ("#" in location and htmx_request()):
         return make_response("", 204, location={"path": location, "target": "body"})
     return redirect(location, 303)
 
@@ -46,6 +50,14 @@ def to_sign_in(location: str) -> Response:
     if htmx_request():
         return make_response("", 401, redirect=location)
     return redirect(location)
+
+
+def keep_address_on_refusal(response: Response) -> Response:
+    """A refused form shows its page again: the address bar keeps that page's address, not the form's
+    POST address, which a reload would turn into a 405."""
+    if 400 <= response.status_code < 500 and request.method != "GET" and request.headers.get("HX-Request"):
+        response.headers["HX-Push-Url"] = "false"
+    return response
 
 
 def vary_on_htmx(response: Response) -> Response:

@@ -56,9 +56,14 @@ def may_remove_devices(user: User, resident: User | None) -> bool:
 
 def may_take(user: User, resident: User | None) -> bool:
     """An advisor may take an unassigned resident of their own housing area."""
+    return in_own_area(user, resident) and resident.advisor_id is None
+
+
+def in_own_area(user: User, resident: User | None) -> bool:
+    """A resident of the advisor's housing area: one they were offered to take, taken since or not."""
     return (resident is not None and resident.role == Role.RESIDENT and resident.active
-            and resident.advisor_id is None and user.role == Role.ADVISOR
-            and user.housing_area_id is not None and resident.housing_area_id == user.housing_area_id)
+            and user.role == Role.ADVISOR and user.housing_area_id is not None
+            and resident.housing_area_id == user.housing_area_id)
 
 
 def helped_resident(session: Session, user: User, resident_id: int, check=may_help_sign_in) -> User:

@@ -181,12 +181,15 @@ def phone(number: str | None) -> str:
 
 def icon(name: str, label: str | None = None) -> Markup:
     href = _icon_href(static_url(SPRITE), name)
+    classes = "icon icon--flip" if name in POINTING else "icon"
     if label:
-        return Markup('<svg class="icon" role="img" aria-label="{}"><use href="{}"></use></svg>').format(label, href)
-    return _unlabelled_icon(href)
+        return Markup('<svg class="{}" role="img" aria-label="{}"><use href="{}"></use></svg>').format(classes, label, href)
+    return _unlabelled_icon(href, classes)
 
 
-SPRITE = "vendor/lucide/sprite.svg"
+SPRITE = "vendor/lucide/sprite.svg"  # Lucide's icons and our own check-in faces (scripts/vendor_frontend.sh)
+# Icons that point along the line of text: right to left, they point the other way (app.css).
+POINTING = frozenset({"log-out", "send", "undo-2", "arrow-right"})
 
 
 @lru_cache(maxsize=512)
@@ -195,8 +198,17 @@ def _icon_href(sprite: str, name: str) -> Markup:
 
 
 @lru_cache(maxsize=512)
-def _unlabelled_icon(href: Markup) -> Markup:
-    return Markup('<svg class="icon" aria-hidden="true" focusable="false"><use href="{}"></use></svg>').format(href)
+def _unlabelled_icon(href: Markup, classes: str) -> Markup:
+    return Markup('<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>').format(classes, href)
+
+
+def focus_here() -> Markup:
+    """` autofocus` for the first element of this response that asks: the first field a refused form
+    got wrong, or the notice beside what just changed. Browsers honour it on load, htmx after a swap."""
+    if g.get("focus_given"):
+        return Markup("")
+    g.focus_given = True
+    return Markup(" autofocus")
 
 
 def bdi(text: str | None) -> Markup:
@@ -232,7 +244,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
                                   month_from_iso=month_from_iso)
-    app.jinja_env.globals.update(icon=icon, utcnow=utcnow, catalog=catalog,
+    app.jinja_env.globals.update(icon=icon, focus_here=focus_here, utcnow=utcnow, catalog=catalog,
                                   device_label=devices.label, contact_labels=CONTACT_PREFERENCES)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

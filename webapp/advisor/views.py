@@ -30,11 +30,14 @@ def take(resident_id: int):
     """"I'll take them": a new resident of the advisor's own area becomes theirs."""
     db = get_session()
     resident = db.get(User, resident_id)
-    if not policy.may_take(current_user, resident):
+    if not policy.in_own_area(current_user, resident):
         abort(404)
-    if coordination.take(db, advisor=current_user, resident=resident):
+    if policy.may_take(current_user, resident) and coordination.take(db, advisor=current_user, resident=resident):
         flash(_("%(name)s is now one of your residents.", name=resident.display_name))
         return see_other(url_for("advisor.resident", resident_id=resident.id))
+    if resident.advisor_id == current_user.id:  # a second tap, after the first took them
+        return see_other(url_for("advisor.resident", resident_id=resident.id))
+    # Taken by another advisor, just now or while this caseload was open: said, not a "not found".
     flash(_("Someone else took %(name)s a moment ago.", name=resident.display_name))
     return see_other(url_for("advisor.caseload"))
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..auth import device_sessions
 from ..auth import services as accounts
-from ..db import lock_and_read, writing
+from ..db import change_if, lock_and_read, reread, writing
 from ..models import STAFF_ROLES, HousingArea, Role, User
 from ..timeline.services import note_advisor_change
 
@@ -127,10 +127,8 @@ def take(session: Session, *, advisor: User, resident: User) -> bool:
     with writing(session):
         if not lock_and_read(session, User.active, advisor.id):
             return False
-        taken = session.execute(
-            update(User).where(User.id == resident.id, User.advisor_id.is_(None)).values(advisor_id=advisor.id)
-        )
-        if taken.rowcount != 1:
+        if not change_if(session, User, resident.id, User.advisor_id.is_(None), advisor_id=advisor.id):
+            reread(session, User, resident.id)  # the caller's copy now says who took them first
             return False
         note_advisor_change(session, resident=resident, advisor=advisor, actor=advisor)
         audit.record(session, "advisor_assigned", actor=advisor, subject=resident, advisor_id=advisor.id,

@@ -19,7 +19,7 @@ REASON_LABELS = {
     "barrier": _l("New barrier"),
     "quiet": _l("No check-in for 14 days"),
 }
-REASON_ICONS = {"urgent": "quote", "contact": "phone", "waiting": "clock", "low_mood": "frown", "appointment": "calendar-clock",
+REASON_ICONS = {"urgent": "quote", "contact": "phone", "waiting": "clock", "low_mood": "face-1", "appointment": "calendar-clock",
                 "barrier": "circle-help", "quiet": "circle-pause"}
 
 

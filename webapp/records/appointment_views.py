@@ -1,7 +1,7 @@
 """Appointment routes on the records blueprint."""
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,17 +11,18 @@ from ..models import User
 from . import appointments
 from .forms import AnswerForm, AppointmentForm, MoveForm, OutcomeForm, VersionForm
 from ..pages.records import appointments_page
-from .routing import acting, back, bp
+from ..templating import day_and_time
+from . import catalog
+from .routing import acting, bp, done_at
 
 
 def _appointment(resident: User, appointment_id: int):
     return appointments.find(get_session(), resident=resident, appointment_id=appointment_id) or abort(404)
 
 
-def _to_appointments(resident: User, appointment_id: int | None = None):
-    """Back to where the form was, at the appointment that changed."""
-    return back(url_for("records.appointment_list", resident_id=resident.id),
-                fragment=f"appointment-{appointment_id}" if appointment_id else None)
+def _to_appointments(resident: User, appointment_id: int, notice: str):
+    """Back to where the form was, at the appointment that changed, saying what changed."""
+    return done_at(url_for("records.appointment_list", resident_id=resident.id), f"appointment-{appointment_id}", notice)
 
 
 @bp.post("/appointments")
@@ -31,10 +32,11 @@ def add_appointment(resident_id: int):
     form = AppointmentForm()
     if not form.validate():
         return appointments_page(resident, 422, ("appointment", None, form))
-    appointments.add(get_session(), resident=resident, author=current_user, starts_at=form.starts_at.moment,
-                     place=form.place.data, with_whom=form.with_whom.data, interpreter=form.interpreter.data,
-                     needs=form.needs, idempotency_key=form.idempotency_key.data)
-    return _to_appointments(resident)
+    appointment = appointments.add(get_session(), resident=resident, author=current_user, starts_at=form.starts_at.moment,
+                                   place=form.place.data, with_whom=form.with_whom.data, interpreter=form.interpreter.data,
+                                   needs=form.needs, idempotency_key=form.idempotency_key.data)
+    return _to_appointments(resident, appointment.id,
+                            _("Saved: the appointment on %(when)s", when=day_and_time(appointment.starts_at)))
 
 
 def _change(resident_id: int, appointment_id: int, action: str, form_name: str, form_class, change, about=False):
@@ -46,14 +48,13 @@ def _change(resident_id: int, appointment_id: int, action: str, form_name: str, 
     if not form.validate():
         return appointments_page(resident, 422, (form_name, appointment.id, form))
     try:
-        change(get_session(), resident, appointment, form)
+        notice = change(get_session(), resident, appointment, form)
     except appointments.TooLate:
-        flash(_("It is too late to undo this. Please make a new appointment."))
-        return _to_appointments(resident, appointment.id)
+        return _to_appointments(resident, appointment.id, _("It is too late to undo this. Please make a new appointment."))
     except appointments.Conflict as conflict:
         form.version.data = str(conflict.current.version)  # what was typed stays, now against the current version
         return appointments_page(resident, 409, (form_name, appointment.id, form), conflict=conflict.current.id)
-    return _to_appointments(resident, appointment.id)
+    return _to_appointments(resident, appointment.id, notice)
 
 
 @bp.post("/appointments/<int:appointment_id>/answer")
@@ -62,6 +63,7 @@ def answer_appointment(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.answer(db, resident=resident, appointment=appointment, version=form.version_number,
                             response=form.response.data, reason=form.reason.data or None, words=form.words.data)
+        return _("Sent: %(answer)s", answer=catalog.label(catalog.RESPONSES, form.response.data))
 
     return _change(resident_id, appointment_id, "answer_appointment", "answer", AnswerForm, change)
 
@@ -72,6 +74,7 @@ def move_appointment(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.move(db, resident=resident, appointment=appointment, version=form.version_number,
                           actor=current_user, starts_at=form.starts_at.moment, place=form.place.data)
+        return _("Saved: the appointment is now on %(when)s", when=day_and_time(form.starts_at.moment))
 
     return _change(resident_id, appointment_id, "move_appointment", "move", MoveForm, change)
 
@@ -82,7 +85,7 @@ def cancel_appointment(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.cancel(db, resident=resident, appointment=appointment, version=form.version_number,
                             actor=current_user)
-        flash(_("The appointment is cancelled. You can undo this for 10 minutes."))
+        return _("The appointment is cancelled. You can undo this for 10 minutes.")
 
     return _change(resident_id, appointment_id, "cancel_appointment", "cancel", VersionForm, change)
 
@@ -95,7 +98,7 @@ def restore_appointment(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.restore(db, resident=resident, appointment=appointment, version=form.version_number,
                              actor=current_user)
-        flash(_("The appointment is back."))
+        return _("The appointment is back.")
 
     return _change(resident_id, appointment_id, "restore_appointment", "restore", VersionForm, change)
 
@@ -106,5 +109,6 @@ def appointment_outcome(resident_id: int, appointment_id: int):
     def change(db, resident, appointment, form):
         appointments.set_outcome(db, resident=resident, appointment=appointment, version=form.version_number,
                                  actor=current_user, outcome=form.outcome.data)
+        return _("Saved: %(what)s", what=catalog.label(catalog.OUTCOMES, form.outcome.data))
 
     return _change(resident_id, appointment_id, "appointment_outcome", "outcome", OutcomeForm, change, about=True)

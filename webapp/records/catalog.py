@@ -20,11 +20,11 @@ def options(*items: tuple) -> dict[str, Option]:
 
 
 MOODS = {
-    1: Option("1", _l("Very bad"), "frown"),
-    2: Option("2", _l("Bad"), "annoyed"),
-    3: Option("3", _l("So-so"), "meh"),
-    4: Option("4", _l("Good"), "smile"),
-    5: Option("5", _l("Very good"), "laugh"),
+    1: Option("1", _l("Very bad"), "face-1"),
+    2: Option("2", _l("Bad"), "face-2"),
+    3: Option("3", _l("So-so"), "face-3"),
+    4: Option("4", _l("Good"), "face-4"),
+    5: Option("5", _l("Very good"), "face-5"),
 }
 LOW_MOOD = 2  # bad or very bad
 # How the advisor made contact after "I want someone to contact me".

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..forms import OnceForm
 from ..models import COPENHAGEN, utcnow
 from ..params import bounded_int
+from ..typed_dates import ltr_example, parse_local_moment, parse_month
 from ..validators import ChoiceField, PlainText, choices, normalize_newlines, strip
 from . import catalog
 
@@ -69,14 +70,6 @@ class BarrierStatusForm(FlaskForm):
     status = ChoiceField(_l("How is it now?"), choices=option_choices(catalog.BARRIER_STATUSES))
 
 
-def parse_month(text: str | None) -> date | None:
-    try:
-        year, month = (text or "").strip().split("-")
-        return date(int(year), int(month), 1)
-    except (ValueError, OverflowError):
-        return None
-
-
 class GoalChangeForm(FlaskForm):
     kind = ChoiceField(_l("What kind of goal?"), choices=option_choices(catalog.GOAL_KINDS))
     words = optional_text(_l("In your own words"), 500, _l("At most 500 characters, please."))
@@ -92,7 +85,7 @@ class GoalChangeForm(FlaskForm):
             return
         month = parse_month(field.data)
         if month is None:
-            raise ValidationError(_l("Write the month like 2027-03."))
+            raise ValidationError(_l("Write the month like %(example)s.", example=ltr_example("2027-03")))
         now = utcnow().astimezone(COPENHAGEN)
         if (month.year, month.month) < (now.year, now.month):
             raise ValidationError(_l("Choose this month or a later one."))
@@ -128,20 +121,11 @@ class StepDoneForm(FlaskForm):
     done = HiddenField(default="1")
 
 
-def parse_local_moment(text: str | None) -> datetime | None:
-    """'2027-03-02T10:00' (what datetime-local sends) or '2027-03-02 10:00', in Copenhagen time."""
-    try:
-        naive = datetime.fromisoformat((text or "").strip().replace(" ", "T"))
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=COPENHAGEN) if naive.tzinfo is None else None
-
-
 class WhenField(StringField):
     def pre_validate(self, form):
         moment = parse_local_moment(self.data)
         if moment is None:
-            raise ValidationError(_l("Write the date and time like 2027-03-02 10:00."))
+            raise ValidationError(_l("Write the date and time like %(example)s.", example=ltr_example("2027-03-02 10:00")))
         now = utcnow()
         if moment <= now:
             raise ValidationError(_l("Choose a time that has not passed yet."))

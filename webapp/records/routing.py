@@ -1,7 +1,7 @@
 """The records blueprint, and what its view modules share: whose records, and where a form returns to."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, request
 from flask_login import current_user
 
 from .. import access_log, policy
@@ -28,3 +28,10 @@ def acting(resident_id: int, action: str) -> User:
 def back(default: str, fragment: str | None = None):
     """Back to the page the form was on (only a page of the app), at `fragment` if given."""
     return see_other((local_target(request.form.get("return_to")) or default) + (f"#{fragment}" if fragment else ""))
+
+
+def done_at(default: str, anchor: str, notice: str):
+    """Back to the page, landing at the item that changed with a notice beside it (`notice_at` in
+    _partials.html) in words: the result is in view and read out, with JavaScript or without."""
+    flash(notice, f"at:{anchor}")
+    return back(default, fragment=anchor)

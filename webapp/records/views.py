@@ -12,7 +12,7 @@ from ..pages import records as pages
 from ..pages.timeline import resident_home
 from . import barriers, catalog, checkins, contact
 from .forms import BarrierForm, BarrierStatusForm, CheckInForm, CheckInWordsForm, ContactMadeForm
-from .routing import acting, back, bp, viewable
+from .routing import acting, back, bp, done_at, viewable
 
 # --- Pages --------------------------------------------------------------------
 
@@ -85,10 +85,9 @@ def add_barrier(resident_id: int):
     added = barriers.add(get_session(), resident=resident, key=form.key.data, words=form.words.data,
                          idempotency_key=form.idempotency_key.data)
     name = catalog.label(catalog.BARRIERS, added.barrier.key)
-    anchor = f"barrier-{added.barrier.id}"
-    flash(_("Saved: %(barrier)s", barrier=name) if added.new
-          else _("%(barrier)s is already on your list.", barrier=name), f"at:{anchor}")
-    return back(url_for("records.barrier_list", resident_id=resident.id), fragment=anchor)
+    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{added.barrier.id}",
+                   _("Saved: %(barrier)s", barrier=name) if added.new
+                   else _("%(barrier)s is already on your list.", barrier=name))
 
 
 def _barrier(resident: User, barrier_id: int):
@@ -104,7 +103,9 @@ def barrier_status(resident_id: int, barrier_id: int):
     if not form.validate():
         return pages.barriers_page(resident, 422, ("barrier_status", barrier.id, form))
     barriers.set_status(get_session(), resident=resident, barrier=barrier, status=form.status.data, actor=current_user)
-    return back(url_for("records.barrier_list", resident_id=resident.id))
+    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
+                   _("Saved: %(what)s — %(status)s", what=catalog.label(catalog.BARRIERS, barrier.key),
+                     status=catalog.label(catalog.BARRIER_STATUSES, form.status.data)))
 
 
 @bp.post("/barriers/<int:barrier_id>/remove")
@@ -115,8 +116,8 @@ def remove_barrier(resident_id: int, barrier_id: int):
     if barriers.remove(get_session(), resident=resident, barrier=barrier):
         flash(_("Removed: %(barrier)s", barrier=catalog.label(catalog.BARRIERS, barrier.key)))
         return back(url_for("records.barrier_list", resident_id=resident.id))
-    flash(_("This can no longer be removed. If it is no longer a problem, tap “Solved”."), f"at:barrier-{barrier.id}")
-    return back(url_for("records.barrier_list", resident_id=resident.id), fragment=f"barrier-{barrier.id}")
+    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
+                   _("This can no longer be removed. If it is no longer a problem, tap “Solved”."))
 
 
 @bp.post("/contact-requests/<int:request_id>/handled")
@@ -137,5 +138,7 @@ def contact_handled(resident_id: int, request_id: int):
 @login_required
 def acknowledge_barrier(resident_id: int, barrier_id: int):
     resident = acting(resident_id, "acknowledge_barrier")
-    barriers.acknowledge(get_session(), resident=resident, barrier=_barrier(resident, barrier_id), advisor=current_user)
-    return back(url_for("records.barrier_list", resident_id=resident.id))
+    barrier = _barrier(resident, barrier_id)
+    barriers.acknowledge(get_session(), resident=resident, barrier=barrier, advisor=current_user)
+    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
+                   _("Marked as seen: %(barrier)s", barrier=catalog.label(catalog.BARRIERS, barrier.key)))

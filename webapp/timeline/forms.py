@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,38 +10,12 @@ from wtforms.validators import Length, ValidationError
 
 from ..forms import OnceForm
 from ..models import COPENHAGEN
-from ..passwords import normalize_digits
+from ..typed_dates import parse_day, parse_time
 from ..validators import PlainText, normalize_newlines, strip
 from . import phrases
 
 MESSAGE_MAX = 4000
 PLACE_MAX = 200
-
-
-def parse_day(text: str | None) -> date | None:
-    """2026-12-02 (what a date field sends), or typed as 2.12.2026 or 2/12/2026, in any digits."""
-    text = normalize_digits(text or "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", text)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    return None
-
-
-def parse_time(text: str | None) -> time | None:
-    """10:00 (what a time field sends), or typed as 10.00 or 10, in any digits."""
-    match = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?", normalize_digits(text or ""))
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    return time(hour, minute) if hour < 24 and minute < 60 else None
 
 
 class MessageForm(OnceForm):

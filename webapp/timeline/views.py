@@ -5,13 +5,14 @@ from datetime import datetime, timezone
 
 import io
 
-from flask import Blueprint, abort, current_app, redirect, request, send_file
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
 from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
-from ..models import EntryKind, User
+from ..models import Entry, EntryKind, User
 from ..pages.timeline import composer, home_of_timeline, viewer_page
 from ..params import int_param
 from ..security import passive, takes_upload
@@ -72,7 +73,7 @@ def post_message(resident_id: int):
             services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
         return viewer_page(resident, message_form=form, status=422)
     said = form.stored_phrase()
-    services.post_message(
+    entry = services.post_message(
         db,
         resident=resident,
         author=current_user,
@@ -83,7 +84,7 @@ def post_message(resident_id: int):
     )
     if request.form.get("from_draft"):  # the reply kept across a sign-out is sent now
         drafts.discard(db, user=current_user, resident=resident)
-    return _sent(resident, "timeline/_message_form.html", "message_form", form=MessageForm.fresh())
+    return _sent(resident, entry, "timeline/_message_form.html", "message_form", form=MessageForm.fresh())
 
 
 @bp.post("/voice")
@@ -107,12 +108,12 @@ def post_voice(resident_id: int):
         if wants_fragment():
             return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), 422
         return viewer_page(resident, voice_form=form, status=422)
-    if services.by_key(db, current_user, form.idempotency_key.data) is None:  # not stored twice on a retry
-        _post_voice(db, resident, data, audio, form.idempotency_key.data)
-    return _sent(resident, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
+    entry = (services.by_key(db, current_user, form.idempotency_key.data)  # not stored twice on a retry
+             or _post_voice(db, resident, data, audio, form.idempotency_key.data))
+    return _sent(resident, entry, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
 
 
-def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency_key: str) -> None:
+def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency_key: str) -> Entry:
     """Keep the file, then the entry; a file no entry points to (the write failed, or the same form
     sent twice at once made the entry first) is removed again."""
     key = voice.keep(resident.id, data, audio)
@@ -125,6 +126,7 @@ def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency
         raise
     if entry.data["audio"] != key:
         audio_store().delete(key)
+    return entry
 
 
 @bp.get("/voice/<int:entry_id>")
@@ -150,11 +152,12 @@ def voice_file(resident_id: int, entry_id: int):
     return response
 
 
-def _sent(resident: User, template: str, block: str, **fresh_form):
-    """After a message of any kind: the page again without JavaScript; with htmx, a fresh form and
-    what is new in the timeline."""
+def _sent(resident: User, entry: Entry, template: str, block: str, **fresh_form):
+    """After a message of any kind: without JavaScript, the page again, landing at the message with
+    "Sent" beside it; with htmx, a fresh form and what is new in the timeline."""
     if not wants_fragment():
-        return see_other(home_of_timeline(resident))
+        flash(_("Sent"), f"at:entry-{entry.id}")
+        return see_other(f"{home_of_timeline(resident)}#entry-{entry.id}")
     db = get_session()
     after = int_param(request.form, "after", default=0)
     found = services.updates(

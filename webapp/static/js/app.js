@@ -251,7 +251,18 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  // After a page swap, read out the notice beside what changed. The live region is kept through the
+  // swap (hx-preserve), so screen readers hear the change; a region swapped in with it would stay silent.
+  function announceNotice(event) {
+    var announcer = document.getElementById("announcer");
+    var notice = document.querySelector("main .notice");
+    if (!announcer || !notice || event.target !== document.body) return;
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = notice.textContent.trim(); }, 100);
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    announceNotice(event);
     showPrintButtons();
     showListenButtons();
     setUpRecorders();

@@ -1,0 +1,170 @@
+"""Every main screen, in every language, on every device its people use, looked at the way they would:
+by touch, by keyboard, with text at twice the size, right to left, and through axe-core.
+
+Screenshots of every render go to SCREENSHOTS (build/screenshots by default), to look through by eye.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import probes
+import pytest
+from screens import DEVICES, LANGUAGES, RTL, SCREENS, VIEWPORTS, sign_in
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+SMALLEST = {}  # the smallest touch target seen, for the closing figures
+
+CASES = [
+    pytest.param(screen, language, device, id=f"{screen.id}-{language}-{device}")
+    for role, devices in DEVICES.items()
+    for language in LANGUAGES
+    for device in devices
+    for screen in SCREENS if screen.role == role
+]
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, server):
+    """One browser per role, language and device, kept while the cases for it run (they come together)."""
+    held = {}
+
+    def get(role: str, language: str, device: str):
+        key = (role, language, device)
+        if key not in held:
+            for context in held.values():
+                context.close()
+            held.clear()
+            context = browser.new_context(**VIEWPORTS[device])
+            context.console_errors = []
+            context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
+            sign_in(context.new_page(), server, role, language)
+            held[key] = context
+        return held[key]
+
+    yield get
+    for context in held.values():
+        context.close()
+
+
+def set_text_size(cdp, pixels: int) -> None:
+    """Chromium's default font size, as a phone's "larger text" setting sets it (until the session ends)."""
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": pixels, "fixed": round(pixels * 13 / 16)}})
+
+
+def layout_problems(page, language: str, where: str) -> list[str]:
+    facts = page.evaluate(probes.PAGE_FACTS)
+    problems = []
+    # Against the screen's own width: a phone browser zooms out to fit a wider page, which would hide it.
+    overflow = facts["scrollWidth"] - page.viewport_size["width"]
+    if overflow > 0:
+        problems.append(f"{where}: scrolls sideways by {overflow} px")
+    if language in RTL:
+        if facts["scrollX"] != 0:
+            problems.append(f"{where}: opens scrolled to x={facts['scrollX']}")
+        start = facts["headerStart"]
+        width = page.viewport_size["width"]
+        if start and start["right"] < width - 24:
+            problems.append(f"{where}: the header starts at the left ({start['right']:.0f} of {width} px)")
+    if facts["nameCut"]:
+        problems.append(f"{where}: the name in the header is cut off")
+    apart = page.evaluate(probes.ICONS_APART)
+    if apart:
+        problems.append(f"{where}: icons on another line than their words: {apart[:3]}")
+    return problems
+
+
+def keyboard_problems(page) -> list[str]:
+    """Tab from the top to the end: every control is reached, and each shows where the focus is."""
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();"
+                  "document.querySelectorAll('[data-tabbed]').forEach(el => delete el.dataset.tabbed)")
+    problems, seen = [], []
+    count = page.evaluate(probes.INTERACTIVE + "() => interactive().length")
+    for _ in range(count + 15):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(probes.FOCUSED)
+        if focused is None or (seen and focused["what"] == seen[0]):
+            break
+        seen.append(focused["what"])
+        if not focused["visible"]:
+            problems.append(f"no visible focus on {focused['what']}")
+        if not focused["inView"]:
+            problems.append(f"focus out of view on {focused['what']}")
+    unreached = page.evaluate(probes.UNREACHED)
+    if unreached:
+        problems.append(f"not reached by Tab: {unreached[:5]}")
+    return problems
+
+
+@pytest.mark.parametrize(("screen", "language", "device"), CASES)
+def test_screen_works_for_everyone(screen, language, device, signed_in, server):
+    context = signed_in(screen.role, language, device)
+    page = context.pages[0]
+    screen.reach(page, server, language)
+    problems = layout_problems(page, language, device)
+
+    facts = page.evaluate(probes.PAGE_FACTS)
+    if facts["lang"] != LANGUAGES[language]:
+        problems.append(f"<html lang={facts['lang']}>")
+    if facts["dir"] != ("rtl" if language in RTL else "ltr"):
+        problems.append(f"<html dir={facts['dir']}>")
+    if facts["h1"] != 1:
+        problems.append(f"{facts['h1']} h1 headings: {facts['h1Text']}")
+    if facts["danglingDots"]:
+        problems.append(f"separators inside people's words: {facts['danglingDots'][:3]}")
+    tab = (facts["currentTab"] or "").strip()
+    if tab and tab.casefold() not in facts["h1Text"].casefold() and tab.casefold() not in facts["title"].casefold():
+        problems.append(f"two names for one page: {tab!r} in the menu, {facts['h1Text']!r} as its heading")
+    name = facts["title"].removesuffix(" · Sammen").strip()
+    if not name or name == facts["title"]:
+        problems.append(f"title {facts['title']!r} names no page")
+    elif language in RTL and not ARABIC_SCRIPT.search(name):
+        problems.append(f"title {name!r} is not in the page's language")
+
+    # axe skips text in Arabic script when it checks contrast, so contrast is judged on Danish and English.
+    problems += [f"axe {line}" for line in probes.run_axe(page, contrast=language not in RTL)]
+
+    targets = page.evaluate(probes.SMALL_TARGETS)
+    problems += [f"target under 44 px: {what}" for what in targets["small"]]
+    if targets["smallest"]:
+        smallest = SMALLEST.setdefault("smallest", dict(targets["smallest"], where=screen.id))
+        if targets["smallest"]["size"] < smallest["size"]:
+            SMALLEST["smallest"] = dict(targets["smallest"], where=f"{screen.id}-{language}-{device}")
+
+    folder = SCREENSHOTS / device / language
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{screen.id}.png"), full_page=True)
+
+    if device == DEVICES[screen.role][0]:
+        problems += keyboard_problems(page)
+
+    if device == "phone":
+        page.set_viewport_size({"width": 320, "height": 800})
+        problems += layout_problems(page, language, "320 px")
+        page.set_viewport_size({"width": 360, "height": 800})
+        cdp = context.new_cdp_session(page)
+        set_text_size(cdp, 32)
+        try:
+            page.reload()
+            problems += layout_problems(page, language, "360 px at 200 % text")
+            page.screenshot(path=str(folder / f"{screen.id}-200pct.png"), full_page=True)
+        finally:
+            set_text_size(cdp, 16)
+            cdp.detach()
+
+    # The browser notes the status of a "not found" page itself as an error: that one is meant.
+    problems += [f"console: {error}" for error in context.console_errors
+                 if not (screen.status != 200 and f"status of {screen.status}" in error)]
+    context.console_errors.clear()
+    assert not problems, "\n".join(problems)
+
+
+def test_zz_print_the_smallest_touch_target():
+    """Runs after the screens (by name): the figure the closing note asks for."""
+    if not SMALLEST:
+        pytest.skip("no screens were looked at in this run")
+    smallest = SMALLEST["smallest"]
+    print(f"\nsmallest touch target: {smallest['width']:.0f}×{smallest['height']:.0f} px, {smallest['what']} on {smallest['where']}"
+          f"\nscreenshots: {SCREENSHOTS}")
