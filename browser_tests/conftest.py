@@ -17,10 +17,10 @@ class Server(str):
     def ids(self, language: str) -> dict:
         """Addresses name people by id: the resident whose screens this language shows, and resident1,
         whose records the staff screens show."""
+        from screens import RESIDENT_FOR
+
         from webapp.auth import services
         from webapp.db import close_session, get_session
-
-        from screens import RESIDENT_FOR
 
         with self.app.app_context():
             found = {key: services.find_user(get_session(), username).id
@@ -76,3 +76,15 @@ def tablet(browser):
     context.on("console", lambda message: message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}"))
     yield context
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures the screens gave (smallest touch target, axe per language), after the results."""
+    import sys
+
+    screens = sys.modules.get("test_screens")
+    lines = screens.figures() if screens else []
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)

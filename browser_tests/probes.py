@@ -169,14 +169,18 @@ def _axe_source() -> str:
     return AXE.read_text() + "\n;0"
 
 
-def run_axe(page, *, contrast: bool) -> list[str]:
-    """axe-core's serious and critical violations, one line each."""
+def run_axe(page, *, contrast: bool) -> tuple[list[str], dict[str, int]]:
+    """axe-core's serious and critical violations (and ALSO_CHECKED), one line each; and how many
+    elements break a rule at each impact, for the figures."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(_axe_source())  # through the DevTools protocol, which the page's CSP does not govern
     rules = {} if contrast else {"color-contrast": {"enabled": False}}
     result = page.evaluate("""async ([rules, ALSO]) => {
         const result = await axe.run(document, {resultTypes: ['violations'], rules});
-        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical' || ALSO.includes(v.id))
+        const counts = {};
+        for (const v of result.violations) counts[v.impact] = (counts[v.impact] || 0) + v.nodes.length;
+        const blocking = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical' || ALSO.includes(v.id))
           .map(v => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+        return [blocking, counts];
     }""", [rules, ALSO_CHECKED])
     return result

@@ -16,6 +16,7 @@ from screens import DEVICES, LANGUAGES, RTL, SCREENS, VIEWPORTS, sign_in
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 SMALLEST = {}  # the smallest touch target seen, for the closing figures
+AXE_TALLY = {}  # per language: renders checked, and elements breaking an axe rule by impact
 
 CASES = [
     pytest.param(screen, language, device, id=f"{screen.id}-{language}-{device}")
@@ -124,7 +125,12 @@ def test_screen_works_for_everyone(screen, language, device, signed_in, server):
         problems.append(f"title {name!r} is not in the page's language")
 
     # axe skips text in Arabic script when it checks contrast, so contrast is judged on Danish and English.
-    problems += [f"axe {line}" for line in probes.run_axe(page, contrast=language not in RTL)]
+    blocking, counts = probes.run_axe(page, contrast=language not in RTL)
+    problems += [f"axe {line}" for line in blocking]
+    tally = AXE_TALLY.setdefault(language, {"renders": 0})
+    tally["renders"] += 1
+    for impact, number in counts.items():
+        tally[impact] = tally.get(impact, 0) + number
 
     targets = page.evaluate(probes.SMALL_TARGETS)
     problems += [f"target under 44 px: {what}" for what in targets["small"]]
@@ -161,10 +167,16 @@ def test_screen_works_for_everyone(screen, language, device, signed_in, server):
     assert not problems, "\n".join(problems)
 
 
-def test_zz_print_the_smallest_touch_target():
-    """Runs after the screens (by name): the figure the closing note asks for."""
-    if not SMALLEST:
-        pytest.skip("no screens were looked at in this run")
-    smallest = SMALLEST["smallest"]
-    print(f"\nsmallest touch target: {smallest['width']:.0f}×{smallest['height']:.0f} px, {smallest['what']} on {smallest['where']}"
-          f"\nscreenshots: {SCREENSHOTS}")
+def figures() -> list[str]:
+    """The smallest target and axe's findings per language, for the end of the run (conftest.py)."""
+    lines = []
+    if SMALLEST:
+        smallest = SMALLEST["smallest"]
+        lines.append(f"smallest touch target: {smallest['width']:.0f}×{smallest['height']:.0f} px, "
+                     f"{smallest['what']} on {smallest['where']}")
+    for language, tally in AXE_TALLY.items():
+        found = ", ".join(f"{impact} {tally.get(impact, 0)}" for impact in ("critical", "serious", "moderate", "minor"))
+        lines.append(f"axe, {language}: {tally['renders']} screens; elements breaking a rule, by impact: {found}")
+    if lines:
+        lines.append(f"screenshots of every screen: {SCREENSHOTS}")
+    return lines
