@@ -81,7 +81,8 @@ PAGE_FACTS = """
 }
 """
 
-# An icon and the word after it must stay on one line: the icon says what the word is.
+# An icon and the word after it must stay on one line: the icon says what the word is, and one left
+# at the end of a line reads as part of what came before it.
 ICONS_APART = """
 () => {
   const apart = [];
@@ -90,6 +91,11 @@ ICONS_APART = """
     const parent = getComputedStyle(icon.parentElement);
     // A grid, or a column, puts the icon above its words on purpose (the faces).
     if (parent.display.includes('grid') || (parent.display.includes('flex') && parent.flexDirection.startsWith('column'))) continue;
+    // An icon that begins its heading or label may stand above words too long to sit beside it;
+    // what confuses is an icon left at the end of a line, after other words, with its own on the next.
+    let before = icon.previousSibling;
+    while (before && before.nodeType === Node.TEXT_NODE && !before.textContent.trim()) before = before.previousSibling;
+    if (!before) continue;
     let next = icon.nextSibling;
     while (next && next.nodeType === Node.TEXT_NODE && !next.textContent.trim()) next = next.nextSibling;
     if (!next) continue;
@@ -108,6 +114,33 @@ ICONS_APART = """
     }
   }
   return apart;
+}
+"""
+
+# Words cut in two across lines where whole words would do: in Arabic and Dari the letters of a cut
+# word lose their joined forms. A word longer than the whole line may break; those are not counted.
+BROKEN_WORDS = """
+() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // A line may end after a hyphen ("QR-kode") as well as at a space.
+    const words = node.textContent.trim().split(/[\\s\\-\u2010]+/).filter(Boolean);
+    if (!words.length || !node.parentElement.checkVisibility()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 1).map(r => Math.round(r.top)));
+    if (lines.size <= words.length) continue;
+    const width = node.parentElement.getBoundingClientRect().width;
+    const probe = document.createElement('span');
+    probe.style.whiteSpace = 'nowrap';
+    probe.style.position = 'absolute';  // out of any flex or grid layout: the word's own width
+    node.parentElement.appendChild(probe);
+    const fits = words.every(word => { probe.textContent = word; return probe.getBoundingClientRect().width <= width; });
+    probe.remove();
+    if (fits) broken.push(node.textContent.trim().slice(0, 40));
+  }
+  return broken;
 }
 """
 

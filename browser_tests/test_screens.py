@@ -71,6 +71,9 @@ def layout_problems(page, language: str, where: str) -> list[str]:
             problems.append(f"{where}: the header starts at the left ({start['right']:.0f} of {width} px)")
     if facts["nameCut"]:
         problems.append(f"{where}: the name in the header is cut off")
+    broken = page.evaluate(probes.BROKEN_WORDS)
+    if broken:
+        problems.append(f"{where}: words cut in two: {broken[:3]}")
     apart = page.evaluate(probes.ICONS_APART)
     if apart:
         problems.append(f"{where}: icons on another line than their words: {apart[:3]}")
@@ -153,9 +156,10 @@ def test_screen_works_for_everyone(screen, language, device, signed_in, server):
         cdp = context.new_cdp_session(page)
         set_text_size(cdp, 32)
         try:
-            page.reload()
+            page.goto(page.url)  # a fresh load, at the top: a reload would restore the scroll position
             problems += layout_problems(page, language, "360 px at 200 % text")
-            page.screenshot(path=str(folder / f"{screen.id}-200pct.png"), full_page=True)
+            # The first screenful: a full-page capture resizes the window, which loses the larger text.
+            page.screenshot(path=str(folder / f"{screen.id}-200pct.png"))
         finally:
             set_text_size(cdp, 16)
             cdp.detach()

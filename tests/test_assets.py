@@ -77,3 +77,18 @@ def test_a_browser_that_asks_for_no_compression_gets_none(client):
 def test_the_favicon_is_written_into_the_page_so_it_costs_no_request(client):
     html = client.get("/login/staff").get_data(as_text=True)
     assert re.search(r'<link rel="icon" href="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
+
+
+def test_our_style_sheet_and_script_go_out_without_their_comments_but_with_every_rule(client):
+    from pathlib import Path
+
+    static = Path(client.application.static_folder)
+    files = linked_files(client)
+    css = client.get(next(path for path in files if path.startswith("/static/css/"))).get_data(as_text=True)
+    js = client.get(next(path for path in files if path.startswith("/static/js/"))).get_data(as_text=True)
+    assert "/*" not in css and not re.search(r"^\s*//", js, re.MULTILINE)
+    source_css = (static / "css/app.css").read_text()
+    assert css.count("{") == source_css.count("{") and len(css) < len(source_css)
+    source_js = (static / "js/app.js").read_text()
+    code_lines = [line for line in source_js.splitlines() if line.strip() and not line.strip().startswith("//")]
+    assert [line for line in js.splitlines() if line.strip()] == code_lines
