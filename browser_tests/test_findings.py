@@ -8,7 +8,7 @@ import re
 import probes
 import pytest
 from playwright.sync_api import expect
-from screens import VIEWPORTS, sign_in
+from screens import VIEWPORTS, reach_signup_about, sign_in
 
 
 @pytest.fixture
@@ -136,10 +136,7 @@ def reach(page, server, language, where):
     paths = {"home": "/me/", "goals": f"/residents/{me}/goals", "appointments": f"/residents/{me}/appointments",
              "new-staff": "/coordinator/staff/new"}
     if where == "about":
-        page.goto(f"{server}/volunteer/new")
-        page.check(f"input[name=locale][value={language}]")
-        page.click("main button[type=submit]")
-        expect(page.locator("#name")).to_be_visible()
+        reach_signup_about(page, server, language)
     else:
         page.goto(server + paths[where])
 

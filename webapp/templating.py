@@ -189,7 +189,7 @@ def icon(name: str, label: str | None = None) -> Markup:
 
 SPRITE = "vendor/lucide/sprite.svg"  # Lucide's icons and our own check-in faces (scripts/vendor_frontend.sh)
 # Icons that point along the line of text: right to left, they point the other way (app.css).
-POINTING = frozenset({"log-out", "send", "undo-2", "arrow-right"})
+POINTING = frozenset({"log-out", "send", "undo-2"})
 
 
 @lru_cache(maxsize=512)
