@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout bench-voice install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ run: translations demo
 	@echo "Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):"
 	@$(FLASK) pair-link resident1 resident2 resident3 resident4
 	@# gunicorn, as a community house would run it on one machine: two processes of four threads.
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) "webapp:create_app()"
+	$(BIN)/gunicorn -c python:webapp.gunicorn_conf --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) "webapp:create_app()"
 
 # The whole suite: tests/ (on SQLite, and on TEST_DATABASE_URL when set), then the browser suite in
 # Chromium. Without Chromium it stops and says so; SKIP_BROWSER=1 runs without it, on purpose only.
@@ -82,6 +82,12 @@ bench-scale: install-test
 bench-lockout: install-test
 	$(FLASK) translate compile
 	$(BIN)/python -m benchmarks.lockout
+
+# 8 voice bombs at once against `make run`'s gunicorn while an advisor opens the caseload every 100 ms:
+# the caseload's median and slowest answer beside its answers alone, and each upload's answer time.
+bench-voice: install-test
+	$(FLASK) translate compile
+	$(BIN)/python -m benchmarks.voice_bomb
 
 # For developers: after changing user-visible text, then translate every new entry.
 translate-update: install

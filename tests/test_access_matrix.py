@@ -11,7 +11,8 @@ from webapp.auth import pairing
 from webapp.models import DeviceSession, Role, TrustedDevice, User
 
 from .conftest import TEST_CONFIG
-from .factories import ask_for_contact, make_area, send_voice, make_user, records_of, rows, run, set_values
+from .factories import (ask_for_contact, make_area, make_staff_with_link, make_user, records_of, rows, run, send_voice,
+                        set_values)
 
 
 # Who may take each action on a resident's records, written out here rather than read from the
@@ -65,7 +66,9 @@ def make_link(session, *, resident):
 ACCESS = {
     "auth.home": "public",
     "auth.login": "resident_sign_in",
+    "auth.sign_in": "resident_sign_in",
     "auth.login_staff": "public",
+    "auth.sign_in_staff": "public",
     "auth.logout": "public",
     "auth.account": "signed_in",
     "auth.save_language": "signed_in",
@@ -74,16 +77,25 @@ ACCESS = {
     "auth.remove_phone": "own_phone",
     "auth.still_here": "signed_in",
     "auth.not_you": "public",
-    "pairing.pair": "public",
+    "auth.forget_phone": "public",
+    "auth.save_secret": "signed_in",
+    "pairing.pair": "pairing_link",
+    "pairing.pair_phone": "pairing_link",
+    "password_link.choose_password": "password_link",
+    "password_link.save_password": "password_link",
     "resident.home": "role:resident",
     "advisor.caseload": "role:advisor",
     "advisor.resident": "advisor_of_resident",
     "advisor.take": "take_newcomer",
     "signup.home": "helper",
     "signup.language": "helper",
+    "signup.save_language": "helper",
     "signup.about": "helper",
+    "signup.save_about": "helper",
     "signup.consent": "helper",
+    "signup.agree": "helper",
     "signup.pin": "helper",
+    "signup.create_account": "helper",
     "signup.cancel": "helper",
     "signup.card": "sign_in_help",
     "signup.new_qr": "sign_in_help",
@@ -92,10 +104,13 @@ ACCESS = {
     "coordinator.area_active": "role:coordinator",
     "coordinator.user_area": "role:coordinator",
     "coordinator.tablets": "role:coordinator",
+    "coordinator.register_tablet": "role:coordinator",
     "coordinator.remove_tablet": "role:coordinator",
     "coordinator.audit_log": "role:coordinator",
     "coordinator.overview": "role:coordinator",
     "coordinator.new_staff": "role:coordinator",
+    "coordinator.create_staff": "role:coordinator",
+    "coordinator.password_link": "role:coordinator",
     "coordinator.deactivate": "role:coordinator",
     "coordinator.activate": "role:coordinator",
     "coordinator.unlock": "role:coordinator",
@@ -163,6 +178,12 @@ ROUTES = routes()
 def expected(kind: str, actor: str, method: str = "GET") -> str | int:
     if kind == "public":
         return "allow"
+    if kind == "password_link":
+        # A link for a new staff member, who has no password and so is never signed in: anyone who is, is refused.
+        return "allow" if actor == "anonymous" else 409
+    if kind == "pairing_link":
+        # A link for resident1: staff, a tablet or another resident opening it are refused, and it stays unused.
+        return "allow" if actor in ("anonymous", "the resident") else 409
     if kind == "resident_sign_in":
         # This browser is neither a paired phone nor a tablet: a PIN sent from it is refused unchecked.
         return 403 if actor == "anonymous" and method == "POST" else "allow"
@@ -215,10 +236,13 @@ def test_access(app, auth, accounts, endpoint, method, actor):
     device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
     phone = rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0]
     newcomer = make_newcomer(app, accounts)
+    # A password link is a new staff member's; every other token is resident1's pairing link.
+    token = (make_staff_with_link(app)[1] if endpoint.startswith("password_link.")
+             else run(app, make_link, resident=accounts.resident1))
     values = {"resident_id": newcomer.id if endpoint == "advisor.take" else accounts.resident1.id,
               "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
               "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
-              "tablet_id": make_tablet(app), "token": run(app, make_link, resident=accounts.resident1),
+              "tablet_id": make_tablet(app), "token": token,
               "request_id": ask_for_contact(app, accounts.resident1),
               "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
               **records_of(app, accounts.resident1, accounts.advisor1)}
@@ -236,7 +260,7 @@ def test_access(app, auth, accounts, endpoint, method, actor):
         assert response.status_code == 302 and location.startswith("/login"), (response.status_code, location)
     elif outcome == "allow":
         assert response.status_code not in (401, 403, 404, 405), response.status_code
-        if ACCESS[endpoint] not in ("public", "resident_sign_in"):
+        if ACCESS[endpoint] not in ("public", "resident_sign_in", "pairing_link", "password_link"):
             assert not location.startswith("/login")
     else:
         assert response.status_code == outcome

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
+from webapp.auth.services import staff_wait
 from webapp.models import AuditEvent, DeviceSession, User, utcnow
 
-from .conftest import make_app, page_text
-from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client, register_tablet, rows, run, set_values
+from .conftest import AuthActions, make_app, page_text
+from .factories import (
+    RESIDENT_PIN,
+    STAFF_PASSWORD,
+    make_accounts,
+    pair_client,
+    register_tablet,
+    rows,
+    run,
+    set_values,
+)
 
 
 @pytest.mark.parametrize("pin", ["4827", "٤٨٢٧", "۴۸۲۷", " 4827 "])
@@ -134,19 +146,143 @@ def test_one_community_house_address_is_not_locked_out_by_many_residents(app, au
     assert auth.sign_in(client, "resident2").status_code == 303
 
 
-def test_an_address_flooding_wrong_tries_is_slowed(database_url):
+@pytest.fixture
+def flooded(database_url):
+    """An app whose one address (every test client's) has reached its limit of wrong tries."""
     app = make_app(database_url, ADDRESS_FAILED_LOGIN_LIMIT=3)
-    from .conftest import AuthActions
-    from .factories import make_accounts
-
     make_accounts(app)
-    auth = AuthActions(app)
-    client = app.test_client()
-    register_tablet(app, client)
-    for _ in range(3):
-        auth.sign_in(client, "nobody", "1234", staff=False)
-    assert "Too many wrong tries from this place" in page_text(auth.sign_in(client, "resident1"))
+    browser = app.test_client()
+    for attempt in range(3):
+        browser.post("/login/staff", data={"username": f"nobody{attempt}", "password": "x" * 12})
+    yield app
     app.extensions["db_engine"].dispose()
+
+
+def test_an_address_flooding_wrong_tries_is_refused_where_no_device_vouches_for_it(flooded):
+    response = AuthActions(flooded).sign_in(flooded.test_client(), "advisor1")
+    assert response.status_code == 422
+    assert "Too many wrong tries from this place" in page_text(response)
+
+
+def test_the_right_pin_on_a_paired_phone_gets_in_although_the_address_is_at_its_limit(flooded):
+    auth, phone = AuthActions(flooded), flooded.test_client()
+    wrong = auth.sign_in(phone, "resident1", "9999")
+    assert wrong.status_code == 422 and "That PIN is not right" in page_text(wrong)
+    assert auth.sign_in(phone, "resident1").status_code == 303
+
+
+def test_the_right_pin_on_a_tablet_gets_in_although_the_address_is_at_its_limit(flooded):
+    auth, tablet = AuthActions(flooded), flooded.test_client()
+    register_tablet(flooded, tablet)
+    wrong = auth.sign_in(tablet, "resident1", "9999")
+    assert wrong.status_code == 422 and "The username or PIN is not right" in page_text(wrong)
+    assert auth.sign_in(tablet, "resident1").status_code == 303
+
+
+def test_staff_on_a_tablet_get_in_although_the_address_is_at_its_limit(flooded):
+    auth, tablet = AuthActions(flooded), flooded.test_client()
+    register_tablet(flooded, tablet)
+    wrong = auth.sign_in(tablet, "advisor1", "not-the-password")
+    assert wrong.status_code == 422 and "The username or password is not right" in page_text(wrong)
+    assert auth.sign_in(tablet, "advisor1").status_code == 303
+
+
+@pytest.mark.parametrize(("failures", "wait"), [
+    (4, None), (5, timedelta(seconds=1)), (6, timedelta(seconds=2)), (7, timedelta(seconds=4)),
+    (14, timedelta(seconds=512)), (15, timedelta(minutes=15)), (1000, timedelta(minutes=15)),
+])
+def test_a_staff_account_waits_longer_after_each_wrong_try_up_to_15_minutes(failures, wait):
+    assert staff_wait(failures) == wait
+
+
+def test_wrong_staff_passwords_only_ever_slow_the_account_and_the_right_one_gets_in_after_the_wait(
+        app, auth, client, accounts):
+    where = User.id == accounts.advisor1.id
+    for failures in range(1, 25):
+        assert auth.sign_in(client, "advisor1", "not-the-password").status_code == 422
+        advisor = run(app, lambda s: s.get(User, accounts.advisor1.id))
+        assert (advisor.failed_logins, advisor.unlock_by_staff) == (failures, False)
+        wait = staff_wait(failures)
+        if wait is None:
+            assert advisor.locked_until is None
+        else:
+            assert wait - timedelta(seconds=2) < advisor.locked_until - utcnow() <= wait
+        set_values(app, User, where, locked_until=utcnow() - timedelta(seconds=1))  # the wait has passed
+    assert auth.sign_in(client, "advisor1").status_code == 303
+    advisor = run(app, lambda s: s.get(User, accounts.advisor1.id))
+    assert (advisor.failed_logins, advisor.locked_until, advisor.unlock_by_staff) == (0, None, False)
+    assert [e for e in rows(app, AuditEvent) if e.action == "account_locked"] == []
+
+
+def test_the_right_staff_password_waits_like_a_wrong_one_and_the_answer_does_not_say_so(app, auth, client, accounts):
+    for _ in range(5):
+        wrong = auth.sign_in(client, "advisor1", "not-the-password")
+    set_values(app, User, User.id == accounts.advisor1.id, locked_until=utcnow() + timedelta(minutes=15))
+    waiting = auth.sign_in(client, "advisor1")
+    assert waiting.status_code == 422
+    assert waiting.get_data() == wrong.get_data()
+    assert "there have been many wrong tries" in page_text(waiting)
+    set_values(app, User, User.id == accounts.advisor1.id, locked_until=utcnow() - timedelta(seconds=1))
+    assert auth.sign_in(client, "advisor1").status_code == 303
+
+
+def test_a_staff_account_locked_by_an_earlier_version_opens_with_the_right_password(app, auth, client, accounts):
+    set_values(app, User, User.id == accounts.advisor1.id, unlock_by_staff=True, lock_count=4)
+    assert auth.sign_in(client, "advisor1").status_code == 303
+    assert run(app, lambda s: s.get(User, accounts.advisor1.id)).unlock_by_staff is False
+
+
+def comparable(response, username: str) -> tuple[int, str]:
+    """The page as a person sees it, with the name they typed and the session's CSRF token left out."""
+    html = response.get_data(as_text=True).replace(f'value="{username}"', 'value="…"')
+    return response.status_code, re.sub(r'(name="csrf_token" value|data-csrf)="[^"]*"', r'\1=""', html)
+
+
+@pytest.mark.parametrize(("known", "form"), [("advisor1", "staff"), ("resident1", "tablet")])
+def test_a_name_without_an_account_gets_the_same_page_as_one_with_after_any_number_of_wrong_tries(
+        app, auth, accounts, known, form):
+    unknown = "nobody.here"
+    answers = {}
+    for name in (known, unknown):
+        browser = app.test_client()
+        if form == "tablet":
+            register_tablet(app, browser)
+        wrong = "not-the-password" if form == "staff" else "9999"
+        pages = [comparable(auth.sign_in(browser, name, wrong, staff=form == "staff"), name) for _ in range(10)]
+        answers[name] = [pages[n - 1] for n in (1, 5, 6, 10)]
+    assert answers[known] == answers[unknown]
+    assert all(status == 422 and "many wrong tries" in html for status, html in answers[known])
+
+
+def test_a_name_without_an_account_runs_the_same_statements_and_checks_a_hash_of_the_same_cost(
+        app, auth, accounts, monkeypatch):
+    from webapp import passwords
+    from webapp.db import engine
+
+    hashes, statements = [], []
+    real_verify = passwords.verify_secret
+    monkeypatch.setattr(passwords, "verify_secret", lambda stored, secret: hashes.append(stored) or real_verify(
+        stored, secret))
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def sign_in_as(name: str) -> list[str]:
+        statements.clear()
+        with app.app_context():
+            event.listen(engine(), "before_cursor_execute", note)
+            try:
+                assert auth.sign_in(app.test_client(), name, "not-the-password", staff=True).status_code == 422
+            finally:
+                event.remove(engine(), "before_cursor_execute", note)
+        return list(statements)
+
+    known = sign_in_as("advisor1")
+    assert any(statement.startswith("UPDATE users") for statement in known)
+    assert known == sign_in_as("nobody.here")
+    real, dummy = hashes
+    assert real != dummy
+    assert real.rsplit("$", 2)[0] == dummy.rsplit("$", 2)[0]  # argon2id with the same m, t and p
 
 
 def test_sign_out_ends_the_session_on_the_server(auth):

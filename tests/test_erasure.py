@@ -22,6 +22,10 @@ def test_erasing_a_resident_removes_their_data_and_audio_and_leaves_others_alone
     audio = Path(app.config["AUDIO_DIR"])
     assert len(list((audio / str(accounts.resident1.id)).iterdir())) == 2
 
+    theirs = [event.id for event in rows(app, AuditEvent)
+              if accounts.resident1.id in (event.actor_id, event.subject_id) and event.ip]
+    assert theirs  # the sign-in of their phone, with its address
+
     result = app.test_cli_runner().invoke(args=["users", "erase-resident", "resident1", "--yes"])
     assert result.exit_code == 0, result.output
 
@@ -38,6 +42,7 @@ def test_erasing_a_resident_removes_their_data_and_audio_and_leaves_others_alone
     events = run(app, lambda s: list(s.exec(select(AuditEvent)).all()))
     assert [event.action for event in events if event.action == "resident_erased"] == ["resident_erased"]
     assert all(accounts.resident1.id not in (event.actor_id, event.subject_id) for event in events)
+    assert [(event.ip, event.device) for event in events if event.id in theirs] == [("", "")] * len(theirs)
     # The resident's phone is signed out: its session is gone.
     assert auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}").status_code == 404
 

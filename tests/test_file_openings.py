@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from webapp import access_log
 from webapp.models import AuditEvent, Entry, EntryKind, User, utcnow
 
 from .conftest import page_text
-from .factories import STAFF_PASSWORD, rows, set_values
+from .factories import STAFF_PASSWORD, rows, send_voice, set_values, write
 from .test_lockout_parallel import at_once
 
 
@@ -45,17 +47,59 @@ def test_an_opening_after_ten_minutes_is_a_new_visit(app, auth, accounts):
     assert [event.detail["what"] for event in openings(app)] == ["goals", "goals"]
 
 
-def test_polls_and_the_residents_own_views_are_not_openings(app, auth, accounts):
+def test_the_residents_own_views_are_not_openings(app, auth, accounts):
     resident = accounts.resident1
     me = auth.client_for("resident1")
     me.get("/me/")
     me.get(f"/residents/{resident.id}/goals")
-    advisor = auth.client_for("advisor1")
-    advisor.get(f"/residents/{resident.id}/updates?after=0", headers={"HX-Request": "true"})
-    advisor.get(f"/residents/{resident.id}/entries")
+    me.get(f"/residents/{resident.id}/updates?after=0", headers={"HX-Request": "true"})
+    me.get(f"/residents/{resident.id}/entries")
 
     assert openings(app) == []
     assert "Nobody has opened your page in the last 90 days." in page_text(me.get("/account"))
+
+
+@pytest.mark.parametrize(("path", "what"), [
+    ("/residents/{id}/updates?after=0", "updates"),
+    ("/residents/{id}/entries?before=999999", "older_entries"),
+    ("/residents/{id}/voice/{voice}", "voice")])
+def test_every_staff_read_without_an_opening_is_recorded(app, auth, accounts, path, what):
+    resident = accounts.resident1
+    write(app, resident, resident, "Jeg har det svært")
+    voice = send_voice(app, resident, resident)
+    advisor = auth.client_for("advisor1")
+
+    read = advisor.get(path.format(id=resident.id, voice=voice), headers={"HX-Request": "true"})
+
+    assert read.status_code == 200
+    (opening,) = openings(app)
+    assert (opening.actor_id, opening.subject_id, opening.detail) == (accounts.advisor1.id, resident.id, {"what": what})
+    assert "Mette (advisor1) · Personal job advisor ·" in page_text(auth.client_for("resident1").get("/account"))
+
+
+def test_reads_while_the_page_is_open_are_part_of_the_same_visit(app, auth, accounts):
+    resident = accounts.resident1
+    advisor = auth.client_for("advisor1")
+    advisor.get(f"/advisor/residents/{resident.id}")
+    write(app, resident, resident, "Hej")
+
+    advisor.get(f"/residents/{resident.id}/updates?after=0", headers={"HX-Request": "true"})
+    advisor.get(f"/residents/{resident.id}/entries?before=999999")
+
+    assert [event.detail["what"] for event in openings(app)] == ["resident_page"]
+
+
+def test_a_poll_that_finds_nothing_new_records_nothing(app, auth, accounts):
+    resident = accounts.resident1
+    newest = write(app, resident, resident, "Hej").id
+    advisor = auth.client_for("advisor1")
+    since = utcnow().isoformat()
+
+    poll = advisor.get(f"/residents/{resident.id}/updates", query_string={"after": newest, "since": since},
+                       headers={"HX-Request": "true"})
+
+    assert poll.status_code == 204
+    assert openings(app) == []
 
 
 def test_parallel_openings_by_one_advisor_are_recorded_once(app, auth, accounts):

@@ -177,3 +177,17 @@ def test_arabic_plural_forms_follow_the_count(app, count, form):
     plural = next(m for m in catalog("ar") if isinstance(m.id, tuple) and "wait" in m.id[0])
     with app.test_request_context(), force_locale("ar"):
         assert ngettext(*plural.id, count) == plural.string[form].replace("%(num)d", str(count))
+
+
+def test_the_template_holds_every_string_of_the_source(tmp_path):
+    """A string added to the code but never extracted would be shown in English in every language."""
+    import subprocess
+    import sys
+
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml", "-k", "_l",
+                    "--no-location", "--omit-header", "-o", str(fresh), "."],
+                   check=True, cwd=TRANSLATIONS.parent, capture_output=True)
+    with open(fresh, "rb") as f:
+        source = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert source - template_ids() == set()

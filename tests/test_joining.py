@@ -242,7 +242,8 @@ def test_a_link_that_cannot_be_used_gets_one_friendly_answer(app, auth, accounts
 def test_bad_pairing_links_are_rate_limited(database_url):
     app = make_app(database_url, PAIRING_FAILURE_LIMIT=3)
     client = app.test_client()
-    statuses = [client.get(f"/pair/guess{n}").status_code for n in range(5)]
+    assert [client.get(f"/pair/look{n}").status_code for n in range(5)] == [404] * 5  # opening writes nothing
+    statuses = [client.post(f"/pair/guess{n}").status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]
     assert "Too many tries" in page_text(client.get("/pair/guess"))
     app.extensions["db_engine"].dispose()

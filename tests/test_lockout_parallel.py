@@ -1,15 +1,18 @@
-"""Wrong PINs sent at the same moment cannot get around the lock (real threads, not a loop)."""
+"""Wrong PINs and passwords sent at the same moment cannot get around the lock or the wait (real threads,
+not a loop)."""
 from __future__ import annotations
 
 import threading
+import time
+from datetime import timedelta
 
 import pytest
 
-from webapp.auth.services import FAILURES_BEFORE_LOCK
-from webapp.models import AuditEvent, User
+from webapp.auth.services import FAILURES_BEFORE_LOCK, FAILURES_BEFORE_WAIT, staff_wait
+from webapp.models import AuditEvent, User, utcnow
 
 from .conftest import AuthActions, make_app
-from .factories import RESIDENT_PIN, make_accounts, pair_client, rows
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, make_accounts, pair_client, rows
 
 TRIES = 12  # 11 wrong PINs and the right one, all at once
 
@@ -39,8 +42,16 @@ def at_once(send, count: int) -> list[int]:
     return statuses
 
 
-def checked(app, action: str) -> list[AuditEvent]:
+def tried(app, action: str) -> list[AuditEvent]:
+    """On a form where a name is typed, every try leaves a row and counts against the address, whether its
+    secret was checked or not."""
     return sorted((e for e in rows(app, AuditEvent) if e.action == action), key=lambda e: e.id)
+
+
+def checked(app, action: str) -> list[AuditEvent]:
+    """The wrong secrets checked: not the tries refused unchecked while the account was locked or waiting,
+    nor a right PIN refused because a lock came in while it was checked."""
+    return [e for e in tried(app, action) if not (e.detail or {}).keys() & {"unchecked", "locked"}]
 
 
 def paired_phones(app, count: int = TRIES):
@@ -99,3 +110,49 @@ def test_parallel_wrong_current_pins_on_the_account_page_check_at_most_five(slow
     assert set(statuses) == {422}
     assert len(checked(app, "secret_check_failed")) == 5
     assert len(checked(app, "account_locked")) == 1
+
+
+def assert_at_most_five_checked_before_the_first_wait_ended(app) -> None:
+    wrong = checked(app, "sign_in_failed")
+    assert len(wrong) >= FAILURES_BEFORE_WAIT
+    fifth = wrong[FAILURES_BEFORE_WAIT - 1]
+    # On a slow machine the burst may outlast the first wait (1 s); a try taken after it is a fair one.
+    later = fifth.at + staff_wait(FAILURES_BEFORE_WAIT) - timedelta(milliseconds=50)
+    assert all(event.at >= later for event in wrong[FAILURES_BEFORE_WAIT:]), [e.at for e in wrong]
+
+
+def test_parallel_wrong_staff_passwords_check_at_most_five_and_then_wait_without_a_lock(slow_hash_app):
+    app = slow_hash_app
+    computers = [app.test_client() for _ in range(TRIES)]
+
+    statuses = at_once(lambda n: computers[n].post(
+        "/login/staff", data={"username": "advisor1", "password": "not-the-password"}).status_code, TRIES)
+
+    assert set(statuses) == {422}
+    assert len(tried(app, "sign_in_failed")) == TRIES
+    assert_at_most_five_checked_before_the_first_wait_ended(app)
+    (advisor,) = rows(app, User, User.username == "advisor1")
+    assert advisor.locked_until is not None and not advisor.unlock_by_staff
+    assert tried(app, "account_locked") == []
+
+
+def test_the_right_staff_password_among_parallel_wrong_ones_gets_in_at_once_or_after_the_wait(slow_hash_app):
+    app = slow_hash_app
+    computers = [app.test_client() for _ in range(TRIES)]
+    right = TRIES // 2
+
+    def send(n: int) -> int:
+        password = STAFF_PASSWORD if n == right else "not-the-password"
+        return computers[n].post("/login/staff", data={"username": "advisor1", "password": password}).status_code
+
+    statuses = at_once(send, TRIES)
+
+    assert set(statuses) <= {303, 422}
+    if statuses[right] == 422:  # its try came after the fifth wrong one: it waits, like every try from here
+        (advisor,) = rows(app, User, User.username == "advisor1")
+        assert not advisor.unlock_by_staff
+        wait = advisor.locked_until - utcnow()
+        assert wait <= timedelta(seconds=4), f"a wait of {wait} after a few wrong passwords"
+        time.sleep(max(0.0, wait.total_seconds()) + 0.05)
+        assert send(right) == 303
+    assert len(tried(app, "sign_in")) == 1

@@ -14,8 +14,8 @@ from .conftest import reset_postgres
 
 TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
           "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices", "contact_requests",
-          "staff_drafts", "resident_activity"}
-JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity"}
+          "staff_drafts", "resident_activity", "password_links"}
+JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity", "password_links"}
 RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 
@@ -154,3 +154,34 @@ def test_upgrading_fills_the_caseload_summary_from_the_entries_there_are(migrati
             found = db.execute(text("SELECT resident_id, waiting_count FROM resident_activity ORDER BY resident_id")).all()
         engine.dispose()
         assert [tuple(row) for row in found] == [(1, 2), (3, 0)]
+
+
+def test_upgrading_keys_staff_names_and_a_later_look_alike_goes_without(migration_urls):
+    from sqlalchemy import text
+
+    for url in migration_urls:
+        engine = migrated(url, "0006")
+        with engine.begin() as db:
+            # advisor 3 is a later look-alike of advisor 2 (a Cyrillic е, a full stop); 4 is one too, but deactivated.
+            # The resident follows advisor 2, so the downgrade meets a row that points at another.
+            for user_id, role, name, active, day, advisor in ((1, "coordinator", "Karin Holm", True, "01", None),
+                                                              (2, "advisor", "Mette Sørensen", True, "02", None),
+                                                              (3, "advisor", "M\u0435tte Sørensen.", True, "03", None),
+                                                              (4, "volunteer", "Mette Sorensen", False, "04", None),
+                                                              (5, "resident", "Mette Sørensen", True, "05", 2)):
+                db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "
+                                "advisor_id, failed_logins, lock_count, unlock_by_staff, created_at) VALUES (:id, :u, "
+                                ":name, :role, 'da', 'x', :active, :advisor, 0, 0, false, :at)"),
+                           {"id": user_id, "u": f"user{user_id}", "name": name, "role": role, "active": active,
+                            "advisor": advisor, "at": f"2026-11-{day} 10:00:00+00"})
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as db:
+            keys = dict(db.execute(text("SELECT id, name_key FROM users ORDER BY id")).all())
+        engine.dispose()
+        assert keys == {1: "karlnholrn", 2: "rnettesorensen", 3: None, 4: "rnettesorensen", 5: None}
+        command.downgrade(alembic_config(url), "0006")
+        assert "password_links" not in tables(url)
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as db:
+            assert db.execute(text("SELECT name_key FROM users WHERE id = 2")).scalar_one() == "rnettesorensen"
+        engine.dispose()

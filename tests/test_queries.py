@@ -38,6 +38,8 @@ SAMPLE_DATA = {
     EntryKind.APPOINTMENT_OUTCOME: {"starts_at": "2026-12-02T09:00:00+00:00", "outcome": "attended"},
     EntryKind.PHRASE: {"phrase": "come_on", "version": 1, "params": {"date": "2026-12-02", "time": "10:00"}},
     EntryKind.VOICE: {"audio": "1/0123456789abcdef.webm", "seconds": 12.5, "type": "audio/webm"},
+    EntryKind.PHONE_SET_UP: {"made_by_name": "Mette", "made_by_username": "advisor1", "device": "iphone",
+                             "new_pin": True},
 }
 
 

@@ -4,10 +4,14 @@ import logging
 import re
 from pathlib import Path
 
+from datetime import timedelta
+
 import pytest
 
+from webapp.models import AuditEvent, utcnow
+
 from .conftest import make_app, page_text
-from .factories import STAFF_PASSWORD, make_accounts, pair_client, rows
+from .factories import STAFF_PASSWORD, make_accounts, pair_client, rows, set_values
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
 
@@ -187,6 +191,56 @@ def test_behind_a_trusted_proxy_wrong_pins_count_per_client_address(database_url
 
     assert elsewhere.status_code == 303
     assert same_place.status_code == 422 and "Too many wrong tries from this place" in page_text(same_place)
+    app.extensions["db_engine"].dispose()
+
+
+def staff_sign_in(app, password: str, address: str, username: str = "advisor1"):
+    return app.test_client().post("/login/staff", data={"username": username, "password": password},
+                                  headers={"X-Forwarded-For": address})
+
+
+@pytest.mark.parametrize("username", ["advisor1", "nobody.here"])
+def test_every_refused_try_counts_against_the_address_whether_the_name_has_an_account_or_not(database_url, username):
+    app = make_app(database_url, TRUSTED_PROXIES=1, ADDRESS_FAILED_LOGIN_LIMIT=8)
+    make_accounts(app)
+    for _ in range(8):  # five checked, then three while advisor1 waits
+        assert "Too many wrong tries from this place" not in page_text(staff_sign_in(app, "x" * 12, "203.0.113.7",
+                                                                                       username))
+    assert "Too many wrong tries from this place" in page_text(staff_sign_in(app, "x" * 12, "203.0.113.7", username))
+    app.extensions["db_engine"].dispose()
+
+
+def test_an_address_that_makes_a_staff_account_wait_does_not_keep_its_owner_out_from_elsewhere(database_url):
+    from webapp.models import User
+
+    app = make_app(database_url, TRUSTED_PROXIES=1)
+    make_accounts(app)
+    for _ in range(20):  # a night of wrong tries from one address
+        staff_sign_in(app, "not-the-password", "203.0.113.7")
+    set_values(app, User, User.username == "advisor1", locked_until=utcnow() + timedelta(minutes=15))
+
+    assert staff_sign_in(app, STAFF_PASSWORD, "203.0.113.7").status_code == 422
+    assert staff_sign_in(app, STAFF_PASSWORD, "198.51.100.2").status_code == 303
+    app.extensions["db_engine"].dispose()
+
+
+def test_a_waiting_staff_account_lets_through_only_a_few_tries_from_other_addresses(database_url):
+    from webapp.auth.services import TRIES_LET_THROUGH
+    from webapp.models import User
+
+    app = make_app(database_url, TRUSTED_PROXIES=1)
+    make_accounts(app)
+    waiting = {"locked_until": utcnow() + timedelta(minutes=15), "failed_logins": 20}
+    set_values(app, User, User.username == "advisor1", **waiting)
+    for n in range(TRIES_LET_THROUGH):  # many addresses, each let through once, each wrong
+        assert staff_sign_in(app, "not-the-password", f"203.0.113.{n}").status_code == 422
+        set_values(app, User, User.username == "advisor1", **waiting)
+
+    assert staff_sign_in(app, STAFF_PASSWORD, "198.51.100.2").status_code == 422
+    checked = [e for e in rows(app, AuditEvent) if e.action == "sign_in_failed" and not (e.detail or {}).get("unchecked")]
+    assert len(checked) == TRIES_LET_THROUGH
+    set_values(app, User, User.username == "advisor1", locked_until=utcnow() - timedelta(seconds=1))
+    assert staff_sign_in(app, STAFF_PASSWORD, "198.51.100.2").status_code == 303
     app.extensions["db_engine"].dispose()
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from webapp.models import Entry, EntryKind
+from webapp.models import AuditEvent, Entry, EntryKind, utcnow
+from webapp.timeline import voice
 
 from .conftest import make_app
-from .factories import audio_bytes, make_accounts, rows, send_voice
+from .factories import (audio_bytes, make_accounts, ogg_voice_bomb, rows, send_voice, set_values,
+                        webm_voice_bomb)
 
 FORMATS = [("voice.webm", "audio/webm"), ("voice.ogg", "audio/ogg"), ("voice.m4a", "audio/mp4")]
 
@@ -25,6 +29,10 @@ def upload(client, resident, data: bytes, name="voice.webm", mimetype="audio/web
 
 def stored_files(app) -> list[Path]:
     return [path for path in Path(app.config["AUDIO_DIR"]).rglob("*") if path.is_file()]
+
+
+def voice_entries(app) -> list[Entry]:
+    return rows(app, Entry, Entry.kind == EntryKind.VOICE)
 
 
 @pytest.mark.parametrize(("name", "mimetype"), FORMATS)
@@ -65,7 +73,15 @@ def test_what_cannot_be_played_is_refused_next_to_the_field_and_nothing_is_kept(
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="voice-file-error"' in html and message in html
-    assert rows(auth.app, Entry) == [] and stored_files(auth.app) == []
+    assert voice_entries(auth.app) == [] and stored_files(auth.app) == []
+
+
+def test_a_form_sent_without_its_key_is_refused_and_not_checked(auth, accounts):
+    response = auth.client_for("resident1").post(f"/residents/{accounts.resident1.id}/voice",
+                                                 content_type="multipart/form-data",
+                                                 data={"audio": (io.BytesIO(audio_bytes()), "voice.webm")})
+    assert response.status_code == 422
+    assert rows(auth.app, AuditEvent, AuditEvent.action == "voice_upload") == []
 
 
 def test_the_refusal_comes_back_as_the_form_alone_for_htmx(auth, accounts):
@@ -111,7 +127,7 @@ def test_too_large_and_far_too_large_are_refused(app_with):
     # Over the request limit: refused before the body is read, with words about the recording.
     far = upload(client, resident, b"\0" * 200_000)
     assert far.status_code == 413 and "That recording is too large" in far.get_data(as_text=True)
-    assert rows(app, Entry) == [] and stored_files(app) == []
+    assert voice_entries(app) == [] and stored_files(app) == []
 
 
 def test_a_recording_longer_than_the_limit_is_refused(app_with):
@@ -187,13 +203,16 @@ def test_asking_only_for_the_headers_does_not_count_as_heard(auth, accounts):
     assert rows(auth.app, Entry, Entry.id == entry_id)[0].heard_at is None
 
 
-def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(auth, accounts):
+def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(app_with):
+    from .conftest import AuthActions
     from .test_records_parallel import clients
     from .test_lockout_parallel import at_once
 
-    taps = clients(auth, "resident1", 10)
+    # Each of the ten is checked, so each counts and takes a check's place: limits they all fit under.
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=10, VOICE_CHECKS_AT_ONCE=10)
+    taps = clients(AuthActions(app), "resident1", 10)
     key = uuid.uuid4().hex
-    path = f"/residents/{accounts.resident1.id}/voice"
+    path = f"/residents/{resident_of(app).id}/voice"
 
     def send(n):
         return taps[n].post(path, content_type="multipart/form-data",
@@ -201,8 +220,8 @@ def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(auth, ac
                                   "idempotency_key": key}).status_code
 
     assert set(at_once(send, 10)) == {303}
-    [entry] = rows(auth.app, Entry, Entry.kind == EntryKind.VOICE)
-    [path_kept] = stored_files(auth.app)
+    [entry] = voice_entries(app)
+    [path_kept] = stored_files(app)
     assert entry.data["audio"].endswith(path_kept.name)
 
 
@@ -219,3 +238,141 @@ def test_the_author_sees_heard_on_the_next_poll(auth, accounts):
     news = advisor.get(poll, query_string={"after": after, "since": since}, headers=htmx)
     assert news.status_code == 200
     assert re.search(rf'<p class="entry__heard" id="heard-{entry_id}" hx-swap-oob="true">.*Heard', news.get_data(as_text=True), re.S)
+
+
+# --- Voice bombs: 2 MB of valid Opus that hold hours of silence ------------------------------------
+
+BOMBS = {"ogg": ogg_voice_bomb, "webm": webm_voice_bomb}
+# What the person waiting for the answer notices; the check itself takes milliseconds.
+QUICKLY = 2.0
+BUSY = "Many recordings are being checked just now."
+
+
+@pytest.fixture(scope="session")
+def bombs() -> dict:
+    """(container, what its header says) → the file; made once, in a few milliseconds each."""
+    return {(name, says): make(stated_seconds=says) for name, make in BOMBS.items() for says in (None, 3)}
+
+
+def timed_upload(client, resident, data: bytes, name: str):
+    started = time.perf_counter()
+    response = upload(client, resident, data, name=f"voice.{name}", mimetype=f"audio/{name}")
+    return response, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_a_voice_bomb_is_refused_as_too_long_within_two_seconds(auth, accounts, bombs, name):
+    response, seconds = timed_upload(auth.client_for("resident1"), accounts.resident1, bombs[name, None], name)
+    assert response.status_code == 422
+    assert "The recording is longer than 2 minutes." in response.get_data(as_text=True)
+    assert seconds < QUICKLY
+    assert voice_entries(auth.app) == [] and stored_files(auth.app) == []
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_a_voice_bomb_whose_header_says_three_seconds_is_still_refused_quickly(auth, accounts, bombs, name):
+    response, seconds = timed_upload(auth.client_for("resident1"), accounts.resident1, bombs[name, 3], name)
+    assert response.status_code == 422
+    assert "The recording is longer than 2 minutes." in response.get_data(as_text=True)
+    assert seconds < QUICKLY
+
+
+def test_a_check_past_its_cpu_limit_is_refused_as_too_long_and_the_next_upload_is_checked(app_with, bombs,
+                                                                                            monkeypatch):
+    # With no length limit to speak of, the bomb is a long recording, and checking 22 hours of it
+    # honestly takes much more than the one CPU second allowed here. A wall clock that waits long
+    # enough for that second even on a busy machine: the CPU limit is what ends the check.
+    monkeypatch.setattr(voice, "WALL_MARGIN_SECONDS", 60)
+    app = app_with(VOICE_CHECK_CPU_SECONDS=1, VOICE_MAX_SECONDS=10**6)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    response = upload(client, resident, bombs["ogg", None], name="voice.ogg", mimetype="audio/ogg")
+    assert response.status_code == 422
+    assert "The recording is longer than 2 minutes." in response.get_data(as_text=True)
+    assert upload(client, resident, audio_bytes("voice.ogg"), name="voice.ogg").status_code == 303
+
+
+def test_a_check_past_its_wall_clock_time_is_refused_as_busy_within_it(app_with, bombs, monkeypatch):
+    # A wall clock of 1 s against a CPU limit of 2 s: a process cannot use more CPU than time passes,
+    # so the wall clock ends it first, as it would on a machine too busy to give the check its CPU.
+    monkeypatch.setattr(voice, "WALL_MARGIN_SECONDS", -1)
+    app = app_with(VOICE_CHECK_CPU_SECONDS=2, VOICE_MAX_SECONDS=10**6)
+    response, seconds = timed_upload(signed_in(app, "resident1"), resident_of(app), bombs["ogg", None], "ogg")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert BUSY in response.get_data(as_text=True)
+    assert seconds < QUICKLY
+
+
+def test_an_upload_is_refused_as_busy_while_the_process_runs_all_the_checks_it_may(app_with):
+    app = app_with(VOICE_CHECKS_AT_ONCE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    with voice.check_slot(app):  # another upload being checked
+        response = upload(client, resident, audio_bytes())
+    assert response.status_code == 503 and BUSY in response.get_data(as_text=True)
+    assert upload(client, resident, audio_bytes()).status_code == 303
+
+
+# --- Uploads per person per minute ----------------------------------------------------------------
+
+TOO_MANY = "You have sent many voice messages in a short time."
+
+
+def test_the_seventh_voice_message_within_a_minute_gets_429_and_is_not_kept(auth, accounts):
+    client = auth.client_for("resident1")
+    for _ in range(6):
+        assert upload(client, accounts.resident1, audio_bytes()).status_code == 303
+    response = upload(client, accounts.resident1, audio_bytes())
+    assert response.status_code == 429 and response.headers["Retry-After"] == "60"
+    html = response.get_data(as_text=True)
+    assert 'id="voice-file-error"' in html and TOO_MANY in html
+    assert len(voice_entries(auth.app)) == 6 and len(stored_files(auth.app)) == 6
+
+
+def test_too_many_comes_back_as_the_form_alone_for_htmx(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    upload(client, resident, audio_bytes(), headers={"HX-Request": "true"})
+    response = upload(client, resident, audio_bytes(), headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<form id="voice-form"') and TOO_MANY in html
+
+
+def test_refused_uploads_count_towards_the_limit(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    assert upload(client, resident, b"#!/bin/sh\n" * 100).status_code == 422
+    assert upload(client, resident, audio_bytes()).status_code == 429
+
+
+def test_an_empty_upload_does_not_count_towards_the_limit(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    assert upload(client, resident, b"").status_code == 422
+    assert upload(client, resident, audio_bytes()).status_code == 303
+
+
+def test_uploads_from_another_person_are_not_counted(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    resident = resident_of(app)
+    assert upload(signed_in(app, "advisor1"), resident, audio_bytes()).status_code == 303
+    assert upload(signed_in(app, "resident1"), resident, audio_bytes()).status_code == 303
+
+
+def test_uploads_older_than_a_minute_are_not_counted(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    assert upload(client, resident, audio_bytes()).status_code == 303
+    set_values(app, AuditEvent, AuditEvent.action == "voice_upload", at=utcnow() - timedelta(seconds=61))
+    assert upload(client, resident, audio_bytes()).status_code == 303
+
+
+def test_the_same_form_sent_again_after_it_was_kept_is_not_counted(app_with):
+    app = app_with(VOICE_UPLOADS_PER_MINUTE=1)
+    client, resident = signed_in(app, "resident1"), resident_of(app)
+    key = uuid.uuid4().hex
+    for _ in range(2):
+        response = client.post(f"/residents/{resident.id}/voice", content_type="multipart/form-data",
+                               data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"),
+                                     "idempotency_key": key})
+        assert response.status_code == 303
+    assert len(voice_entries(app)) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, config, db, errors, i18n, security
+from . import assets, config, db, errors, i18n, links, security
 from .extensions import csrf, htmx, login_manager
 from .params import IdConverter
 
@@ -14,6 +14,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = links.trusted_hosts(app.config["PUBLIC_URL"])
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         # Not X-Forwarded-Host: a proxy that does not set it passes on whatever the client sent.
@@ -54,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .advisor.views import bp as advisor
     from .auth.pairing_views import bp as pairing
+    from .auth.password_link_views import bp as password_link
     from .auth.views import bp as auth
     from .coordinator.views import bp as coordinator
     from .records import blueprint as records_blueprint
@@ -61,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, pairing, resident, advisor, coordinator, signup, timeline, records_blueprint()):
+    for blueprint in (auth, pairing, password_link, resident, advisor, coordinator, signup, timeline, records_blueprint()):
         app.register_blueprint(blueprint)
 
 

@@ -1,8 +1,9 @@
-"""Who opened a resident's file: recorded for every staff opening, and shown to the resident.
+"""Who opened a resident's file: recorded for every staff read, and shown to the resident.
 
-An opening is a staff member loading the resident's page or one of their record pages; a poll
-or a page of older entries is part of the same visit. One staff member opening the same file
-again within 10 minutes is the same visit and is recorded once.
+A read is a staff member loading the resident's page or one of their record pages, a page of older
+entries, a poll that brings entries, or a recording played. One staff member reading the same file
+again within 10 minutes is the same visit and is recorded once. A poll that finds nothing new reads
+nothing, and stays one cheap statement.
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ WHAT = {
     "barriers": _l("Barriers"),
     "goals": _l("Goals"),
     "appointments": _l("Appointments"),
+    "older_entries": _l("Older messages"),
+    "updates": _l("New messages"),
+    "voice": _l("Voice message"),
 }
 
 
@@ -53,6 +57,13 @@ def note_opening(session: Session, *, staff: User, resident: User, what: str) ->
         return False
     with writing(session):
         return record_opening(session, staff=staff, resident=resident, what=what)
+
+
+def note_read(session: Session, *, reader: User, resident: User, what: str) -> bool:
+    """`note_opening` for any reader of the resident's content: the resident's own reads are not recorded."""
+    if reader.id == resident.id:
+        return False
+    return note_opening(session, staff=reader, resident=resident, what=what)
 
 
 def record_opening(session: Session, *, staff: User, resident: User, what: str) -> bool:

@@ -126,7 +126,7 @@ def unlock(username: str) -> None:
 
 @click.command("pair-link")
 @click.argument("usernames", nargs=-1, required=True)
-@click.option("--base-url", default=None, help="Where the app is served; default http://127.0.0.1:$PORT.")
+@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
 @click.option("--new-pin", is_flag=True, help="The link also asks for a new PIN (a forgotten PIN).")
 def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -> None:
     """Print a fresh one-time pairing link (15 minutes) for each resident USERNAME."""
@@ -135,7 +135,7 @@ def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -
     from .auth import pairing, services
 
     db = get_session()
-    base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    base_url = base_url or current_app.config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     for username in usernames:
         resident = services.find_user(db, username)
         if resident is None or not resident.is_resident:

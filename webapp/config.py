@@ -43,6 +43,9 @@ def load(instance_path: str) -> dict:
         # Mixed into every PIN and password before hashing; never stored in the database.
         "SECRET_PEPPER": env.get("SECRET_PEPPER") or instance_secret(instance_path, "pepper"),
         "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance_path),
+        # Where residents and staff reach the app, e.g. https://sammen.example.dk: links in QR codes are
+        # built from it, and requests for any other host are refused.
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or "").strip().rstrip("/"),
         # OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
         "ARGON2_MEMORY_KIB": 19456,
         "ARGON2_TIME_COST": 2,
@@ -51,6 +54,15 @@ def load(instance_path: str) -> dict:
         # Voice messages: the upload route alone takes a larger body (timeline/views.py).
         "VOICE_MAX_BYTES": 2 * 1024 * 1024,
         "VOICE_MAX_SECONDS": 120,
+        # CPU seconds the check of one upload may use (timeline/voice.py); a real two-minute
+        # recording needs 0.1 to 0.3 s, and 1 s in 2.5 ms packets. Whole seconds: the kernel counts no finer.
+        "VOICE_CHECK_CPU_SECONDS": 3,
+        # Checks one server process runs at once; more uploads are answered "busy" straight away,
+        # so that of `make run`'s 4 threads a process always has 2 for pages.
+        "VOICE_CHECKS_AT_ONCE": 2,
+        # Per person, refused uploads counted too (each costs a check). Recording, hearing back and
+        # sending takes longer than 10 s, so nobody who talks reaches it.
+        "VOICE_UPLOADS_PER_MINUTE": 6,
         "AUDIO_DIR": env.get("AUDIO_DIR") or str(Path(instance_path) / "audio"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -86,6 +98,8 @@ def load(instance_path: str) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(bundled("translations")),
         "POLL_SECONDS": 10,
         "TIMELINE_PAGE_SIZE": 30,
-        # Every tablet in a community house shares one address: this must stay generous.
+        # Refused sign-in tries from one address in 15 minutes before the staff form refuses it too. A paired
+        # phone or a registered tablet is never held back by it (every tablet in a community house shares
+        # one address); it still counts their wrong tries. Generous: colleagues share addresses as well.
         "ADDRESS_FAILED_LOGIN_LIMIT": 200,
     }

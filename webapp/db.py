@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 _write_transaction: ContextVar[bool] = ContextVar("write_transaction", default=False)
@@ -146,6 +146,8 @@ def create_once(session: Session, *, existing: Callable[[], T | None], create: C
     """Make something once per form: `existing` finds what an earlier send of the same form made.
 
     `create` runs in a write transaction. If a twin request wins the race, its result is returned.
+    If the write fails on a lost connection, it may have been stored all the same (see
+    `stored_after_all`): then that is returned, and the person is not asked to send it again.
     """
     if (found := existing()) is not None:
         return found
@@ -157,3 +159,24 @@ def create_once(session: Session, *, existing: Callable[[], T | None], create: C
         if found is None:
             raise
         return found
+    except DBAPIError:
+        if (found := stored_after_all(session, existing)) is None:
+            raise
+        return found
+
+
+def stored_after_all(session: Session, find: Callable[[], T | None]) -> T | None:
+    """After a write failed at the database: what it stored, if it was stored after all.
+
+    A connection lost at COMMIT (the server restarted, a backend was terminated, the network dropped)
+    leaves the client not knowing: the server may have committed and its answer never arrived. Ask
+    again, on a fresh connection, before answering with an error; None if it is not there, or if the
+    database cannot be asked either.
+    """
+    session.rollback()  # leaves the failed transaction, and the connection if it was lost
+    try:
+        return find()
+    except DBAPIError:
+        current_app.logger.warning("Could not look again for a write that failed", exc_info=True)
+        session.rollback()
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .htmx import wants_fragment
 
@@ -14,6 +14,7 @@ MESSAGES = {
     404: (_l("We could not find that page"), _l("It may have moved, or the address is not quite right.")),
     405: (_l("That did not work"), _l("Please go back and try again.")),
     413: (_l("That was too much at once"), _l("Please send a shorter text.")),
+    414: (_l("That address is too long"), _l("Please go back, or start again from your home page.")),
     500: (_l("Sorry, something went wrong on our side"), _l("Please try again in a moment. If it keeps happening, tell the staff in the community house.")),
 }
 
@@ -35,6 +36,11 @@ def handle_http_error(error: HTTPException):
     return render_error(error.code or 500)
 
 
+def handle_foreign_host(_error: SecurityError):
+    """A Host header other than PUBLIC_URL's: no page of the app, whose links would point there."""
+    return str(_l("This address is not where Sammen is served.")), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_csrf_error(_error: CSRFError):
     # Usually a session that ended while the form was open.
     return render_error(400)
@@ -52,5 +58,6 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_foreign_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

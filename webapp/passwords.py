@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import unicodedata
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -71,6 +73,14 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
         return False
 
 
-def burn_time(secret: str) -> None:
-    """Spend the time a real check takes, so an unknown username answers no faster."""
-    _hasher().hash(_peppered(secret))
+def dummy_hash() -> str:
+    """A hash no secret matches, made with the current parameters: checking a secret against it
+    costs what checking a real one does, so a name without an account answers no faster."""
+    cfg = current_app.config
+    return _dummy_hash(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_KIB"], cfg["ARGON2_PARALLELISM"])
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    return hasher.hash(secrets.token_bytes(32))

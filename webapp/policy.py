@@ -48,6 +48,23 @@ def may_help_sign_in(user: User, resident: User | None) -> bool:
     return resident.signed_up_by_id == user.id and resident.created_at > utcnow() - HELPER_WINDOW
 
 
+def may_make_pin_link(user: User, resident: User | None) -> bool:
+    """A QR code that also sets a new PIN hands over the account, so only the one person answerable for
+    the resident may make it: their own advisor, or the coordinator while nobody has taken them."""
+    if resident is None or resident.role != Role.RESIDENT or not resident.active:
+        return False
+    if user.role == Role.COORDINATOR:
+        return resident.advisor_id is None
+    return is_advisor_of(user, resident)
+
+
+def helper_window_ends(user: User, resident: User):
+    """When a volunteer's help with this resident ends; None for staff, whose help does not lapse."""
+    if user.role == Role.VOLUNTEER:
+        return resident.created_at + HELPER_WINDOW
+    return None
+
+
 def may_remove_devices(user: User, resident: User | None) -> bool:
     if resident is None or resident.role != Role.RESIDENT:
         return False
@@ -148,3 +165,9 @@ def check_own_record(user: User, action: str, resident: User, made_by: int) -> N
     """403 unless the user may take `action` on this record (see OWN)."""
     if not may(user, action, resident, made_by=made_by):
         abort(403)
+
+
+def may_use_password_link(user: User, staff: User) -> bool:
+    """A password link is only for the person it was made for: nobody signed in as someone else may
+    open it, the coordinator who made it included, or they would know the password chosen with it."""
+    return not user.is_authenticated or user.id == staff.id

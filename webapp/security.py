@@ -37,6 +37,16 @@ def assign_request_id() -> None:
     g.request_id = secrets.token_hex(6)
 
 
+# Longer than any address the app makes; gunicorn reads up to 8190 (gunicorn_conf.py), so the app's
+# own page, with its headers and in the reader's language, answers what lies between.
+MAX_URL_LENGTH = 4096
+
+
+def refuse_long_addresses() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        abort(414)
+
+
 def refuse_nul_characters() -> None:
     """A NUL is never part of anything a person types, and PostgreSQL refuses it in text: a 400 here."""
     values = [request.path, *request.args.values()]
@@ -99,8 +109,16 @@ def allow_upload_size() -> None:
 
 
 def is_passive_request() -> bool:
+    """A poll, or a HEAD: neither is a person using the app."""
     view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, "passive", False))
+    return request.method == "HEAD" or bool(getattr(view, "passive", False))
+
+
+def someone_reads() -> bool:
+    """A GET is a person reading the page, which may leave the documented "seen" and "heard" marks and
+    the record of a staff opening. A HEAD (a link previewer, a mail or SMS scanner) only asks whether
+    the page is there, and changes nothing."""
+    return request.method == "GET"
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -121,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.before_request(assign_request_id)
     app.before_request(allow_upload_size)  # before anything reads the body
+    app.before_request(refuse_long_addresses)
     app.before_request(refuse_nul_characters)
     app.after_request(set_headers)
     handler = logging.StreamHandler()

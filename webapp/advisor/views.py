@@ -10,6 +10,7 @@ from ..coordinator import services as coordination
 from ..htmx import see_other
 from ..models import Role, User
 from ..policy import role_required
+from ..security import someone_reads
 from ..pages.caseload import caseload_page
 from ..pages.timeline import advisor_resident_page
 from ..timeline import services as timeline
@@ -49,6 +50,7 @@ def resident(resident_id: int):
     db = get_session()
     found = policy.resident_for(db, current_user, resident_id)
     on_page = services.on_page(db, advisor=current_user, resident=found)
-    timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=not on_page.opened_lately,
-                                  unseen=on_page.unseen)
+    if someone_reads():
+        timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=not on_page.opened_lately,
+                                      unseen=on_page.unseen)
     return advisor_resident_page(found, on_page=on_page)

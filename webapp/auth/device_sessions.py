@@ -111,6 +111,12 @@ def lapsed_staff(session: Session, token: str) -> User | None:
     return user
 
 
+def staff_token(session: Session, token: str) -> bool:
+    """Whether a session cookie's token is, or was, a staff member's sign-in."""
+    row = _device_session_of(session, token)
+    return row is not None and row[1].is_staff
+
+
 def _touch_every(record: DeviceSession) -> timedelta:
     """Note use at most once a minute, but often enough for a short idle timeout to be fair."""
     if record.idle_seconds:

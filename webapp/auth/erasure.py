@@ -2,7 +2,7 @@
 their records, their devices, and their voice messages.
 
 The audit log keeps that it happened, but no longer who it was: events about them or by them lose
-the link to the account and their details.
+the link to the account, their details, and the address and kind of device they came from.
 """
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def erase_resident(session: Session, *, resident: User, actor: User | None) -> N
         session.execute(delete(GoalStep).where(GoalStep.goal_id.in_(goal_ids)))
         session.execute(delete(Goal).where(Goal.resident_id == resident_id))
         session.execute(update(AuditEvent).where(AuditEvent.subject_id == resident_id)
-                        .values(subject_id=None, detail=None))
+                        .values(subject_id=None, detail=None, ip="", device=""))
         session.execute(update(AuditEvent).where(AuditEvent.actor_id == resident_id)
-                        .values(actor_id=None, detail=None))
+                        .values(actor_id=None, detail=None, ip="", device=""))
         session.expunge(resident)
         session.execute(delete(User).where(User.id == resident_id))
         audit.record(session, "resident_erased", actor=actor)

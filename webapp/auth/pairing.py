@@ -8,27 +8,47 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import audit, passwords
 from ..db import writing
 from ..models import AuditEvent, DeviceSession, PairingLink, TrustedDevice, User, utcnow
+from ..timeline.services import note_phone_set_up
 
 PHONE, TABLET = "phone", "tablet"
+SETUPS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PhoneSetUp:
+    at: datetime
+    device: str
+    new_pin: bool
+    maker_name: str | None  # None: a link made on the server's command line
+    maker_username: str | None
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def make_link(session: Session, *, resident: User, actor: User | None, sets_pin: bool, device: str = "") -> str:
-    """A fresh one-time pairing link for one resident; returns the token for the QR code."""
+def make_link(session: Session, *, resident: User, actor: User | None, sets_pin: bool, device: str = "",
+              not_after: datetime | None = None) -> str:
+    """A fresh one-time pairing link for one resident; returns the token for the QR code.
+
+    `not_after`: the link dies then at the latest (a volunteer's help with a resident lapses).
+    """
     token = secrets.token_urlsafe(24)
     now = utcnow()
+    expires_at = now + current_app.config["PAIRING_LINK_LIFETIME"]
+    if not_after is not None:
+        expires_at = min(expires_at, not_after)
     with writing(session):
         session.add(PairingLink(
             resident_id=resident.id,
@@ -36,7 +56,7 @@ def make_link(session: Session, *, resident: User, actor: User | None, sets_pin:
             created_by_id=actor.id if actor else None,
             sets_pin=sets_pin,
             created_at=now,
-            expires_at=now + current_app.config["PAIRING_LINK_LIFETIME"],
+            expires_at=expires_at,
         ))
         audit.record(session, "pairing_link_made", actor=actor, subject=resident, device=device, sets_pin=sets_pin)
     return token
@@ -60,7 +80,9 @@ def pair_phone(session: Session, *, link: PairingLink, resident: User, device: s
                new_pin: str | None = None) -> str | None:
     """Use a link once: the phone becomes the resident's; returns the token for its cookie.
 
-    A link that sets a PIN resets it too. None when a twin request used the link first.
+    A link that sets a PIN resets it too. The helper who made the link is recorded as answerable for
+    both, and the resident is told in their timeline (which their advisor reads too, and which their
+    other phones fetch at their next poll). None when a twin request used the link first.
     """
     if link.sets_pin and new_pin is None:
         raise ValueError("this link needs a new PIN")
@@ -75,18 +97,21 @@ def pair_phone(session: Session, *, link: PairingLink, resident: User, device: s
         )
         if used.rowcount != 1:
             return None
+        maker = session.get(User, link.created_by_id) if link.created_by_id else None
         phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
                               device=device, created_by_id=link.created_by_id, created_at=now)
         session.add(phone)
         session.flush()
-        audit.record(session, "phone_paired", actor=resident, subject=resident, ip=ip, device=device,
-                     trusted_device=phone.id)
+        audit.record(session, "phone_paired", actor=maker, subject=resident, ip=ip, device=device,
+                     trusted_device=phone.id, link=link.id, new_pin=link.sets_pin)
         if new_hash is not None:
-            _reset_pin(session, resident=resident, new_hash=new_hash, now=now, ip=ip, device=device)
+            _reset_pin(session, resident=resident, maker=maker, new_hash=new_hash, now=now, ip=ip, device=device)
+        note_phone_set_up(session, resident=resident, made_by=maker, device=device, new_pin=link.sets_pin)
     return device_token
 
 
-def _reset_pin(session: Session, *, resident: User, new_hash: str, now, ip: str, device: str) -> None:
+def _reset_pin(session: Session, *, resident: User, maker: User | None, new_hash: str, now, ip: str,
+               device: str) -> None:
     """A helper in the community house made the link, so the lock after wrong tries opens too."""
     session.execute(update(User).where(User.id == resident.id).values(
         secret_hash=new_hash, failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False))
@@ -95,8 +120,22 @@ def _reset_pin(session: Session, *, resident: User, new_hash: str, now, ip: str,
         .where(DeviceSession.user_id == resident.id, DeviceSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    audit.record(session, "pin_reset", actor=resident, subject=resident, ip=ip, device=device,
+    audit.record(session, "pin_reset", actor=maker, subject=resident, ip=ip, device=device,
                  signed_out_devices=signed_out.rowcount)
+
+
+def setups_of(session: Session, *, resident: User) -> list[PhoneSetUp]:
+    """The phones set up for the resident with a QR code, newest first: when, on what, and whose code."""
+    maker = aliased(User)
+    found = session.execute(
+        select(AuditEvent.at, AuditEvent.device, AuditEvent.detail, maker.display_name, maker.username)
+        .outerjoin(maker, maker.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == resident.id, AuditEvent.action == "phone_paired")
+        .order_by(AuditEvent.id.desc())
+        .limit(SETUPS_SHOWN)
+    ).all()
+    return [PhoneSetUp(at=at, device=device, new_pin=bool((detail or {}).get("new_pin")), maker_name=name,
+                       maker_username=username) for at, device, detail, name, username in found]
 
 
 def record_failure(session: Session, *, ip: str, device: str) -> None:

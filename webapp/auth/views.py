@@ -17,6 +17,7 @@ from .device_cookie import (
     current_device,
     device_kind,
     forget_device_cookie,
+    is_tablet,
     request_origin,
 )
 from .forms import (
@@ -46,6 +47,9 @@ def home():
 
 
 def refusal_message(result: services.SignIn, *, staff: bool) -> str:
+    """Where a username is typed, one answer for every refusal: it must not tell which names have an
+    account, nor which accounts are waiting after wrong tries. Only a paired phone or the account page,
+    which already name the account, say that it is locked and until when."""
     if result.refused == "locked":
         return _("Too many wrong tries. You can try again at %(time)s.", time=format_time(result.locked_until, "short"))
     if result.refused == "staff_unlock":
@@ -53,8 +57,10 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
     if result.refused in ("address", "busy"):
         return _("Too many wrong tries from this place. Please wait a few minutes.")
     if staff:
-        return _("The username or password is not right. Please try again.")
-    return _("The username or PIN is not right. Please try again.")
+        return _("The username or password is not right, or there have been many wrong tries. "
+                 "Please wait a little and try again.")
+    return _("The username or PIN is not right, or there have been many wrong tries. "
+             "Please wait a little and try again, or ask the staff in the community house.")
 
 
 def _start_session(user, trusted=None):
@@ -67,27 +73,40 @@ def _start_session(user, trusted=None):
     return redirect(wanted or url_for(HOMES[Role(user.role)]), 303)
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.get("/login")
 def login():
     """Residents: the PIN works only on a paired phone or a community-house tablet."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     found = current_device()
     if found is None:
-        status = 200 if request.method == "GET" else 403
-        return render("auth/ask_for_qr.html"), status
+        return render("auth/ask_for_qr.html")
     trusted, resident = found
     if trusted.kind == pairing.TABLET:
         g.device_locale = trusted.locale
-        return _username_sign_in(ResidentSignInForm(), "auth/login.html", staff=False, trusted=trusted)
+        return render("auth/login.html", form=ResidentSignInForm(formdata=None))
+    g.device_locale = resident.locale
+    return render("auth/login_phone.html", form=PinForm(formdata=None), resident=resident)
+
+
+@bp.post("/login")
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"), 303)
+    found = current_device()
+    if found is None:  # not checked at all: a PIN alone is too weak for the open internet
+        return render("auth/ask_for_qr.html"), 403
+    trusted, resident = found
+    if trusted.kind == pairing.TABLET:
+        g.device_locale = trusted.locale
+        return _username_sign_in(ResidentSignInForm(), "auth/login.html", staff=False, trusted=trusted,
+                                 from_tablet=True)
     g.device_locale = resident.locale
     return _phone_sign_in(trusted, resident)
 
 
 def _phone_sign_in(trusted, resident):
     form = PinForm()
-    if not form.is_submitted():
-        return render("auth/login_phone.html", form=form, resident=resident)
     if not form.validate():
         return render("auth/login_phone.html", form=form, resident=resident), 422
     result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, **request_origin())
@@ -97,35 +116,50 @@ def _phone_sign_in(trusted, resident):
     return _start_session(result.user, trusted)
 
 
-def _username_sign_in(form, template: str, *, staff: bool, trusted=None):
+def _username_sign_in(form, template: str, *, staff: bool, trusted=None, from_tablet: bool = False):
     """Username and secret: staff anywhere, residents on a community-house tablet."""
-    if not form.is_submitted():
-        return render(template, form=form)
     if not form.validate():
         return render(template, form=form), 422
     result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, staff=staff,
-                              **request_origin())
+                              trusted_device=from_tablet, **request_origin())
     if result.user is None:
         return render(template, form=form, refusal=refusal_message(result, staff=staff)), 422
     return _start_session(result.user, trusted)
 
 
-@bp.route("/login/staff", methods=["GET", "POST"])
+@bp.get("/login/staff")
 def login_staff():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
-    return _username_sign_in(StaffSignInForm(), "auth/login_staff.html", staff=True)
+    return render("auth/login_staff.html", form=StaffSignInForm(formdata=None))
 
 
-@bp.route("/login/not-you", methods=["GET", "POST"])
+@bp.post("/login/staff")
+def sign_in_staff():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"), 303)
+    # Staff sign in on the community-house tablet too; its shared address's count does not hold them back.
+    return _username_sign_in(StaffSignInForm(), "auth/login_staff.html", staff=True, from_tablet=is_tablet())
+
+
+def _paired_phone():
+    found = current_device()
+    return found if found is not None and found[0].kind == pairing.PHONE else None
+
+
+@bp.get("/login/not-you")
 def not_you():
     """Someone else holds a paired phone: say whose it is, and let them forget it here."""
-    found = current_device()
-    if found is None or found[0].kind != pairing.PHONE:
+    if (found := _paired_phone()) is None:
         return redirect(url_for("auth.login"))
+    return render("auth/not_you.html", resident=found[1])
+
+
+@bp.post("/login/not-you")
+def forget_phone():
+    if (found := _paired_phone()) is None:
+        return redirect(url_for("auth.login"), 303)
     trusted, resident = found
-    if request.method == "GET":
-        return render("auth/not_you.html", resident=resident)
     pairing.remove(get_session(), devices=[trusted], actor=None, subject=resident, **request_origin())
     flash(_("This phone is no longer set up for %(name)s.", name=resident.display_name))
     return forget_device_cookie(redirect(url_for("auth.login"), 303))
@@ -155,7 +189,9 @@ def account():
     devices = device_sessions.live_devices(db, user=current_user)
     phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
     looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
+    setups = pairing.setups_of(db, resident=current_user) if current_user.is_resident else []
     return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones,
+                  setups=setups,
                   language_form=LanguageForm(formdata=None, locale=current_user.locale), looks=looks,
                   role_labels=ROLE_LABELS)
 
@@ -204,11 +240,21 @@ def still_here():
     return "", 204
 
 
-@bp.route("/account/secret", methods=["GET", "POST"])
+def _secret_form(**kwargs):
+    return ChangePinForm(**kwargs) if current_user.is_resident else ChangePasswordForm(**kwargs)
+
+
+@bp.get("/account/secret")
 @login_required
 def change_secret():
-    form = ChangePinForm() if current_user.is_resident else ChangePasswordForm()
-    if form.validate_on_submit():
+    return render("auth/change_secret.html", form=_secret_form(formdata=None))
+
+
+@bp.post("/account/secret")
+@login_required
+def save_secret():
+    form = _secret_form()
+    if form.validate():
         db = get_session()
         checked = services.check_secret(db, user=current_user, secret=form.current.data, action="secret_check",
                                         **request_origin())
@@ -220,5 +266,4 @@ def change_secret():
                                    keep_device_session=current_user._device_session_id, device=device_kind())
             flash(_("Your PIN is changed.") if current_user.is_resident else _("Your password is changed."))
             return see_other(url_for("auth.account"))
-    status = 422 if form.is_submitted() else 200
-    return render("auth/change_secret.html", form=form), status
+    return render("auth/change_secret.html", form=form), 422

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from ..i18n import LANGUAGES
 from ..roles import ROLE_LABELS
-from ..validators import ChoiceField, PersonName, check_new_password, check_username, choices, strip
-
+from ..validators import ChoiceField, PersonName, check_username, choices, strip
 
 
 class StaffForm(FlaskForm):
+    """No password: the person chooses their own with the one-time link made with the account."""
+
     display_name = StringField(
         _l("Full name"),
         filters=[strip],
@@ -24,12 +25,6 @@ class StaffForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(message=_l("Write a username.")), check_username])
     role = ChoiceField(_l("Role"), choices=choices((str(role), label) for role, label in ROLE_LABELS.items()))
     locale = ChoiceField(_l("Language"), choices=choices((lang.code, lang.endonym) for lang in LANGUAGES), default="da")
-    password = PasswordField(
-        _l("First password"),
-        validators=[DataRequired(message=_l("Write a password.")), check_new_password,
-                    Length(max=200, message=_l("That password is too long."))],
-    )
-    repeat = PasswordField(_l("First password again"), validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
 
 
 class AssignForm(FlaskForm):

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import audit
-from ..auth import device_sessions
+from ..auth import device_sessions, password_links
 from ..auth import services as accounts
 from ..db import change_if, lock_and_read, reread, writing
-from ..models import STAFF_ROLES, HousingArea, Role, User
+from ..models import STAFF_ROLES, HousingArea, Role, User, staff_name_key, utcnow
 from ..timeline.services import note_advisor_change
 
 
@@ -53,39 +54,68 @@ def active_advisors(session: Session) -> list[User]:
     )
 
 
-def create_staff(session: Session, *, actor: User, username: str, display_name: str, role: Role, locale: str, password: str) -> User:
+def create_staff(session: Session, *, actor: User, username: str, display_name: str, role: Role,
+                 locale: str) -> tuple[User, str]:
+    """A staff account without a password, and the one-time link with which its owner chooses one.
+
+    Refused with "username_taken" or "name_taken". The unique name key decides between two
+    parallel creations of look-alike names, which both pass the check before the write.
+    """
     if role not in STAFF_ROLES:
         raise ValueError(role)
-    return accounts.create_user(
-        session, username=username, display_name=display_name, role=role, secret=password, locale=locale, actor=actor
-    )
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    username = username.strip().lower()
+    if accounts.find_user(session, username):
+        raise RefusedChange("username_taken")
+    if staff_name_taken(session, display_name):
+        raise RefusedChange("name_taken")
+    user = User(username=username, display_name=display_name.strip(), role=role, locale=locale,
+                secret_hash=password_links.NO_PASSWORD, name_key=staff_name_key(display_name))
+    try:
+        with writing(session):
+            session.add(user)
+            session.flush()
+            audit.record(session, "account_created", actor=actor, subject=user, role=str(role))
+            token = password_links.add_link(session, user=user, actor=actor, now=utcnow())
+    except IntegrityError:
+        raise RefusedChange("username_taken" if accounts.find_user(session, username) else "name_taken") from None
+    return user, token
 
 
 def staff_name_taken(session: Session, name: str, *, besides: User | None = None) -> bool:
-    """Staff names are unique among active staff: a resident must not mistake one advisor for another."""
+    """Staff names are unique among active staff: a resident must not mistake one advisor for another.
+
+    Keys are made from the names here rather than read from `name_key`, so a key left empty by an
+    upgrade, or made with older confusable data, still counts.
+    """
     names = session.exec(
         select(User.display_name).where(User.role.in_(STAFF_ROLES), User.active.is_(True),
                                         User.id != (besides.id if besides else -1))
     ).all()
-    return _name_key(name) in {_name_key(other) for other in names}
+    return staff_name_key(name) in {staff_name_key(other) for other in names}
 
 
 def set_active(session: Session, *, actor: User, user: User, active: bool) -> None:
     if not active and user.id == actor.id:
         raise RefusedChange("self")
-    if active and user.role in STAFF_ROLES and staff_name_taken(session, user.display_name, besides=user):
+    staff = user.role in STAFF_ROLES
+    if active and staff and staff_name_taken(session, user.display_name, besides=user):
         raise RefusedChange("name_taken")
-    with writing(session):
-        lock_and_read(session, User.active, user.id)  # an assignment to this advisor waits, or we wait for it
-        if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
-            raise RefusedChange("has_residents")
-        changed = session.execute(update(User).where(User.id == user.id, User.active.is_not(active)).values(active=active))
-        if changed.rowcount:
-            audit.record(session, "account_activated" if active else "account_deactivated", actor=actor, subject=user)
+    values = {"active": active}
+    if active and staff:
+        # Coming back, the account takes its key afresh: the index then refuses a look-alike made meanwhile.
+        values["name_key"] = staff_name_key(user.display_name)
+    try:
+        with writing(session):
+            lock_and_read(session, User.active, user.id)  # an assignment to this advisor waits, or we wait for it
+            if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
+                raise RefusedChange("has_residents")
+            changed = session.execute(
+                update(User).where(User.id == user.id, User.active.is_not(active)).values(**values))
+            if changed.rowcount:
+                audit.record(session, "account_activated" if active else "account_deactivated", actor=actor,
+                             subject=user)
+    except IntegrityError:
+        raise RefusedChange("name_taken") from None
     if not active:
         device_sessions.end_all_device_sessions(session, user=user, actor=actor)
 

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import pairing
+from ..auth import pairing, password_links
 from ..auth import device_sessions
 from ..auth import services as accounts
 from ..auth.device_cookie import current_device, request_origin, set_device_cookie
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import HousingArea, Role, User
+from ..pages.password_link import password_link_page
 from ..params import int_param
 from ..policy import role_required
 from ..validators import choices
@@ -36,6 +37,7 @@ REFUSALS = {
     "self": lambda: _("You cannot deactivate your own account."),
     "has_residents": lambda: _("Move this advisor's residents to another advisor first."),
     "name_taken": lambda: NAME_TAKEN(),
+    "username_taken": lambda: _("That username is taken. Please choose another."),
     "advisor_inactive": lambda: _("That advisor was deactivated a moment ago. Please choose another advisor."),
 }
 
@@ -83,34 +85,42 @@ def overview():
     return _overview()
 
 
-@bp.route("/staff/new", methods=["GET", "POST"])
+@bp.get("/staff/new")
 @role_required(Role.COORDINATOR)
 def new_staff():
-    db = get_session()
+    return render("coordinator/new_staff.html", form=StaffForm(formdata=None))
+
+
+@bp.post("/staff/new")
+@role_required(Role.COORDINATOR)
+def create_staff():
+    """The account, and at once the page with its password link: the token is shown this once."""
     form = StaffForm()
-    if form.validate_on_submit():
-        if accounts.find_user(db, form.username.data):
-            form.username.errors.append(_("That username is taken. Please choose another."))
-        elif services.staff_name_taken(db, form.display_name.data):
-            form.display_name.errors.append(NAME_TAKEN())
-        else:
-            try:
-                user = services.create_staff(
-                    db,
-                    actor=current_user,
-                    username=form.username.data,
-                    display_name=form.display_name.data,
-                    role=Role(form.role.data),
-                    locale=form.locale.data,
-                    password=form.password.data,
-                )
-            except IntegrityError:
-                form.username.errors.append(_("That username is taken. Please choose another."))
-            else:
-                flash(_("The account for %(name)s is ready.", name=user.display_name))
-                return see_other(url_for("coordinator.overview"))
-    status = 422 if form.is_submitted() else 200
-    return render("coordinator/new_staff.html", form=form), status
+    if not form.validate():
+        return render("coordinator/new_staff.html", form=form), 422
+    try:
+        user, token = services.create_staff(get_session(), actor=current_user, username=form.username.data,
+                                            display_name=form.display_name.data, role=Role(form.role.data),
+                                            locale=form.locale.data)
+    except services.RefusedChange as refusal:
+        field = form.username if str(refusal) == "username_taken" else form.display_name
+        field.errors.append(REFUSALS[str(refusal)]())
+        return render("coordinator/new_staff.html", form=form), 422
+    template, context = password_link_page(user, token, just_made=True)
+    return render(template, **context)
+
+
+@bp.post("/staff/<int:user_id>/password-link")
+@role_required(Role.COORDINATOR)
+def password_link(user_id: int):
+    """A fresh link for a staff member who has not chosen a password yet; the ones made before stop working."""
+    user = _account(user_id, Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR)
+    token = password_links.make_link(get_session(), user=user, actor=current_user)
+    if token is None:
+        flash(_("A password link is only for an active staff account that has no password yet."))
+        return see_other(url_for("coordinator.overview"))
+    template, context = password_link_page(user, token)
+    return render(template, **context)
 
 
 def _account(user_id: int, *roles: Role) -> User:
@@ -221,21 +231,30 @@ def user_area(user_id: int):
     return see_other(url_for("coordinator.overview"))
 
 
-@bp.route("/tablets", methods=["GET", "POST"])
+@bp.get("/tablets")
 @role_required(Role.COORDINATOR)
 def tablets():
     """Register the device in hand as a community-house tablet, and see the others."""
-    db = get_session()
+    return _tablets_page(TabletForm(formdata=None))
+
+
+@bp.post("/tablets")
+@role_required(Role.COORDINATOR)
+def register_tablet():
     form = TabletForm()
-    if form.validate_on_submit():
-        token = pairing.register_tablet(db, actor=current_user, name=form.name.data, locale=form.locale.data,
-                                        **request_origin())
-        flash(_("This device is now a community-house tablet. Residents can sign in here with their username and PIN."))
-        return set_device_cookie(see_other(url_for("coordinator.tablets")), token)
+    if not form.validate():
+        return _tablets_page(form), 422
+    token = pairing.register_tablet(get_session(), actor=current_user, name=form.name.data, locale=form.locale.data,
+                                    **request_origin())
+    flash(_("This device is now a community-house tablet. Residents can sign in here with their username and PIN."))
+    return set_device_cookie(see_other(url_for("coordinator.tablets")), token)
+
+
+def _tablets_page(form):
     this = current_device()
-    return render("coordinator/tablets.html", form=form, tablets=pairing.tablets(db),
+    return render("coordinator/tablets.html", form=form, tablets=pairing.tablets(get_session()),
                   this_tablet=this[0].id if this and this[0].kind == pairing.TABLET else None,
-                  this_is_phone=bool(this and this[0].kind == pairing.PHONE)), 422 if form.is_submitted() else 200
+                  this_is_phone=bool(this and this[0].kind == pairing.PHONE))
 
 
 @bp.post("/tablets/<int:tablet_id>/remove")

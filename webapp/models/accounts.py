@@ -1,12 +1,14 @@
 """Accounts, signed-in devices and the audit log."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
+import icu
 from flask_login import UserMixin
 from pydantic import PrivateAttr
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON, Index, Text, text
 from sqlmodel import Column, Field, SQLModel
 
 from .base import timestamp
@@ -21,13 +23,46 @@ class Role(StrEnum):
 
 STAFF_ROLES = (Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR)
 
+# ICU's data for Unicode TR39. Its skeleton functions only read the checker, so one serves every thread.
+_CONFUSABLES = icu.SpoofChecker()
+
+
+def staff_name_key(name: str) -> str:
+    """The name as it looks: two staff names with the same key can be mistaken for each other.
+
+    TR39's confusable skeleton maps look-alikes to one prototype (Cyrillic е to e, 0 to O, rn to m).
+    It runs on the name in capitals first, where a capital I meets a small l, then again after case
+    folding, so case never tells two names apart. Marks, punctuation and spaces go last: "Sørensen."
+    is "Sorensen", since a resident reading the name could take one for the other.
+    """
+    shown = unicodedata.normalize("NFKC", name).upper()
+    shown = _CONFUSABLES.getSkeleton(0, shown).casefold()
+    shown = _CONFUSABLES.getSkeleton(0, shown).casefold()
+    return "".join(char for char in unicodedata.normalize("NFD", shown) if unicodedata.category(char)[0] in "LN")
+
+
+def _name_key_of_new_account(context) -> str | None:
+    # Filled in by the insert itself, so staff made from the CLI or the demo data get their key too.
+    row = context.get_current_parameters()
+    return staff_name_key(row["display_name"]) if row.get("role") in STAFF_ROLES else None
+
+
+# Two active staff members never share a name key: the database refuses the second of two parallel creations.
+STAFF_NAME_UNIQUE_WHERE = f"role IN ({', '.join(repr(str(role)) for role in STAFF_ROLES)}) AND active"
+
 
 class User(UserMixin, SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = (
+        Index("ix_users_active_staff_name_key", "name_key", unique=True,
+              sqlite_where=text(STAFF_NAME_UNIQUE_WHERE), postgresql_where=text(STAFF_NAME_UNIQUE_WHERE)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, unique=True)
     display_name: str = Field(max_length=80)
+    # staff_name_key(display_name) for staff, None for residents. Unbounded: a skeleton can be longer than the name.
+    name_key: str | None = Field(default=None, sa_column=Column(Text, nullable=True, default=_name_key_of_new_account))
     role: str = Field(max_length=20)
     locale: str = Field(default="da", max_length=10)
     secret_hash: str = Field(max_length=200)

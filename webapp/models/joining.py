@@ -1,4 +1,4 @@
-"""Joining: housing areas, consent texts, sign-up drafts, pairing links and trusted devices."""
+"""Joining: housing areas, consent texts, sign-up drafts, pairing links, password links and trusted devices."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -57,6 +57,20 @@ class PairingLink(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     # A link made after sign-up asks for a new PIN: it is also how a forgotten PIN is reset.
     sets_pin: bool = Field(default=False)
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    used_at: datetime | None = timestamp(nullable=True)
+
+
+class PasswordLink(SQLModel, table=True):
+    """A one-time link with which a new staff member chooses their own password. Only its hash is kept."""
+
+    __tablename__ = "password_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int = Field(foreign_key="users.id")  # the coordinator who handed it over
     created_at: datetime = timestamp()
     expires_at: datetime = timestamp()
     used_at: datetime | None = timestamp(nullable=True)

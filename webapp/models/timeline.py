@@ -34,6 +34,7 @@ class EntryKind(StrEnum):
     CONTACT_MADE = "contact_made"
     PHRASE = "phrase"
     VOICE = "voice"
+    PHONE_SET_UP = "phone_set_up"
 
 
 # What one side says to the other: words, a phrase from the phrase book, a voice message.

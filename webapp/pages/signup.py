@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import segno
-from flask import url_for
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 
 from .. import policy
 from ..auth import pairing
 from ..db import get_session
+from ..links import public_url_for
 from ..signup import consent
 
 CARD_LOCALE_BELOW = "da"  # the card repeats itself in Danish for the staff who read it
@@ -35,7 +35,7 @@ def card(resident, *, token: str | None = None, just_made: bool = False, sets_pi
         lines = card_lines()
     with force_locale(CARD_LOCALE_BELOW):
         below = card_lines() if resident.locale != CARD_LOCALE_BELOW else None
-    pair_url = url_for("pairing.pair", token=token, _external=True) if token else None
+    pair_url = public_url_for("pairing.pair", token=token) if token else None
     may_remove = policy.may_remove_devices(current_user, resident)
     return {
         "resident": resident,
@@ -46,5 +46,6 @@ def card(resident, *, token: str | None = None, just_made: bool = False, sets_pi
         "just_made": just_made,
         "sets_pin": sets_pin,
         "may_remove": may_remove,
+        "may_set_pin": policy.may_make_pin_link(current_user, resident),
         "phones": pairing.phones_of(get_session(), resident=resident) if may_remove else [],
     }

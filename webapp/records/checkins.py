@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
-from ..db import writing
+from ..db import stored_after_all, writing
 from ..models import COPENHAGEN, CheckIn, Entry, EntryKind, User, utcnow
 from ..timeline.services import add_entry
 from ..timeline import kinds
@@ -58,6 +58,11 @@ def check_in(session: Session, *, resident: User, mood: int, idempotency_key: st
         if entry_by_key(session, resident, idempotency_key) is None and not _retried:
             return check_in(session, resident=resident, mood=mood, idempotency_key=idempotency_key, _retried=True)
         done = entry_by_key(session, resident, idempotency_key)
+        return session.get(CheckIn, done.checkin_id), bool((done.data or {}).get("replaced"))
+    except DBAPIError:
+        # A connection lost at COMMIT: the check-in may be stored all the same.
+        if (done := stored_after_all(session, lambda: entry_by_key(session, resident, idempotency_key))) is None:
+            raise
         return session.get(CheckIn, done.checkin_id), bool((done.data or {}).get("replaced"))
     return checkin, replaced
 

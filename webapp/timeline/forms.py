@@ -85,3 +85,5 @@ class MessageForm(OnceForm):
 class VoiceForm(OnceForm):
     # Checked from its bytes in timeline/voice.py; the name and declared type are not believed.
     audio = FileField(_l("Voice message"))
+    # Why the recording was not kept (voice.Refused's reason), said next to the file field.
+    refusal: str | None = None

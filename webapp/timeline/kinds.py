@@ -21,6 +21,12 @@ def advisor_changed(advisor: User) -> dict:
     return {"advisor_name": advisor.display_name, "advisor_username": advisor.username}
 
 
+def phone_set_up(made_by: User | None, *, device: str, new_pin: bool) -> dict:
+    """Whose QR code set up a phone, the kind of phone, and whether it set a new PIN."""
+    maker = {"made_by_name": made_by.display_name, "made_by_username": made_by.username} if made_by else {}
+    return {**maker, "device": device, "new_pin": new_pin}
+
+
 def checkin(mood: int, *, replaced: bool, wants_contact: bool = False) -> dict:
     data = {"mood": mood, "replaced": replaced}
     return {**data, "wants_contact": True} if wants_contact else data
@@ -64,6 +70,7 @@ BUILDERS = {
     EntryKind.PHRASE: phrases.stored,
     EntryKind.VOICE: voice,
     EntryKind.ADVISOR_CHANGED: advisor_changed,
+    EntryKind.PHONE_SET_UP: phone_set_up,
     EntryKind.CHECKIN: checkin,
     EntryKind.CONTACT_MADE: contact_made,
     EntryKind.BARRIER_ADDED: barrier,

@@ -185,3 +185,16 @@ def note_advisor_change(session: Session, *, resident: User, advisor: User, acto
             data=kinds.advisor_changed(advisor),
         )
     )
+
+
+def note_phone_set_up(session: Session, *, resident: User, made_by: User | None, device: str, new_pin: bool) -> None:
+    """A line in the timeline when a QR code set up a phone: the resident sees whose code it was, and
+    so does their advisor. Call inside a write transaction."""
+    session.add(
+        Entry(
+            resident_id=resident.id,
+            author_id=(made_by or resident).id,
+            kind=EntryKind.PHONE_SET_UP,
+            data=kinds.phone_set_up(made_by, device=device, new_pin=new_pin),
+        )
+    )

@@ -5,17 +5,19 @@ from datetime import datetime, timezone
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 
-from .. import policy
+from .. import access_log, policy
+from ..auth.device_cookie import request_origin
 from ..db import get_session
 from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import Entry, EntryKind, User
 from ..pages.timeline import composer, home_of_timeline, viewer_page
 from ..params import int_param
-from ..security import passive, takes_upload
+from ..security import passive, someone_reads, takes_upload
 from ..storage import audio_store
 from . import drafts, kinds, services, voice
 from .forms import MessageForm, VoiceForm
@@ -35,6 +37,8 @@ def home(resident_id: int):
 def older(resident_id: int):
     resident = policy.resident_for(get_session(), current_user, resident_id)
     before = int_param(request.args, "before")
+    if someone_reads():
+        access_log.note_read(get_session(), reader=current_user, resident=resident, what="older_entries")
     page = services.page(get_session(), resident=resident, before=before, size=current_app.config["TIMELINE_PAGE_SIZE"])
     return render("timeline/older.html", block="older", resident=resident, page=page)
 
@@ -52,8 +56,10 @@ def updates(resident_id: int):
     if not services.anything_new(db, resident=resident, after=after, seen_since=since):
         # htmx keeps the page as it is; the poller asks again with the same question.
         return "", 204
+    if someone_reads():
+        access_log.note_read(db, reader=current_user, resident=resident, what="updates")
     found = services.updates(db, resident=resident, reader=current_user, after=after, seen_since=since)
-    if policy.is_advisor_of(current_user, resident) and any(
+    if someone_reads() and policy.is_advisor_of(current_user, resident) and any(
             entry.by_resident and entry.seen_at is None for entry in found.entries):
         services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
     return render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=False)
@@ -94,23 +100,50 @@ def post_voice(resident_id: int):
     db = get_session()
     resident = policy.resident_for(db, current_user, resident_id, write=True)
     form = VoiceForm()
-    refusal = None
-    if form.validate():
+    if not form.validate():
+        return _voice_refused(resident, form)
+    # The same form again (an answer lost on the way): the recording it kept, not checked or counted again.
+    entry = services.by_key(db, current_user, form.idempotency_key.data)
+    if entry is None:
         upload = form.audio.data
         data = upload.read() if upload else b""
         try:
-            audio = voice.check(data, max_bytes=current_app.config["VOICE_MAX_BYTES"],
-                                max_seconds=current_app.config["VOICE_MAX_SECONDS"])
+            audio = _checked_voice(db, resident, data)
         except voice.Refused as refused:
-            refusal = refused.reason
-    if refusal or form.errors:
-        form.refusal = refusal
-        if wants_fragment():
-            return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), 422
-        return viewer_page(resident, voice_form=form, status=422)
-    entry = (services.by_key(db, current_user, form.idempotency_key.data)  # not stored twice on a retry
-             or _post_voice(db, resident, data, audio, form.idempotency_key.data))
+            form.refusal = refused.reason
+            return _voice_refused(resident, form)
+        entry = _post_voice(db, resident, data, audio, form.idempotency_key.data)
     return _sent(resident, entry, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
+
+
+def _checked_voice(db, resident: User, data: bytes) -> voice.Audio:
+    """The recording, checked in a process of its own. Refused as "busy" when this process runs as many
+    checks as it may, and as "too_many" past the uploads a person may send in a minute; only a file
+    that is checked counts, as an empty or too large one costs nothing."""
+    config = current_app.config
+    voice.check_size(data, max_bytes=config["VOICE_MAX_BYTES"])
+    with voice.check_slot(current_app):
+        if voice.note_attempt(db, author=current_user, resident=resident,
+                              **request_origin()) > config["VOICE_UPLOADS_PER_MINUTE"]:
+            raise voice.Refused("too_many")
+        return voice.check_apart(data, max_bytes=config["VOICE_MAX_BYTES"], max_seconds=config["VOICE_MAX_SECONDS"],
+                                 cpu_seconds=config["VOICE_CHECK_CPU_SECONDS"])
+
+
+# Refusals about the moment, not the file: the status, and when to send it again (Retry-After).
+VOICE_NOT_NOW = {"too_many": (429, "60"), "busy": (503, "5")}
+
+
+def _voice_refused(resident: User, form: VoiceForm):
+    """The voice form again with why, as a fragment for htmx or in the whole page."""
+    status, retry_after = VOICE_NOT_NOW.get(form.refusal, (422, None))
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    if wants_fragment():
+        return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), \
+            status, headers
+    response = make_response(viewer_page(resident, voice_form=form, status=status))
+    response.headers.update(headers)
+    return response
 
 
 def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency_key: str) -> Entry:
@@ -122,11 +155,22 @@ def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency
                                       data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
                                       idempotency_key=idempotency_key)
     except Exception:
-        audio_store().delete(key)
+        if _surely_not_stored(db, idempotency_key):
+            audio_store().delete(key)
         raise
     if entry.data["audio"] != key:
         audio_store().delete(key)
     return entry
+
+
+def _surely_not_stored(db, idempotency_key: str) -> bool:
+    """Whether the database says no entry holds the key. When it cannot say (the connection is lost),
+    the file stays: an orphan file costs less than a message whose recording is gone."""
+    try:
+        db.rollback()
+        return services.by_key(db, current_user, idempotency_key) is None
+    except DBAPIError:
+        return False
 
 
 @bp.get("/voice/<int:entry_id>")
@@ -143,8 +187,10 @@ def voice_file(resident_id: int, entry_id: int):
     except FileNotFoundError:
         abort(404)
     playing_from_start = request.range is None or request.range.ranges[0][0] == 0
-    if request.method == "GET" and playing_from_start:
-        services.mark_heard(db, entry=entry, listener=current_user)
+    if someone_reads():
+        access_log.note_read(db, reader=current_user, resident=resident, what="voice")
+        if playing_from_start:
+            services.mark_heard(db, entry=entry, listener=current_user)
     response = send_file(io.BytesIO(data), mimetype=voice.mimetype_of(entry.data["audio"]), conditional=True,
                          etag=f"voice-{entry.id}", max_age=0)
     response.headers["Content-Disposition"] = "inline"

@@ -1,113 +1,109 @@
 """Voice messages: what the server accepts, checked from the bytes, and where they are kept.
 
-Only what every phone can play back is accepted: Opus in WebM (Chrome, Android) or Ogg (Firefox),
-and AAC in MP4 (Safari, iPhone). The file's name and declared type are never believed: FFmpeg (PyAV)
-finds the container from the bytes and decodes every frame, which also gives the true duration
-(a recorder's WebM does not say how long it is). Ogg pages are walked with mutagen, which notices a
-page cut short that FFmpeg passes over in silence.
+What a file is, is decided in timeline/voice_check.py. A file can be made to cost a minute of CPU
+to check, so the web app runs that check in a fresh Python process of its own under a CPU limit
+and a wall clock: no upload holds a thread longer than a few seconds, and nothing is forked from a
+threaded worker (a fork of a threaded process can inherit a lock that no thread will release).
+A process runs few checks at once, and a person sends few uploads a minute.
 """
 from __future__ import annotations
 
-import io
+import json
+import logging
+import signal
+import subprocess
+import sys
+import threading
 import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
 
-import av
-import av.logging
-from mutagen.ogg import OggPage
+from flask import Flask
+from sqlalchemy import func
+from sqlmodel import Session, select
 
+from .. import audit
+from ..db import writing
+from ..models import AuditEvent, User, utcnow
 from ..storage import audio_store, key_for
+from .voice_check import ACCEPTED, Audio, Refused, check, check_size
 
-# FFmpeg's name for each container we take → (codec it must hold, what we serve it as, file ending).
-ACCEPTED = {
-    "matroska,webm": ("opus", "audio/webm", "webm"),
-    "ogg": ("opus", "audio/ogg", "ogg"),
-    "mov,mp4,m4a,3gp,3g2,mj2": ("aac", "audio/mp4", "m4a"),
-}
+# What the bytes are is voice_check's, but views and tests know this module only.
+__all__ = ["ACCEPTED", "Audio", "Refused", "check", "check_size", "check_slot", "check_apart", "note_attempt",
+           "keep", "mimetype_of"]
+
+log = logging.getLogger(__name__)
+
 SUFFIX_TYPES = {suffix: mimetype for _codec, mimetype, suffix in ACCEPTED.values()}
-# Frames a whole file may lack against the length its header states (a recorder's rounding).
-SLACK_SECONDS = 0.25
-# PyAV passes on nothing of FFmpeg's log unless asked; errors are what `check` reads.
-av.logging.set_level(av.logging.ERROR)
+CHECKER = Path(__file__).with_name("voice_check.py")
+# Wall-clock time the check may take beyond its CPU limit: starting Python and PyAV (0.2 s) and
+# room for a busy machine. Only when the machine is too busy to give the check its CPU is this
+# reached, so the answer is "busy", not a verdict on the file.
+WALL_MARGIN_SECONDS = 2
+# The process ends with these when it reaches its CPU limit (soft, then hard).
+CPU_LIMIT_SIGNALS = (-signal.SIGXCPU, -signal.SIGKILL)
+ATTEMPT = "voice_upload"
+REASONS = ("empty", "too_large", "too_long", "not_audio", "damaged")
+SLOTS = "voice_check_slots"
 
 
-class Refused(Exception):
-    """Why a file is not kept: "empty", "too_large", "too_long", "not_audio", "damaged"."""
+@contextmanager
+def check_slot(app: Flask):
+    """One of the VOICE_CHECKS_AT_ONCE checks this process may run, or Refused("busy") at once: an
+    upload waiting for a check would hold a thread that pages need."""
+    slots = app.extensions.get(SLOTS) or app.extensions.setdefault(
+        SLOTS, threading.BoundedSemaphore(app.config["VOICE_CHECKS_AT_ONCE"]))
+    if not slots.acquire(blocking=False):
+        raise Refused("busy")
+    try:
+        yield
+    finally:
+        slots.release()
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
+def check_apart(data: bytes, *, max_bytes: int, max_seconds: float, cpu_seconds: int) -> Audio:
+    """`check`, in a process of its own that may use `cpu_seconds` of CPU.
 
-@dataclass(frozen=True)
-class Audio:
-    mimetype: str
-    suffix: str
-    seconds: float
-
-
-def check(data: bytes, *, max_bytes: int, max_seconds: float) -> Audio:
-    if not data:
-        raise Refused("empty")
-    if len(data) > max_bytes:
-        raise Refused("too_large")
-    with av.logging.Capture(local=True) as logs:
-        found = _decode(data)
-    # FFmpeg says so, without raising, when a file ends in the middle of a frame.
-    if any(level <= av.logging.ERROR for level, _name, _text in logs):
-        raise Refused("damaged")
-    container, seconds, declared = found
-    _codec, mimetype, suffix = ACCEPTED[container]
-    if container == "ogg":
-        _walk_ogg_pages(data)
-    if seconds <= 0:
-        raise Refused("empty")
-    if declared is not None and seconds < declared - SLACK_SECONDS:
-        raise Refused("damaged")  # cut short: fewer frames than the header promises
-    if seconds > max_seconds + SLACK_SECONDS:
+    A check that reaches its CPU limit is refused as too long: a real recording of two minutes takes
+    0.1 to 0.3 s to check (1 s in the extreme of 2.5 ms packets), and what takes more is more audio
+    than a voice message holds (hours of it, or a sound in many channels). A shorter recording is what
+    the sender can do about it.
+    """
+    command = [sys.executable, "-I", str(CHECKER), str(max_bytes), str(max_seconds), str(cpu_seconds)]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=cpu_seconds + WALL_MARGIN_SECONDS)
+    except subprocess.TimeoutExpired:
+        log.warning("voice check: no answer within %s s, refused as busy", cpu_seconds + WALL_MARGIN_SECONDS)
+        raise Refused("busy") from None
+    if done.returncode in CPU_LIMIT_SIGNALS:
+        log.warning("voice check: CPU limit of %s s reached, refused as too long", cpu_seconds)
         raise Refused("too_long")
-    return Audio(mimetype=mimetype, suffix=suffix, seconds=round(seconds, 1))
+    if done.returncode != 0:
+        # FFmpeg itself gave out on the file: whatever it is, it cannot be played.
+        log.warning("voice check ended with %s: %s", done.returncode, done.stderr.decode(errors="replace")[-500:])
+        raise Refused("damaged")
+    return _read_answer(done.stdout)
 
 
-def _decode(data: bytes) -> tuple[str, float, float | None]:
-    """(container, seconds decoded, seconds the header states or None)."""
-    try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            name = container.format.name
-            if name not in ACCEPTED or len(container.streams) != 1 or not container.streams.audio:
-                raise Refused("not_audio")
-            stream = container.streams.audio[0]
-            if stream.codec_context.name != ACCEPTED[name][0]:
-                raise Refused("not_audio")
-            seconds = 0.0
-            for packet in container.demux(stream):
-                if packet.is_corrupt:
-                    raise Refused("damaged")
-                for frame in packet.decode():
-                    seconds += frame.samples / frame.sample_rate
-            declared = container.duration / av.time_base if container.duration else None
-            return name, seconds, declared
-    except av.FFmpegError as error:
-        raise Refused("not_audio" if isinstance(error, av.InvalidDataError) and not _looks_started(data)
-                      else "damaged") from error
+def _read_answer(output: bytes) -> Audio:
+    answer = json.loads(output)
+    if "refused" in answer:
+        raise Refused(answer["refused"] if answer["refused"] in REASONS else "damaged")
+    return Audio(**answer["audio"])
 
 
-def _looks_started(data: bytes) -> bool:
-    """Whether FFmpeg recognised a container at all, so an error inside it means a damaged file."""
-    try:
-        with av.open(io.BytesIO(data[:4096]), mode="r") as container:
-            return container.format.name in ACCEPTED
-    except av.FFmpegError:
-        return False
-
-
-def _walk_ogg_pages(data: bytes) -> None:
-    stream = io.BytesIO(data)
-    try:
-        while stream.tell() < len(data):
-            OggPage(stream)
-    except Exception as error:  # mutagen's own error type for a page cut short
-        raise Refused("damaged") from error
+def note_attempt(session: Session, *, author: User, resident: User, ip: str = "", device: str = "") -> int:
+    """Record that `author` sends a voice message, and return how many they sent in the last minute,
+    this one included. Recorded before the count, each in its own transaction, so uploads sent at
+    the same moment count each other: the n-th to be recorded sees at least n."""
+    with writing(session):
+        audit.record(session, ATTEMPT, actor=author, subject=resident, ip=ip, device=device)
+    return session.exec(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == ATTEMPT, AuditEvent.actor_id == author.id,
+            AuditEvent.at > utcnow() - timedelta(minutes=1))
+    ).one()
 
 
 def keep(resident_id: int, data: bytes, audio: Audio) -> str:
