@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from test_journeys import sign_in_staff
 
-NAME = "زرغونه احمدی"
+NAME = "شکیلا نوری"  # no other journey signs up this name on the shared demo
 PIN, NEW_PIN, GUESS = "5927", "3864", "7391"
 
 
@@ -81,7 +81,8 @@ def test_a_volunteers_qr_code_cannot_take_over_a_resident_and_the_advisors_is_se
     advisor = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     sign_in_staff(advisor, server, "advisor1")
     advisor.locator("#unassigned-title + ul li", has_text=NAME).locator("button[type=submit]").click()
-    advisor.goto(card_url)
+    expect(advisor.locator("main h1")).to_contain_text(NAME)  # her page, now that she is his resident
+    advisor.click(f"main a[href='{card_url.removeprefix(server)}']")
     advisor.check("input[name=new_pin]")
     advisor.click("form[action$='/qr'] button[type=submit]")
     pin_link = advisor.locator(".signin-card__link").get_attribute("href")
@@ -106,7 +107,9 @@ def test_a_volunteers_qr_code_cannot_take_over_a_resident_and_the_advisors_is_se
     mobile.screenshot(path=tmp_path / "resident-account-fa_AF.png")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
 
-    advisor.goto(advisor.url)  # the advisor reads the same line in the resident's timeline
+    advisor.goto(server + card_url.removeprefix(server).replace("/volunteer/residents/", "/advisor/residents/")
+                 .removesuffix("/card"))
+    expect(advisor.locator("#entries")).to_contain_text("advisor1")  # he reads the same line in her timeline
     advisor.context.close()
     # The one error a browser logs is the refusal's own status, 409, on the tablet.
     assert [error for error in tablet.console_errors if "status of 409" not in error] == []
