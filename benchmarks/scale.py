@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from webapp.passwords import hash_secret
 from webapp.timeline import activity
 
 from .scale_data import Scale, build_postgres, build_sqlite
+from .serving import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the test suite's helpers: pairing a phone, counting statements
@@ -133,12 +133,6 @@ def cookie_header(app, client) -> str:
 # --- Serving and load ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(target: str, env: dict[str, str]):
     port = free_port()
@@ -146,12 +140,7 @@ def gunicorn(target: str, env: dict[str, str]):
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          target], env={**os.environ, **env}, cwd=ROOT)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.send_signal(signal.SIGTERM)

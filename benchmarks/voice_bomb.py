@@ -19,7 +19,6 @@ import io
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the test suite's voice bombs
 from tests.factories import ogg_voice_bomb, webm_voice_bomb  # noqa: E402
+
+from .serving import free_port, wait_until_listening  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RESIDENTS = ("resident1", "resident2", "resident3", "resident4")
@@ -52,12 +53,6 @@ def log(message: str) -> None:
 # --- The server, as `make run` starts it -------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def flask(env: dict[str, str], *args: str) -> str:
     return subprocess.run([str(BIN / "flask"), "--app", "webapp", *args], env=env, cwd=ROOT, check=True,
                           capture_output=True, text=True).stdout
@@ -72,16 +67,12 @@ def served_demo(folder: Path):
     flask(env, "db", "upgrade")
     flask(env, "demo", "load")
     links = dict(re.findall(r"(\S+)\s+(http\S+)", flask(env, "pair-link", *RESIDENTS)))
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:webapp.gunicorn_conf", "--workers", "2",
+                               "--threads", "4", "--bind",
                                f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
                               env=env, cwd=ROOT)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_listening(port)
         yield f"http://127.0.0.1:{port}", links
     finally:
         server.send_signal(signal.SIGTERM)

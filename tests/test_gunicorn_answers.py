@@ -6,20 +6,15 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from benchmarks.serving import free_port, wait_until_listening
+
 from .conftest import migrate
 
 PROTECTED = ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +29,7 @@ def served(tmp_path_factory):
     process = subprocess.Popen([str(gunicorn), "-c", "python:webapp.gunicorn_conf", "--workers", "1",
                                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
                                env=env, cwd=folder)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_until_listening(port)
     yield port
     process.terminate()
     process.wait(timeout=10)
