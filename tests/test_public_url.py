@@ -40,3 +40,15 @@ def test_the_cards_link_is_built_from_the_public_url(database_url):
     assert card.status_code == 200
     assert re.search(r'href="https://sammen\.example\.dk/pair/[^"]+"', card.get_data(as_text=True))
     app.extensions["db_engine"].dispose()
+
+
+def test_pair_link_on_the_command_line_prints_links_on_the_public_url(database_url):
+    app = make_app(database_url, PUBLIC_URL=PUBLIC)
+    make_accounts(app)
+
+    with app.app_context():  # as `flask` gives every command; a test runner gives only AppGroup commands one
+        result = app.test_cli_runner().invoke(args=["pair-link", "resident1"])
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"resident1\s+https://sammen\.example\.dk/pair/\S+", result.output)
+    app.extensions["db_engine"].dispose()
