@@ -106,8 +106,6 @@ def load(session: Session) -> None:
                 housing_area_id=area_ids.get(area),
                 phone=phone,
                 contact_preference=contact,
-                consent_version=consent.VERSION if role == Role.RESIDENT else None,
-                consented_at=now - timedelta(days=30) if role == Role.RESIDENT else None,
                 created_at=now - timedelta(days=30),
             )
             session.add(user)
@@ -115,7 +113,8 @@ def load(session: Session) -> None:
             users[username] = user
             if role == Role.RESIDENT:
                 with force_locale(locale):
-                    consent.keep_text(session, locale=locale)
+                    consent.record_agreement(session, resident=user, locale=locale, at=now - timedelta(days=30))
+                session.refresh(user)
         # Entries are added in time order, so ids follow time as they do in real use.
         entries = demo_records.load(session, users, lambda days, clock: local_moment(now, days, clock))
         for username, lines in CONVERSATIONS.items():

@@ -11,12 +11,12 @@ from sqlmodel import Session
 
 from .. import audit
 from ..db import writing
-from ..models import (Appointment, AuditEvent, Barrier, CheckIn, ContactRequest, DeviceSession, Entry, Goal,
+from ..models import (Appointment, AuditEvent, Barrier, CheckIn, Consent, ContactRequest, DeviceSession, Entry, Goal,
                       GoalStep, PairingLink, ResidentActivity, StaffDraft, TrustedDevice, User)
 from ..storage import audio_store
 
 # Children before parents: entries point at records, steps at goals, sessions at devices.
-OWNED_BY_RESIDENT = (Entry, ContactRequest, StaffDraft, PairingLink, ResidentActivity, Appointment, Barrier,
+OWNED_BY_RESIDENT = (Entry, Consent, ContactRequest, StaffDraft, PairingLink, ResidentActivity, Appointment, Barrier,
                      CheckIn)
 
 

@@ -252,7 +252,7 @@ def _record_success(session: Session, user: User, attempt: AuditEvent, now: date
     with writing(session):
         reset = session.execute(
             update(User).where(User.id == user.id, *still_open)
-            .values(failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False)
+            .values(failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False, last_sign_in_at=now)
         )
         outcome = {"action": action, "actor_id": user.id} if reset.rowcount == 1 else {"detail": {"locked": True}}
         session.execute(update(AuditEvent).where(AuditEvent.id == attempt.id).values(**outcome)

@@ -1,6 +1,6 @@
 """All tables, importable from one place."""
 from .accounts import STAFF_ROLES, AuditEvent, DeviceSession, Role, User, staff_name_key
-from .joining import ConsentText, HousingArea, PairingLink, PasswordLink, SignupDraft, TrustedDevice
+from .joining import Consent, ConsentText, HousingArea, PairingLink, PasswordLink, SignupDraft, TrustedDevice
 from .base import COPENHAGEN, UTCDateTime, timestamp, utcnow
 from .records import Appointment, Barrier, CheckIn, ContactRequest, Goal, GoalStep
 from .drafts import StaffDraft
@@ -8,5 +8,5 @@ from .timeline import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentAct
 
 __all__ = [
     "ANSWER_KINDS", "MESSAGE_KINDS", "COPENHAGEN", "STAFF_ROLES", "Appointment", "AuditEvent", "Barrier", "CheckIn", "ContactRequest", "DeviceSession", "Entry", "EntryKind",
-    "Goal", "GoalStep", "ConsentText", "HousingArea", "PairingLink", "PasswordLink", "SignupDraft", "StaffDraft", "TrustedDevice", "ResidentActivity", "Role", "UTCDateTime", "User", "staff_name_key", "timestamp", "utcnow",
+    "Goal", "GoalStep", "Consent", "ConsentText", "HousingArea", "PairingLink", "PasswordLink", "SignupDraft", "StaffDraft", "TrustedDevice", "ResidentActivity", "Role", "UTCDateTime", "User", "staff_name_key", "timestamp", "utcnow",
 ]

@@ -56,6 +56,8 @@ class User(UserMixin, SQLModel, table=True):
     __table_args__ = (
         Index("ix_users_active_staff_name_key", "name_key", unique=True,
               sqlite_where=text(STAFF_NAME_UNIQUE_WHERE), postgresql_where=text(STAFF_NAME_UNIQUE_WHERE)),
+        # The retention run: residents who have not signed in for a year.
+        Index("ix_users_role_last_sign_in_at", "role", "last_sign_in_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,6 +82,12 @@ class User(UserMixin, SQLModel, table=True):
     locked_until: datetime | None = timestamp(nullable=True)
     unlock_by_staff: bool = Field(default=False)
     created_at: datetime = timestamp()
+    # A resident's newest sign-in (the account's creation until then); with their newest entry, it keeps them.
+    last_sign_in_at: datetime | None = timestamp(nullable=True)
+    # The resident asked to stop: the account is closed and erased at erase_after unless staff undo it.
+    stopped_at: datetime | None = timestamp(nullable=True)
+    # When the resident is erased: 30 days after they stopped, or when the coordinator set it.
+    erase_after: datetime | None = timestamp(nullable=True, index=True)
 
     # Flask-Login keeps the device token, not the user id, in the cookie.
     _device_token: str | None = PrivateAttr(default=None)
@@ -133,6 +141,8 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_events_subject_id", "subject_id", "id"),
         # "Who has looked at my page": one resident's openings of the last 90 days.
         Index("ix_audit_events_subject_action_at", "subject_id", "action", "at"),
+        # Retention: addresses cleared after 90 days, old events deleted after 2 years.
+        Index("ix_audit_events_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -144,3 +154,5 @@ class AuditEvent(SQLModel, table=True):
     # The kind of device the action came from, e.g. "android_phone"; see devices.py.
     device: str = Field(default="", max_length=30)
     detail: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The resident this event was about has been erased: the event no longer says who, and goes after 2 years.
+    about_erased: bool = Field(default=False)

@@ -1,4 +1,4 @@
-"""Joining: housing areas, consent texts, sign-up drafts, pairing links, password links and trusted devices."""
+"""Joining: housing areas, consent texts and consents given, sign-up drafts, pairing links, password links and trusted devices."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,6 +31,18 @@ class ConsentText(SQLModel, table=True):
     locale: str = Field(max_length=10)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp()
+
+
+class Consent(SQLModel, table=True):
+    """One resident agreeing to one version of the consent, in the language it was shown in."""
+
+    __tablename__ = "consents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="users.id", index=True)
+    version: str = Field(max_length=20)
+    locale: str = Field(max_length=10)
+    agreed_at: datetime = timestamp()
 
 
 class SignupDraft(SQLModel, table=True):

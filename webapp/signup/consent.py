@@ -5,10 +5,13 @@ kept per version and language in consent_texts, stored the first time someone ag
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
-from ..models import ConsentText
+from ..models import Consent, ConsentText, User
 
 VERSION = "2026-11-25.2"
 
@@ -29,6 +32,30 @@ def paragraphs() -> list[tuple[str, str]]:
 
 def as_text() -> str:
     return "\n\n".join(f"{heading}\n{text}" for heading, text in paragraphs())
+
+
+def shown(locale: str) -> dict:
+    """What a sign-up draft keeps when the resident agrees: this version, in the language it was shown in."""
+    return {"version": VERSION, "locale": locale}
+
+
+def agreed_in_draft(data: dict) -> bool:
+    """The resident agreed to this version, on the screen in the language their account will have."""
+    given = data.get("consent")
+    return isinstance(given, dict) and given == shown(data.get("locale"))
+
+
+def record_agreement(session: Session, *, resident: User, locale: str, at: datetime) -> bool:
+    """Inside a write: the resident agreed to this version in this language. False if they already had."""
+    changed = session.execute(
+        update(User).where(User.id == resident.id,
+                           or_(User.consent_version.is_(None), User.consent_version != VERSION))
+        .values(consent_version=VERSION, consented_at=at).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if changed:
+        keep_text(session, locale=locale)
+        session.add(Consent(resident_id=resident.id, version=VERSION, locale=locale, agreed_at=at))
+    return changed
 
 
 def keep_text(session: Session, *, locale: str) -> None:

@@ -94,8 +94,8 @@ def create_resident(session: Session, *, helper: User, draft: SignupDraft, pin: 
     if too_many_signups(session, helper=helper):
         raise TooManySignups()
     data = draft.data
-    if not data.get("consent"):
-        raise ValueError("no consent")
+    if not consent.agreed_in_draft(data):
+        raise ValueError("no consent to this version in the account's language")
     secret_hash = passwords.hash_secret(pin)
     for _ in range(USERNAME_TRIES):
         try:
@@ -123,8 +123,6 @@ def _insert_resident(session: Session, *, helper: User, draft: SignupDraft, secr
             contact_preference=data.get("contact"),
             housing_area_id=data.get("area_id"),
             signed_up_by_id=helper.id,
-            consent_version=consent.VERSION,
-            consented_at=now,
             created_at=now,
         )
         # Using up the draft is what makes the account, so a double tap makes exactly one.
@@ -132,8 +130,8 @@ def _insert_resident(session: Session, *, helper: User, draft: SignupDraft, secr
         if used.rowcount != 1:
             raise DraftGone()
         session.add(resident)
-        consent.keep_text(session, locale=data["locale"])
         session.flush()
+        consent.record_agreement(session, resident=resident, locale=data["locale"], at=now)
         audit.record(session, "resident_signed_up", actor=helper, subject=resident, ip=ip, device=device,
                      consent_version=consent.VERSION)
     return resident

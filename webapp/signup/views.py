@@ -17,6 +17,7 @@ from ..i18n import CODES
 from ..pages import signup as pages
 from ..params import bounded_int
 from ..policy import HELPERS, role_required
+from . import consent as agreement
 from . import services
 from .forms import AboutForm, LanguageForm, PinForm
 
@@ -117,9 +118,9 @@ def _int(text: str | None) -> int | None:
     return bounded_int(text)
 
 
-def _consent_page(draft, *, refused: bool):
-    return render("signup/consent.html", draft=draft, step=3, refused=refused,
-                  paragraphs=pages.consent_paragraphs()), 422 if refused else 200
+def _consent_page(draft, *, refused: bool, other_language: bool = False):
+    return render("signup/consent.html", draft=draft, step=3, refused=refused, other_language=other_language,
+                  paragraphs=pages.consent_paragraphs()), 422 if refused or other_language else 200
 
 
 @bp.get("/new/consent")
@@ -141,7 +142,9 @@ def agree(draft):
         return switched
     if request.form.get("agree") != "yes":
         return _consent_page(draft, refused=True)
-    services.save_draft(get_session(), draft=draft, consent=True)
+    if g.forced_locale != draft.data["locale"]:
+        return _consent_page(draft, refused=False, other_language=True)
+    services.save_draft(get_session(), draft=draft, consent=agreement.shown(g.forced_locale))
     return redirect(url_for("signup.pin"), 303)
 
 
@@ -149,7 +152,7 @@ def agree(draft):
 @role_required(*HELPERS)
 @with_draft
 def pin(draft):
-    if not draft.data.get("consent"):
+    if not agreement.agreed_in_draft(draft.data):
         return redirect(url_for("signup.consent"), 303)
     g.forced_locale = draft.data["locale"]  # this screen is the resident's own
     return render("signup/pin.html", form=PinForm(formdata=None), step=4)
@@ -159,7 +162,7 @@ def pin(draft):
 @role_required(*HELPERS)
 @with_draft
 def create_account(draft):
-    if not draft.data.get("consent"):
+    if not agreement.agreed_in_draft(draft.data):
         return redirect(url_for("signup.consent"), 303)
     g.forced_locale = draft.data["locale"]
     form = PinForm()
