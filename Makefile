@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
 
-.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout bench-voice install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout bench-voice bench-export install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ bench-lockout: install-test
 bench-voice: install-test
 	$(FLASK) translate compile
 	$(BIN)/python -m benchmarks.voice_bomb
+
+# "Download my data" for residents with 50, 5,000 and 25,000 entries (SQLite, or DATABASE_URL): time, size,
+# and peak memory (tracemalloc's peak of the export alone, and the process's ru_maxrss growth).
+bench-export: install-test
+	$(FLASK) translate compile
+	$(BIN)/python -m benchmarks.export
 
 # For developers: after changing user-visible text, then translate every new entry.
 translate-update: install

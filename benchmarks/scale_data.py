@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import Connection, text
 
 from webapp.models import Entry, utcnow
+from webapp.signup import consent
 
 DAYS = 730  # two years of history
 
@@ -60,7 +61,8 @@ def build_postgres(connection: Connection, scale: Scale) -> None:
     for index in entry_indexes:  # build them once at the end: much faster than row by row
         connection.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
     params = {"a": scale.advisors, "r": scale.residents, "e": scale.entries, "l": scale.long_history,
-              "big": scale.big_caseload, "long": scale.long_resident, "days": DAYS, "now": utcnow()}
+              "big": scale.big_caseload, "long": scale.long_resident, "days": DAYS, "now": utcnow(),
+              "consent": consent.VERSION}
     connection.execute(text("""
         INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, failed_logins, lock_count,
                            unlock_by_staff, created_at)
@@ -68,10 +70,10 @@ def build_postgres(connection: Connection, scale: Scale) -> None:
         FROM generate_series(1, :a) AS i"""), params)
     connection.execute(text("""
         INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, advisor_id, failed_logins,
-                           lock_count, unlock_by_staff, created_at, contact_preference)
+                           lock_count, unlock_by_staff, created_at, contact_preference, consent_version)
         SELECT :a + j, 'res' || j, 'Beboer ' || j, 'resident', 'ar', 'x', true,
                CASE WHEN j <= :big THEN 1 ELSE 2 + (j - :big - 1) % (:a - 1) END, 0, 0, false,
-               :now - interval '750 days', 'sms'
+               :now - interval '750 days', 'sms', :consent
         FROM generate_series(1, :r) AS j"""), params)
     kind = _case("i % 20", {k: f"'{name}'" for k, (name, _d) in KIND_DATA.items()}, "'message'")
     data = _case("i % 20", {k: f"'{json.dumps(d)}'::json" for k, (_n, d) in KIND_DATA.items()}, "NULL")
@@ -136,8 +138,10 @@ def build_sqlite(connection: Connection, *, residents: int, entries_each: int, a
     ids = list(range(first, first + residents))
     connection.execute(text(
         "INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, advisor_id, failed_logins, "
-        "lock_count, unlock_by_staff, created_at) VALUES (:id, :u, :u, 'resident', 'ar', 'x', 1, :adv, 0, 0, 0, :at)"),
-        [{"id": i, "u": f"res{i}", "adv": advisor_id, "at": _sqlite_time(now - timedelta(days=750))} for i in ids])
+        "lock_count, unlock_by_staff, created_at, consent_version) "
+        "VALUES (:id, :u, :u, 'resident', 'ar', 'x', 1, :adv, 0, 0, 0, :at, :consent)"),
+        [{"id": i, "u": f"res{i}", "adv": advisor_id, "at": _sqlite_time(now - timedelta(days=750)),
+          "consent": consent.VERSION} for i in ids])
     rows = []
     for resident in ids:
         for n in range(entries_each):

@@ -22,6 +22,7 @@ from webapp.auth import services as accounts
 from webapp.cli import alembic_config
 from webapp.db import engine
 from webapp.models import Entry, EntryKind, Role, utcnow
+from webapp.signup import consent
 
 sys.path.insert(0, str(Path.cwd()))
 from tests.factories import pair_client  # noqa: E402
@@ -33,6 +34,7 @@ def make_resident(app, name: str, advisor, entries: int):
     with app.app_context(), Session(engine(), expire_on_commit=False) as session:
         resident = accounts.create_user(session, username=name, display_name=name, role=Role.RESIDENT,
                                         secret="4827", locale="ar", advisor_id=advisor.id)
+        resident.consent_version = consent.VERSION  # as a sign-up leaves them
         now = utcnow()
         session.add_all(
             Entry(resident_id=resident.id, author_id=resident.id if n % 2 else advisor.id, kind=EntryKind.MESSAGE,

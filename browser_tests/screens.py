@@ -105,6 +105,8 @@ SCREENS = [
     Screen("resident", "appointments", go("/residents/{me}/appointments")),
     Screen("resident", "account", go("/account")),
     Screen("resident", "new-pin", go("/account/secret")),
+    Screen("resident", "my-data", go("/me/data")),
+    Screen("resident", "stop", go("/me/stop")),
     Screen("volunteer", "start", go("/volunteer/")),
     Screen("volunteer", "signup-language", reach_signup_language),
     Screen("volunteer", "signup-about", reach_signup_about),
@@ -122,6 +124,7 @@ SCREENS = [
     Screen("coordinator", "new-staff", go("/coordinator/staff/new")),
     Screen("coordinator", "tablets", go("/coordinator/tablets")),
     Screen("coordinator", "audit-log", go("/coordinator/audit")),
+    Screen("coordinator", "erase", go("/coordinator/residents/{resident}/erase")),
 ]
 
 

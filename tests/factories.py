@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from flask_babel import force_locale
 from sqlalchemy import event, update
 from sqlmodel import Session, select
 
@@ -14,6 +15,7 @@ from webapp.auth import services as accounts
 from webapp.db import engine, writing
 from webapp.models import HousingArea, Role, User, utcnow
 from webapp.records import appointments, barriers, goals
+from webapp.signup import consent
 from webapp.timeline import services as timeline
 
 RESIDENT_PIN = "4827"
@@ -35,7 +37,7 @@ def make_user(session: Session, username: str, role: Role, *, advisor: User | No
               secret: str | None = None, display_name: str | None = None) -> User:
     if secret is None:
         secret = RESIDENT_PIN if role == Role.RESIDENT else STAFF_PASSWORD
-    return accounts.create_user(
+    user = accounts.create_user(
         session,
         username=username,
         display_name=display_name or username.capitalize(),
@@ -44,6 +46,11 @@ def make_user(session: Session, username: str, role: Role, *, advisor: User | No
         locale=locale,
         advisor_id=advisor.id if advisor else None,
     )
+    if role == Role.RESIDENT:  # as a sign-up leaves them: agreed to the consent of today, in their language
+        with writing(session), force_locale(locale):
+            consent.record_agreement(session, resident=user, locale=locale, at=utcnow())
+        user.consent_version = consent.VERSION
+    return user
 
 
 def make_accounts(app) -> Accounts:

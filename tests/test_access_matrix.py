@@ -84,6 +84,12 @@ ACCESS = {
     "password_link.choose_password": "password_link",
     "password_link.save_password": "password_link",
     "resident.home": "role:resident",
+    "resident.my_data": "role:resident",
+    "resident.save_contact": "role:resident",
+    "resident.consent_again": "role:resident",
+    "resident.agree_again": "role:resident",
+    "resident.stop": "role:resident",
+    "resident.confirm_stop": "role:resident",
     "advisor.caseload": "role:advisor",
     "advisor.resident": "advisor_of_resident",
     "advisor.take": "take_newcomer",
@@ -116,6 +122,9 @@ ACCESS = {
     "coordinator.unlock": "role:coordinator",
     "coordinator.sign_out_everywhere": "role:coordinator",
     "coordinator.assign": "role:coordinator",
+    "coordinator.erase_form": "role:coordinator",
+    "coordinator.erase": "role:coordinator",
+    "coordinator.cancel_erasure": "role:coordinator",
     "timeline.home": "resident_data",
     "timeline.older": "resident_data",
     "timeline.updates": "resident_data",
@@ -145,6 +154,8 @@ ACCESS = {
     "records.cancel_appointment": "record:cancel_appointment",
     "records.restore_appointment": "record:restore_appointment",
     "records.appointment_outcome": "record:appointment_outcome",
+    "export.mine": "role:resident",
+    "export.for_resident": "export",
 }
 
 # resident1 is the resident whose data every URL asks for; advisor1 is their advisor.
@@ -222,6 +233,9 @@ def expected(kind: str, actor: str, method: str = "GET") -> str | int:
         if ROLE_OF[actor] != "advisor":
             return 403
         return "allow" if actor == "their advisor" else 404
+    if kind == "export":
+        # A copy of everything kept about resident1: they, their own advisor, and the coordinator (for a written request).
+        return "allow" if actor in ("the resident", "their advisor", "coordinator") else 404
     raise AssertionError(kind)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import InvalidRequestError
@@ -155,6 +156,8 @@ def test_caseload_uses_at_most_5_queries(auth, accounts, residents, entries):
         for n in range(residents):
             resident = User(username=f"many{n}", display_name=f"Many {n}", role=Role.RESIDENT, secret_hash="x",
                             advisor_id=accounts.advisor1.id)
+            if n % 10 == 3:  # asked to stop: still on the caseload, with the day they are deleted
+                resident.active, resident.stopped_at, resident.erase_after = False, utcnow(), utcnow() + timedelta(days=30)
             session.add(resident)
             session.flush()
             session.add(Entry(resident_id=resident.id, author_id=resident.id, kind=EntryKind.MESSAGE, body="hi"))

@@ -58,13 +58,15 @@ def register_blueprints(app: Flask) -> None:
     from .auth.pairing_views import bp as pairing
     from .auth.password_link_views import bp as password_link
     from .auth.views import bp as auth
-    from .coordinator.views import bp as coordinator
+    from .coordinator import blueprint as coordinator_blueprint
+    from .export.views import bp as export
     from .records import blueprint as records_blueprint
     from .resident.views import bp as resident
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, pairing, password_link, resident, advisor, coordinator, signup, timeline, records_blueprint()):
+    for blueprint in (auth, pairing, password_link, resident, advisor, coordinator_blueprint(), signup, timeline,
+                      records_blueprint(), export):
         app.register_blueprint(blueprint)
 
 

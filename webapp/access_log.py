@@ -4,6 +4,9 @@ A read is a staff member loading the resident's page or one of their record page
 entries, a poll that brings entries, or a recording played. One staff member reading the same file
 again within 10 minutes is the same visit and is recorded once. A poll that finds nothing new reads
 nothing, and stays one cheap statement.
+
+Staff making a copy of all the resident's data (webapp/export) is shown in the same list. It is an event
+of its own, so the 10-minute rule never hides it, nor hides the next opening behind it.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from .db import lock_row, writing
 from .models import COPENHAGEN, AuditEvent, User, UTCDateTime, utcnow
 
 ACTION = "file_opened"
+EXPORTED = "data_exported"
 SAME_VISIT = timedelta(minutes=10)
 SHOWN_DAYS = 90
 
@@ -30,6 +34,7 @@ WHAT = {
     "older_entries": _l("Older messages"),
     "updates": _l("New messages"),
     "voice": _l("Voice message"),
+    "export": _l("A copy of all the data"),
 }
 
 
@@ -39,6 +44,11 @@ class Look:
     username: str
     role: str
     day: date
+    what: str | None = None  # "export" for a copy of all the data; a page opened is not told apart
+
+    @property
+    def what_label(self):
+        return WHAT.get(self.what or "")
 
 
 def opened_lately(staff_id, resident_id, now=None):
@@ -80,18 +90,20 @@ def record_opening(session: Session, *, staff: User, resident: User, what: str) 
 
 
 def looks_at(session: Session, *, resident: User) -> list[Look]:
-    """Who opened the resident's file in the last 90 days: one line per person and day, newest first."""
+    """Who opened the resident's file, or made a copy of all of it, in the last 90 days: one line per person,
+    day and `what`, newest first."""
     found = session.exec(
-        select(AuditEvent.at, User.display_name, User.username, User.role)
+        select(AuditEvent.at, AuditEvent.action, User.display_name, User.username, User.role)
         .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_id == resident.id, AuditEvent.action == ACTION,
+        .where(AuditEvent.subject_id == resident.id, AuditEvent.action.in_((ACTION, EXPORTED)),
+               AuditEvent.actor_id != resident.id,  # the resident's own download of their data
                AuditEvent.at >= utcnow() - timedelta(days=SHOWN_DAYS))
         .order_by(AuditEvent.id.desc())
         .limit(500)
     ).all()
     looks: list[Look] = []
-    for at, name, username, role in found:
-        look = Look(name, username, role, at.astimezone(COPENHAGEN).date())
+    for at, action, name, username, role in found:
+        look = Look(name, username, role, at.astimezone(COPENHAGEN).date(), "export" if action == EXPORTED else None)
         if look not in looks:
             looks.append(look)
     return looks

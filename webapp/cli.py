@@ -1,4 +1,4 @@
-"""flask db | translate | demo | users | caseload"""
+"""flask db | translate | demo | users | caseload | retention"""
 from __future__ import annotations
 
 import os
@@ -26,6 +26,7 @@ translate_cli = AppGroup("translate", help="Extract, update and compile the tran
 demo_cli = AppGroup("demo", help="The fixed demo data set.")
 users_cli = AppGroup("users", help="Accounts.")
 caseload_cli = AppGroup("caseload", help="What the advisors' caseloads read.")
+retention_cli = AppGroup("retention", help="Keep nothing longer than the consent text promises.")
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
@@ -156,7 +157,8 @@ def erase_resident(username: str) -> None:
     resident = services.find_user(db, username)
     if resident is None or not resident.is_resident:
         raise click.ClickException(f"no resident {username}")
-    erasure.erase_resident(db, resident=resident, actor=None)
+    if not erasure.erase_resident(db, resident=resident, actor=None):
+        raise click.ClickException(f"no resident {username}")  # erased meanwhile, from elsewhere
     click.echo(f"{username} and everything about them removed.")
 
 
@@ -177,7 +179,21 @@ def caseload_rebuild() -> None:
     click.echo(f"Caseload summary rebuilt for {activity.rebuild(get_session())} residents.")
 
 
+@retention_cli.command("run")
+def retention_run() -> None:
+    """Erase the residents who are due, clear old addresses from the audit log, delete old audit events
+    and unfinished sign-ups. For cron or a systemd timer, daily: running it twice, or from two places at
+    once, does the same. Prints counts, never names."""
+    from . import retention
+
+    done = retention.run(get_session())
+    click.echo(done.summary())
+    if not done.log_emptied:
+        click.echo("The SQLite write-ahead log could not be emptied (a reader held it); the next run tries again.",
+                   err=True)
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, translate_cli, demo_cli, users_cli, caseload_cli):
+    for group in (db_cli, translate_cli, demo_cli, users_cli, caseload_cli, retention_cli):
         app.cli.add_command(group)
     app.cli.add_command(pair_link)

@@ -102,4 +102,13 @@ def load(instance_path: str) -> dict:
         # phone or a registered tablet is never held back by it (every tablet in a community house shares
         # one address); it still counts their wrong tries. Generous: colleagues share addresses as well.
         "ADDRESS_FAILED_LOGIN_LIMIT": 200,
+        # How long things are kept (`flask --app webapp retention run`); the consent text says these.
+        # A resident with no sign-in and no entry for this long is erased; their advisor is told a month before.
+        "ERASE_WHEN_AWAY": timedelta(days=365),
+        "ERASE_WARNING": timedelta(days=30),
+        # A resident who stopped, or whom the coordinator erases "in 30 days", is erased this long after.
+        "ERASE_GRACE": timedelta(days=30),
+        # Addresses in the audit log are cleared after this; sign-in events and events about erased residents go.
+        "AUDIT_ADDRESS_KEPT": timedelta(days=90),
+        "AUDIT_EVENTS_KEPT": timedelta(days=730),
     }

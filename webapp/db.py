@@ -2,7 +2,9 @@
 
 SQLite runs in WAL mode with a busy timeout, and write transactions begin IMMEDIATE:
 a deferred transaction that reads and then writes cannot wait for the lock and fails
-with "database is locked" under concurrent writers.
+with "database is locked" under concurrent writers. It also runs with `secure_delete`, so what
+is deleted is overwritten with zeros, not left in free space; after an erasure or a retention run,
+`checkpoint` copies the write-ahead log into the file and empties it, so no old page stays there either.
 
 How a write reads what it checks
 --------------------------------
@@ -57,11 +59,29 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are zeroed in the file, not left readable in free space (privacy, issue 17).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_transaction.get() else "BEGIN")
+
+
+def checkpoint(bind: Engine) -> bool:
+    """On SQLite, copy the write-ahead log into the database file and truncate the log to nothing, so
+    the pages that held deleted rows are gone from it as well; False if a reader kept it from finishing
+    within the busy timeout. Run after the commit, outside any transaction. Nothing to do on PostgreSQL,
+    whose deleted rows stay in the table files until vacuum.
+    """
+    if bind.dialect.name != "sqlite":
+        return True
+    raw = bind.raw_connection()
+    try:
+        busy, _frames, _copied = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        raw.close()
+    return not busy
 
 
 def init_app(app: Flask) -> None:

@@ -171,3 +171,23 @@ def may_use_password_link(user: User, staff: User) -> bool:
     """A password link is only for the person it was made for: nobody signed in as someone else may
     open it, the coordinator who made it included, or they would know the password chosen with it."""
     return not user.is_authenticated or user.id == staff.id
+
+
+def may_erase(user: User, resident: User | None) -> bool:
+    """Deleting a resident, now or later, and cancelling it: the coordinator alone."""
+    return resident is not None and resident.role == Role.RESIDENT and user.role == Role.COORDINATOR
+
+
+def resident_to_erase(session: Session, user: User, resident_id: int) -> User:
+    resident = session.get(User, resident_id)
+    if not may_erase(user, resident):
+        abort(404)
+    return resident
+
+
+def may_export(user: User, resident: User | None) -> bool:
+    """A copy of everything held about the resident: the resident, their own advisor, and the coordinator
+    (who answers a written request, also for a resident with no advisor or a closed account)."""
+    if resident is None or resident.role != Role.RESIDENT or not user.is_authenticated:
+        return False
+    return user.id == resident.id or is_advisor_of(user, resident) or user.role == Role.COORDINATOR

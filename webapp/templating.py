@@ -140,6 +140,19 @@ def weekday_day(day) -> str:
     return _formatted(day, "MMMMEEEEd") if day else ""
 
 
+def long_date(day) -> str:
+    """'3 March 2025' in the reader's language: a day (or a moment's day, in Copenhagen) read years later."""
+    return _formatted(day, "yMMMd") if day else ""
+
+
+def long_moment(moment: datetime | None) -> str:
+    """'3 March 2025, 10:00' in the reader's language and Copenhagen time: a moment read years later."""
+    if moment is None:
+        return ""
+    locale = reader().locale
+    return _date_and_time(locale).replace("{1}", long_date(moment)).replace("{0}", _time(moment, locale))
+
+
 def month_year(day) -> str:
     return _formatted(day, "yMMMM") if day else ""
 
@@ -243,7 +256,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(per_render)
     app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
-                                  month_from_iso=month_from_iso)
+                                  month_from_iso=month_from_iso, long_date=long_date, long_moment=long_moment)
     app.jinja_env.globals.update(icon=icon, focus_here=focus_here, utcnow=utcnow, catalog=catalog,
                                   device_label=devices.label, contact_labels=CONTACT_PREFERENCES)
     app.jinja_env.trim_blocks = True

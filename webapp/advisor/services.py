@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..models import (Appointment, Barrier, CheckIn, ContactRequest, ResidentActivity, Role, StaffDraft, User,
                       utcnow)
-from .. import access_log
+from .. import access_log, retention
 from ..records.barriers import OPEN_STATUSES
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
@@ -33,6 +33,9 @@ class CaseloadRow:
     reasons: list[str] = field(default_factory=list)
     since: dict[str, datetime | None] = field(default_factory=dict)
     urgent_phrase: str | None = None  # what the resident said with an urgent phrase, until answered
+    closed: bool = False  # leaving: they asked to stop, or the coordinator closed the account
+    stopped_at: datetime | None = None  # when they asked to stop
+    deleted_on: datetime | None = None  # when the retention run erases them, once the advisor is to know
 
     @property
     def sort_key(self):
@@ -49,7 +52,9 @@ def _scalar(query):
 
 def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
     """One statement, whatever the history: what the timeline says comes from `ResidentActivity`,
-    the rest from each resident's few records, each looked up by an index that starts with the resident."""
+    the rest from each resident's few records, each looked up by an index that starts with the resident.
+    Residents who are leaving (they asked to stop, or the coordinator closed the account to erase it) stay
+    on it until they are erased, without reasons: nothing can be written to them."""
     now, day = utcnow(), today()
     # Open until the advisor says they made contact; a message alone does not end it.
     contact_since = _scalar(select(func.min(ContactRequest.asked_at)).where(
@@ -72,15 +77,23 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
         select(User.id, User.display_name, User.created_at, ResidentActivity.waiting_count,
                ResidentActivity.waiting_since, ResidentActivity.last_entry_at, ResidentActivity.last_answer_at,
                ResidentActivity.urgent_phrase, ResidentActivity.urgent_at, contact_since,
-               recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since)
+               recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since,
+               User.last_sign_in_at, User.active, User.stopped_at, User.erase_after)
         .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
-        .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
+        .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT,
+               or_(User.active.is_(True), User.erase_after.is_not(None)))
         .order_by(User.display_name)
     ).all()
     result = []
     for (resident_id, name, created_at, n_waiting, since_waiting, activity, answered, urgent, urgent_at, contact, low,
-         two_best, second_day, last_day, trouble, barrier) in rows:
-        row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity)
+         two_best, second_day, last_day, trouble, barrier, signed_in, active, stopped, erase_after) in rows:
+        row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity, closed=not active,
+                          stopped_at=stopped,
+                          deleted_on=retention.deletion_date(created_at=created_at, last_sign_in_at=signed_in,
+                                                             last_entry_at=activity, erase_after=erase_after, now=now))
+        if not active:
+            result.append(row)
+            continue
         unanswered_urgent = urgent_at is not None and (answered is None or urgent_at > answered)
         row.urgent_phrase = urgent if unanswered_urgent else None
         quiet_since = _quiet_since(last_day, created_at, now)

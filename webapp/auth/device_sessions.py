@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..db import writing
+from ..devices import kind_of
 from ..models import DeviceSession, TrustedDevice, User, utcnow
 from .pairing import TABLET
 
@@ -164,3 +166,21 @@ def live_devices(session: Session, *, user: User) -> list[DeviceSession]:
         .order_by(DeviceSession.last_seen_at.desc())
     ).all()
     return [record for record in records if _is_live(record, now)]
+
+
+@dataclass(frozen=True)
+class SignInSeen:
+    at: datetime
+    device: str  # the kind of device, e.g. "android_phone"; see devices.py
+    on_tablet: bool
+
+
+def sign_ins_of(session: Session, *, user: User, days: int = 90) -> list[SignInSeen]:
+    """Every sign-in of the last `days`, newest first: each one started a device session."""
+    found = session.execute(
+        select(DeviceSession.created_at, DeviceSession.user_agent, TrustedDevice.kind)
+        .outerjoin(TrustedDevice, TrustedDevice.id == DeviceSession.trusted_device_id)
+        .where(DeviceSession.user_id == user.id, DeviceSession.created_at >= utcnow() - timedelta(days=days))
+        .order_by(DeviceSession.id.desc())
+    ).all()
+    return [SignInSeen(at, kind_of(agent), kind == TABLET) for at, agent, kind in found]

@@ -165,7 +165,8 @@ def trusted_device(session: Session, token: str | None) -> tuple[TrustedDevice, 
     if row is None:
         return None
     device, resident = row
-    if device.kind == PHONE and (resident is None or not resident.active):
+    # A closed account's phone is still known until the erasure, so it can say the account is closed.
+    if device.kind == PHONE and (resident is None or not (resident.active or resident.erase_after)):
         return None
     return device, resident
 

@@ -12,6 +12,7 @@ from ..models import Role
 from ..policy import role_required
 from ..redirects import local_target
 from ..roles import ROLE_LABELS
+from ..signup import consent
 from . import device_sessions, pairing, services
 from .device_cookie import (
     current_device,
@@ -107,6 +108,8 @@ def sign_in():
 
 def _phone_sign_in(trusted, resident):
     form = PinForm()
+    if not resident.active:  # closed: the page says so, and the PIN is not checked
+        return render("auth/login_phone.html", form=form, resident=resident), 422
     if not form.validate():
         return render("auth/login_phone.html", form=form, resident=resident), 422
     result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, **request_origin())
@@ -190,8 +193,9 @@ def account():
     phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
     looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
     setups = pairing.setups_of(db, resident=current_user) if current_user.is_resident else []
+    consents = consent.consents_of(db, resident=current_user) if current_user.is_resident else []
     return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones,
-                  setups=setups,
+                  setups=setups, consents=consents,
                   language_form=LanguageForm(formdata=None, locale=current_user.locale), looks=looks,
                   role_labels=ROLE_LABELS)
 

@@ -40,10 +40,16 @@ ACTIONS = {
     "advisor_assigned": _l("Advisor assigned"),
     "timeline_opened": _l("Timeline opened"),
     "file_opened": _l("Opened a resident's page"),
+    "data_exported": _l("Downloaded all of a resident's data"),
     "area_added": _l("Housing area added"),
     "area_changed": _l("Housing area changed"),
     "area_assigned": _l("Housing area set"),
     "resident_erased": _l("A resident and all their data removed"),
+    "resident_stopped": _l("Resident asked to stop"),
+    "erasure_planned": _l("Deletion planned"),
+    "erasure_cancelled": _l("Deletion cancelled"),
+    "consent_given": _l("Agreed to a new version of the consent"),
+    "contact_changed": _l("Phone number or contact wish corrected"),
 }
 
 

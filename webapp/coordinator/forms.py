@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..i18n import LANGUAGES
 from ..roles import ROLE_LABELS
-from ..validators import ChoiceField, PersonName, check_username, choices, strip
+from ..validators import ChoiceField, PersonName, RadioChoice, check_username, choices, strip
 
 
 class StaffForm(FlaskForm):
@@ -53,3 +53,25 @@ class TabletForm(FlaskForm):
     )
     locale = ChoiceField(_l("Language for the next person"), choices=choices((lang.code, lang.endonym) for lang in LANGUAGES),
                          default="da")
+
+
+ERASE_WHEN = {
+    "later": _l("In 30 days. The account closes now, and the deletion can be cancelled until then."),
+    "now": _l("Now. Only when the resident asked you in person."),
+}
+
+
+class EraseForm(FlaskForm):
+    """Deleting a resident cannot be undone once done: the coordinator types the username to say whom."""
+
+    username = StringField(_l("Type the resident's username to confirm"), filters=[strip],
+                           validators=[DataRequired(message=_l("Write the resident's username."))])
+    when = RadioChoice(_l("When"), choices=choices(ERASE_WHEN.items()))
+
+    def __init__(self, *args, resident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def validate_username(self, field):
+        if self.resident is None or (field.data or "").strip().lower() != self.resident.username:
+            raise ValidationError(_l("That is not this resident's username. Please check it."))

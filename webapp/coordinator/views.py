@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from ..policy import role_required
 from ..validators import choices
 from . import audit_log as audit_log_service
 from . import services
+from .routing import bp
 from .forms import (
     ROLE_LABELS,
     AreaForm,
@@ -27,7 +28,6 @@ from .forms import (
     UserAreaForm,
 )
 
-bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 def NAME_TAKEN() -> str:  # noqa: N802 (read like the refusals below)
     return _("Another active staff member has this name. Add a middle name or an initial, so residents can tell you apart.")
@@ -279,3 +279,4 @@ def audit_log():
     rows, older = audit_log_service.events(db, person=person, before=before) if person or not wanted else ([], None)
     return render("coordinator/audit.html", rows=rows, older=older, person=person, wanted=wanted,
                   label=audit_log_service.label)
+

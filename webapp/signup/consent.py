@@ -5,6 +5,7 @@ kept per version and language in consent_texts, stored the first time someone ag
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -13,20 +14,46 @@ from sqlmodel import Session, select
 
 from ..models import Consent, ConsentText, User
 
-VERSION = "2026-11-25.2"
+VERSION = "2026-12-06.1"
+
+# The periods the words below name, as the retention run applies them (config.py). A test pins the two
+# together: change the words and the defaults at once, and raise VERSION.
+PERIODS_SAID = {"ERASE_WHEN_AWAY": 365, "ERASE_GRACE": 30, "AUDIT_ADDRESS_KEPT": 90, "AUDIT_EVENTS_KEPT": 730}
 
 
 def paragraphs() -> list[tuple[str, str]]:
     """(heading, text) in the current language."""
     return [
         (_("What we keep"),
-         _("Your name, your phone number if you give it, your housing area, and what you write or record in Sammen: how you are, what stands in your way, your goals and your appointments.")),
+         _("Your name, your phone number if you give it, your housing area, and what you write or say in "
+           "Sammen: how you are, what stands in your way, your goals and your appointments. Also what your "
+           "advisor writes to you, when you sign in and on which phone, and which staff open your page.")),
         (_("Who can see it"),
-         _("You and your personal job advisor. The coordinator can see your name and who your advisor is. Volunteers cannot see what you write. Nobody else can.")),
+         _("You and your personal job advisor from the job centre (jobcenter). If you get a new advisor, the "
+           "new advisor can see it all too. The coordinator (the person who runs Sammen in the community "
+           "house) can see your name, your username, who your advisor is and when you sign in. Until you "
+           "have an advisor, the advisors of your housing area can see your name. The volunteer who helps "
+           "you sign up can see your name for one day. Volunteers cannot see what you write. Nobody else can.")),
         (_("Your rights"),
-         _("You can see all of it in the app, at any time. You can ask your advisor or the community house to delete it, and it will be deleted.")),
+         _("Under “My data” in the app you can see all of it, correct your phone number, and download a "
+           "copy. If you ask for a copy in writing, your advisor or the coordinator can make it for you, and "
+           "you will see that they did. You can stop at any time under “My account”: your account closes at "
+           "once, and everything is deleted after 30 days. You can also ask the coordinator to delete "
+           "everything at once.")),
         (_("How long we keep it"),
-         _("As long as you use Sammen. When you stop, or one year after your last visit, it is deleted.")),
+         _("As long as you use Sammen. If you do not sign in and nothing is written on your page for one "
+           "year, everything is deleted. The record of when you signed in is kept for two years, and the "
+           "internet address of your phone for 90 days.")),
+    ]
+
+
+def changes() -> list[str]:
+    """What is new in this version, for a resident who agreed to an earlier one."""
+    return [
+        _("It now says that your advisor works at the job centre, and that a new advisor can see everything too."),
+        _("It now says what the coordinator, the advisors of your housing area and the volunteers can see."),
+        _("You can now see all your data, download it, and stop using Sammen, in the app."),
+        _("It now says how long things are kept. After that, they are deleted by themselves."),
     ]
 
 
@@ -65,3 +92,25 @@ def keep_text(session: Session, *, locale: str) -> None:
     ).first()
     if exists is None:
         session.add(ConsentText(version=VERSION, locale=locale, body=as_text()))
+
+
+@dataclass(frozen=True)
+class Given:
+    version: str
+    locale: str
+    agreed_at: datetime
+    words: str | None  # as they were shown; None for a consent given before the words were kept
+
+
+def consents_of(session: Session, *, resident: User) -> list[Given]:
+    """Every version the resident agreed to, newest first, with the words they read."""
+    found = session.execute(
+        select(Consent.version, Consent.locale, Consent.agreed_at, ConsentText.body)
+        .outerjoin(ConsentText, (ConsentText.version == Consent.version) & (ConsentText.locale == Consent.locale))
+        .where(Consent.resident_id == resident.id).order_by(Consent.agreed_at.desc(), Consent.id.desc())
+    ).all()
+    return [Given(*row) for row in found]
+
+
+def is_current(user: User) -> bool:
+    return user.consent_version == VERSION

@@ -1,0 +1,73 @@
+"""The resident's own pages about their data: "My data", the consent asked again, and "I want to stop"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .. import access_log
+from ..auth import device_sessions, pairing
+from ..i18n import language
+from ..models import Appointment, Barrier, CheckIn, Entry, EntryKind, Goal, HousingArea, User
+from ..resident.forms import ContactForm
+from ..roles import ROLE_LABELS
+from ..signup import consent
+from ..signup.forms import CONTACT_CHOICES
+from ..templating import phone as shown_phone
+
+
+@dataclass(frozen=True)
+class Held:
+    label: str
+    count: int
+    url: str
+
+
+def _records_held(db: Session, resident: User) -> list[Held]:
+    """How much of each kind of record there is, and where it is shown."""
+    def count(model) -> int:
+        return db.exec(select(func.count(model.id)).where(model.resident_id == resident.id)).one()
+
+    kinds = dict(db.execute(select(Entry.kind, func.count(Entry.id)).where(Entry.resident_id == resident.id)
+                            .group_by(Entry.kind)).all())
+    timeline = url_for("timeline.home", resident_id=resident.id)
+    return [
+        Held(_l("Entries in your timeline"), sum(kinds.values()), timeline),
+        Held(_l("Messages"), kinds.get(EntryKind.MESSAGE, 0) + kinds.get(EntryKind.PHRASE, 0), timeline),
+        Held(_l("Voice messages"), kinds.get(EntryKind.VOICE, 0), timeline),
+        Held(_l("Days you said how you are"), count(CheckIn), url_for("resident.home")),
+        Held(_l("Barriers"), count(Barrier), url_for("records.barrier_list", resident_id=resident.id)),
+        Held(_l("Goals"), count(Goal), url_for("records.goal_list", resident_id=resident.id)),
+        Held(_l("Appointments"), count(Appointment), url_for("records.appointment_list", resident_id=resident.id)),
+    ]
+
+
+def my_data_page(db: Session, resident: User, contact_form: ContactForm | None = None) -> tuple[str, dict]:
+    area = db.get(HousingArea, resident.housing_area_id) if resident.housing_area_id else None
+    advisor = db.get(User, resident.advisor_id) if resident.advisor_id else None
+    return "resident/my_data.html", {
+        "language": language(resident.locale),
+        "area": area,
+        "advisor": advisor,
+        "contact_label": CONTACT_CHOICES.get(resident.contact_preference or ""),
+        "consents": consent.consents_of(db, resident=resident),
+        "phones": pairing.phones_of(db, resident=resident),
+        "sign_ins": device_sessions.sign_ins_of(db, user=resident),
+        "looks": access_log.looks_at(db, resident=resident),
+        "held": _records_held(db, resident),
+        "role_labels": ROLE_LABELS,
+        "contact_form": contact_form or ContactForm(formdata=None, phone=shown_phone(resident.phone),
+                                                    contact=resident.contact_preference),
+    }
+
+
+def consent_again_page() -> tuple[str, dict]:
+    return "resident/consent_again.html", {"paragraphs": consent.paragraphs(), "changes": consent.changes(),
+                                           "version": consent.VERSION}
+
+
+def stop_page(db: Session, resident: User, *, refused: bool = False) -> tuple[str, dict]:
+    return "resident/stop.html", {"refused": refused}

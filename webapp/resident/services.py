@@ -1,0 +1,40 @@
+"""What a resident changes about themself: how their advisor reaches them, and their consent."""
+from __future__ import annotations
+
+from sqlalchemy import or_, update
+from sqlmodel import Session
+
+from .. import audit
+from ..db import writing
+from ..models import User, utcnow
+from ..signup import consent
+
+
+def save_contact(session: Session, *, resident: User, phone: str | None, contact: str, device: str = "") -> bool:
+    """Correct the phone number and contact preference; audit-logged (which fields, never the number)."""
+    phone = phone or None
+    with writing(session):
+        changed = session.execute(
+            update(User).where(User.id == resident.id,
+                               or_(User.phone.is_distinct_from(phone), User.contact_preference.is_distinct_from(contact)))
+            .values(phone=phone, contact_preference=contact).execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if changed:
+            fields = [name for name, old, new in (("phone", resident.phone, phone),
+                                                  ("contact_preference", resident.contact_preference, contact))
+                      if old != new]
+            audit.record(session, "contact_changed", actor=resident, subject=resident, device=device, fields=fields)
+    resident.phone, resident.contact_preference = phone, contact
+    return changed
+
+
+def agree_again(session: Session, *, resident: User, locale: str) -> bool:
+    """The resident agreed to the current consent, shown in `locale`."""
+    with writing(session):
+        agreed = consent.record_agreement(session, resident=resident, locale=locale, at=utcnow())
+        if agreed:
+            audit.record(session, "consent_given", actor=resident, subject=resident, version=consent.VERSION,
+                         locale=locale)
+    if agreed:
+        resident.consent_version = consent.VERSION
+    return agreed
