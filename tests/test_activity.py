@@ -28,14 +28,18 @@ def expected(entries: list[tuple]) -> tuple:
     # The newest urgent phrase of the resident's; of two at the same moment, the one written last.
     urgent = max(((at, order, said) for order, (at, kind, by_resident, said) in enumerate(entries)
                   if by_resident and kind == EntryKind.PHRASE and said in phrases.URGENT), default=None)
+    kinds = [kind for _at, kind, _b, _s in entries]
     return (max(at for at, _k, _b, _s in entries), last_answer, len(waiting), min(waiting, default=None),
-            max(waiting, default=None), urgent[2] if urgent else None, urgent[0] if urgent else None)
+            max(waiting, default=None), urgent[2] if urgent else None, urgent[0] if urgent else None,
+            len(kinds), sum(kind in (EntryKind.MESSAGE, EntryKind.PHRASE) for kind in kinds),
+            kinds.count(EntryKind.VOICE))
 
 
 def summaries(app) -> dict[int, tuple]:
     def read(session):
         return {row.resident_id: (row.last_entry_at, row.last_answer_at, row.waiting_count, row.waiting_since,
-                                  row.waiting_until, row.urgent_phrase, row.urgent_at)
+                                  row.waiting_until, row.urgent_phrase, row.urgent_at, row.entry_count,
+                                  row.message_count, row.voice_count)
                 for row in session.exec(select(ResidentActivity)).all()}
 
     return run(app, read)

@@ -185,3 +185,36 @@ def test_upgrading_keys_staff_names_and_a_later_look_alike_goes_without(migratio
         with engine.connect() as db:
             assert db.execute(text("SELECT name_key FROM users WHERE id = 2")).scalar_one() == "rnettesorensen"
         engine.dispose()
+
+
+def test_upgrading_keeps_each_residents_consent_their_last_sign_in_and_their_timeline_counts(migration_urls):
+    from sqlalchemy import text
+
+    for url in migration_urls:
+        engine = migrated(url, "0007")
+        with engine.begin() as db:
+            for user_id, role, version in ((1, "resident", "2026-11-25.2"), (2, "advisor", None), (3, "resident", None)):
+                db.execute(text("INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, "
+                                "failed_logins, lock_count, unlock_by_staff, created_at, consent_version, consented_at) "
+                                "VALUES (:id, :u, :u, :role, 'ar', 'x', true, 0, 0, false, '2026-11-01 10:00:00+00', "
+                                ":version, :at)"),
+                           {"id": user_id, "u": f"user{user_id}", "role": role, "version": version,
+                            "at": "2026-11-01 10:00:00+00" if version else None})
+            for action, actor, at in (("sign_in", 1, "2026-11-20 09:00:00+00"), ("sign_in", 1, "2026-11-22 09:00:00+00"),
+                                      ("sign_in_failed", None, "2026-11-23 09:00:00+00")):
+                db.execute(text("INSERT INTO audit_events (at, actor_id, subject_id, action, ip, device) "
+                                "VALUES (:at, :actor, 1, :action, '', '')"), {"at": at, "actor": actor, "action": action})
+            for kind in ("message", "phrase", "voice", "checkin"):
+                db.execute(text("INSERT INTO entries (resident_id, author_id, kind, body, created_at) "
+                                "VALUES (1, 1, :kind, 'x', '2026-11-20 09:00:00+00')"), {"kind": kind})
+            db.execute(text("INSERT INTO resident_activity (resident_id, last_entry_at, waiting_count) "
+                            "VALUES (1, '2026-11-20 09:00:00+00', 0)"))
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as db:
+            consents = db.execute(text("SELECT resident_id, version, locale FROM consents")).all()
+            signed_in = db.execute(text("SELECT id, last_sign_in_at FROM users ORDER BY id")).all()
+            counts = db.execute(text("SELECT entry_count, message_count, voice_count FROM resident_activity")).one()
+        engine.dispose()
+        assert [tuple(row) for row in consents] == [(1, "2026-11-25.2", "ar")]
+        assert str(signed_in[0][1]).startswith("2026-11-22 09:00") and signed_in[1][1] is None and signed_in[2][1] is None
+        assert tuple(counts) == (4, 2, 1)

@@ -4,7 +4,8 @@ resident's wish to stop and when they are erased, and audit events about a resid
 The upgrade fills:
 - `consents` with the one consent each resident's account holds, in the account's language (the
   language it was shown in was not kept before);
-- `users.last_sign_in_at` from the newest successful sign-in in the audit log.
+- `users.last_sign_in_at` from the newest successful sign-in in the audit log;
+- the counts of entries, messages and voice messages in `resident_activity`, which "My data" shows.
 
 Revision ID: 0008
 Revises: 0007
@@ -46,11 +47,21 @@ def upgrade() -> None:
     op.execute("INSERT INTO consents (resident_id, version, locale, agreed_at) "
                "SELECT id, consent_version, locale, consented_at FROM users "
                "WHERE role = 'resident' AND consent_version IS NOT NULL AND consented_at IS NOT NULL")
+    for column in ('entry_count', 'message_count', 'voice_count'):
+        op.add_column('resident_activity', sa.Column(column, sa.Integer(), nullable=False, server_default='0'))
+    op.execute("UPDATE resident_activity SET "
+               "entry_count = (SELECT count(*) FROM entries WHERE entries.resident_id = resident_activity.resident_id), "
+               "message_count = (SELECT count(*) FROM entries WHERE entries.resident_id = resident_activity.resident_id "
+               "AND entries.kind IN ('message', 'phrase')), "
+               "voice_count = (SELECT count(*) FROM entries WHERE entries.resident_id = resident_activity.resident_id "
+               "AND entries.kind = 'voice')")
     op.execute("UPDATE users SET last_sign_in_at = (SELECT max(at) FROM audit_events "
                "WHERE audit_events.action = 'sign_in' AND audit_events.actor_id = users.id)")
 
 
 def downgrade() -> None:
+    for column in ('voice_count', 'message_count', 'entry_count'):
+        op.drop_column('resident_activity', column)
     op.drop_index('ix_audit_events_at', table_name='audit_events')
     op.drop_column('audit_events', 'about_erased')
     op.drop_index('ix_users_role_last_sign_in_at', table_name='users')

@@ -102,3 +102,7 @@ class ResidentActivity(SQLModel, table=True):
     # The resident's newest urgent phrase ("I can't come today"); it waits for an answer newer than it.
     urgent_phrase: str | None = Field(default=None, max_length=40)
     urgent_at: datetime | None = timestamp(nullable=True)
+    # How much of the timeline there is, for the resident's "My data": entries, messages (words and phrases), voice.
+    entry_count: int = Field(default=0)
+    message_count: int = Field(default=0)
+    voice_count: int = Field(default=0)

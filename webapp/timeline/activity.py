@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, delete, event, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import writing
@@ -23,6 +23,7 @@ from ..models import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentActi
 from . import phrases
 
 ACTIVITY = ResidentActivity.__table__
+COUNTED_MESSAGES = (EntryKind.MESSAGE, EntryKind.PHRASE)
 ENTRIES = Entry.__table__
 
 
@@ -35,6 +36,9 @@ class Activity:
     waiting_until: datetime | None = None
     urgent_phrase: str | None = None
     urgent_at: datetime | None = None
+    entry_count: int = 0
+    message_count: int = 0
+    voice_count: int = 0
 
 
 RECOUNT = object()  # an answer fell between waiting messages: count those after it again
@@ -63,6 +67,13 @@ def advance(state: Activity, *, at: datetime, kind: str, by_resident: bool,
     return state
 
 
+def counted(state: Activity, kind: str) -> Activity:
+    """One more entry of this kind in the counts "My data" shows."""
+    return replace(state, entry_count=state.entry_count + 1,
+                   message_count=state.message_count + (kind in COUNTED_MESSAGES),
+                   voice_count=state.voice_count + (kind == EntryKind.VOICE))
+
+
 def note_entries(connection: Connection, resident_id: int,
                  entries: list[tuple[datetime, str, bool, str | None]]) -> None:
     """Bring the resident's row up to date with new entries (at, kind, by_resident, urgent) already
@@ -70,6 +81,7 @@ def note_entries(connection: Connection, resident_id: int,
     state = new = _locked_state(connection, resident_id)
     recount = False
     for at, kind, by_resident, urgent in entries:
+        new = counted(new, kind)
         step = advance(new, at=at, kind=kind, by_resident=by_resident, urgent=urgent)
         if step is RECOUNT:  # count once at the end: the database already holds all of these entries
             recount = True
@@ -152,7 +164,9 @@ def rebuild(session: Session) -> int:
         .group_by(ENTRIES.c.resident_id).subquery("waiting")
     )
     latest = (
-        select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"))
+        select(ENTRIES.c.resident_id, func.max(ENTRIES.c.created_at).label("at"), func.count().label("entries"),
+               func.sum(case((ENTRIES.c.kind.in_(_kinds(COUNTED_MESSAGES)), 1), else_=0)).label("messages"),
+               func.sum(case((ENTRIES.c.kind == str(EntryKind.VOICE), 1), else_=0)).label("voice"))
         .group_by(ENTRIES.c.resident_id).subquery("latest")
     )
     said = ENTRIES.c.data["phrase"].as_string()
@@ -166,7 +180,7 @@ def rebuild(session: Session) -> int:
     )
     rows = (
         select(latest.c.resident_id, latest.c.at, answers.c.at, func.coalesce(waiting.c.n, 0), waiting.c.since,
-               waiting.c.until, urgent.c.phrase, urgent.c.at)
+               waiting.c.until, urgent.c.phrase, urgent.c.at, latest.c.entries, latest.c.messages, latest.c.voice)
         .select_from(latest.outerjoin(answers, answers.c.resident_id == latest.c.resident_id)
                      .outerjoin(waiting, waiting.c.resident_id == latest.c.resident_id)
                      .outerjoin(urgent, and_(urgent.c.resident_id == latest.c.resident_id, urgent.c.n == 1)))
@@ -175,6 +189,6 @@ def rebuild(session: Session) -> int:
         session.execute(delete(ACTIVITY))
         session.execute(insert(ACTIVITY).from_select(
             ["resident_id", "last_entry_at", "last_answer_at", "waiting_count", "waiting_since", "waiting_until",
-             "urgent_phrase", "urgent_at"],
+             "urgent_phrase", "urgent_at", "entry_count", "message_count", "voice_count"],
             rows))
         return session.execute(select(func.count()).select_from(ACTIVITY)).scalar_one()
