@@ -114,6 +114,24 @@ def said(server, locale: str, text: str, **dates) -> str:
         return gettext(text, **{key: day_month(moment) for key, moment in dates.items()})
 
 
+def test_a_refused_phone_number_on_my_data_is_in_view_with_what_was_typed_in_arabic(server, handset):
+    resident = new_resident(server, name="ليلى حداد", locale="ar")
+    phone = handset.new_page()
+    pair_and_sign_in(phone, server, resident)
+    phone.goto(f"{server}/me/data")
+
+    phone.fill("input[name=phone]", "12")
+    phone.click("form[action='/me/data/contact'] button[type=submit]")
+
+    field = phone.locator("input[name=phone]")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("12")
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    expect(phone.locator(".field:has(input[name=phone]) .field-error")).to_be_visible()
+    assert field.evaluate(probes.IN_VIEW), "the refused number is out of view"
+    assert user_row(server, resident).phone is None
+
+
 # --- Browsers -----------------------------------------------------------------------------------------
 
 @pytest.fixture
