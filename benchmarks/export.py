@@ -33,13 +33,13 @@ from webapp.signup import consent
 from webapp.storage import audio_store, key_for
 
 from .hello import app as hello
+from .scale import PIN, resident_client
 
 sys.path.insert(0, str(Path.cwd()))
 from tests.export_data import fill_history  # noqa: E402
-from tests.factories import audio_bytes, pair_client  # noqa: E402
+from tests.factories import audio_bytes  # noqa: E402
 
 SIZES = (50, 5_000, 25_000)
-PIN = "4827"
 
 
 def make_app(url: str, audio_dir: str):
@@ -75,19 +75,12 @@ def download(client, target: Path) -> int:
     return size
 
 
-def signed_in(app, username: str):
-    client = app.test_client()
-    pair_client(app, client, username)
-    assert client.post("/login", data={"pin": PIN}).status_code == 303
-    return client
-
-
 def measure(url: str, audio_dir: str, username: str) -> dict:
     """In a fresh process: the smallest export to warm up (imports, templates, connections), then the measured ones."""
     app = make_app(url, audio_dir)
     target = Path(tempfile.mkdtemp()) / "export.zip"
-    download(signed_in(app, f"resident{SIZES[0]}"), target)
-    client = signed_in(app, username)
+    download(resident_client(app, f"resident{SIZES[0]}"), target)
+    client = resident_client(app, username)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     size = download(client, target)
