@@ -261,7 +261,34 @@
     window.setTimeout(function () { announcer.textContent = notice.textContent.trim(); }, 100);
   }
 
+  // A boosted page replaces only the body, so <html lang dir> would keep the language of the page before:
+  // a language just saved, or a staff page after a sign-up in Dari, would be laid out and read aloud wrongly.
+  function takeLanguageOfPage(event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || event.detail.target !== document.body) return;
+    var tag = /<html\b[^>]*>/i.exec(xhr.responseText || "");
+    if (!tag) return;
+    var page = new DOMParser().parseFromString(tag[0] + "</html>", "text/html").documentElement;
+    var root = document.documentElement;
+    if (page.lang && root.lang !== page.lang) root.lang = page.lang;
+    if (page.dir && root.dir !== page.dir) root.dir = page.dir;
+  }
+  document.addEventListener("htmx:afterSwap", takeLanguageOfPage);
+
+  // A refused form comes back as its whole page, which a boosted swap shows from the top. htmx has put
+  // focus on the first mistake by then; bring it into view once htmx has done its own scrolling.
+  function showFirstMistake(event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status < 400 || event.target !== document.body) return;
+    window.setTimeout(function () {
+      var mistake = document.activeElement;
+      if (!mistake || mistake === document.body) mistake = document.querySelector("main [aria-invalid=true], main .form-error");
+      if (mistake) mistake.scrollIntoView({ block: "center" });
+    }, 0);
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
+    showFirstMistake(event);
     announceNotice(event);
     showPrintButtons();
     showListenButtons();
