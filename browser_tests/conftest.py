@@ -62,6 +62,25 @@ def phone(browser):
 
 
 @pytest.fixture
+def open_as(browser, server):
+    """A new browser signed in as `role` in `language`; with `javascript=False` as a phone without it."""
+    from screens import VIEWPORTS, sign_in
+
+    contexts = []
+
+    def open_(role: str, language: str, device: str = "phone", javascript: bool = True):
+        context = browser.new_context(**VIEWPORTS[device], java_script_enabled=javascript)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, server, role, language)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def laptop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     yield context

@@ -91,11 +91,12 @@ ICONS_APART = """
     const parent = getComputedStyle(icon.parentElement);
     // A grid, or a column, puts the icon above its words on purpose (the faces).
     if (parent.display.includes('grid') || (parent.display.includes('flex') && parent.flexDirection.startsWith('column'))) continue;
-    // An icon that begins its heading or label may stand above words too long to sit beside it;
-    // what confuses is an icon left at the end of a line, after other words, with its own on the next.
+    // An icon that begins its heading or label (after the label's own box or round button) may stand
+    // above words too long to sit beside it; what confuses is an icon left at the end of a line, after
+    // other words, with its own on the next.
     let before = icon.previousSibling;
     while (before && before.nodeType === Node.TEXT_NODE && !before.textContent.trim()) before = before.previousSibling;
-    if (!before) continue;
+    if (!before || (before.nodeType === Node.ELEMENT_NODE && before.matches('input'))) continue;
     let next = icon.nextSibling;
     while (next && next.nodeType === Node.TEXT_NODE && !next.textContent.trim()) next = next.nextSibling;
     if (!next) continue;
@@ -117,30 +118,144 @@ ICONS_APART = """
 }
 """
 
-# Words cut in two across lines where whole words would do: in Arabic and Dari the letters of a cut
-# word lose their joined forms. A word longer than the whole line may break; those are not counted.
+# Every word cut in two across lines, counted one by one: in Arabic and Dari the letters of a cut word
+# lose their joined forms, and in any language half a word is hard to read. A line may end at a space
+# or after a hyphen or dash ("QR-kode", "a–z"); only a word wider than the whole screen may be cut.
 BROKEN_WORDS = """
 () => {
+  // The lines a range lies on: boxes that overlap by more than half their height are one line
+  // (a line with words of both directions gives several boxes).
+  function lines(rects) {
+    const seen = [];
+    for (const r of rects) {
+      if (r.width < 0.5 || r.height < 0.5) continue;
+      const middle = (r.top + r.bottom) / 2;
+      if (!seen.some(s => Math.abs(s.middle - middle) < Math.min(s.height, r.height) / 2)) seen.push({middle, height: r.height});
+    }
+    return seen.length;
+  }
   const broken = [];
+  const screen = document.documentElement.clientWidth;
+  const range = document.createRange();
   const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    // A line may end after a hyphen ("QR-kode") as well as at a space.
-    const words = node.textContent.trim().split(/[\\s\\-\u2010]+/).filter(Boolean);
-    if (!words.length || !node.parentElement.checkVisibility()) continue;
-    const range = document.createRange();
+    const parent = node.parentElement;
+    // A web address is no word: it breaks where it must (the sign-in card's link).
+    if (!node.textContent.trim() || /^https?:\\/\\//.test(node.textContent.trim()) || !parent.checkVisibility()) continue;
     range.selectNodeContents(node);
-    const lines = new Set([...range.getClientRects()].filter(r => r.width > 1).map(r => Math.round(r.top)));
-    if (lines.size <= words.length) continue;
-    const width = node.parentElement.getBoundingClientRect().width;
-    const probe = document.createElement('span');
-    probe.style.whiteSpace = 'nowrap';
-    probe.style.position = 'absolute';  // out of any flex or grid layout: the word's own width
-    node.parentElement.appendChild(probe);
-    const fits = words.every(word => { probe.textContent = word; return probe.getBoundingClientRect().width <= width; });
-    probe.remove();
-    if (fits) broken.push(node.textContent.trim().slice(0, 40));
+    if (lines(range.getClientRects()) < 2) continue;
+    for (const word of node.textContent.matchAll(/[^\\s\\-\u2010\u2013\u2014]+/g)) {
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (lines(range.getClientRects()) < 2) continue;
+      const probe = document.createElement('span');
+      probe.style.cssText = 'white-space: nowrap; position: absolute; visibility: hidden';
+      probe.textContent = word[0];
+      parent.appendChild(probe);  // out of any flex or grid layout: the word's own width, in its own font
+      const width = probe.getBoundingClientRect().width;
+      probe.remove();
+      if (width <= screen) broken.push(`${word[0]} (in “${node.textContent.trim().slice(0, 30)}”)`);
+    }
   }
   return broken;
+}
+"""
+
+# Words that stick out of the box they are written in (a tile, a button, a card): whole, but partly
+# outside it, over its neighbour or off the screen. A field scrolls its own text, and a table its
+# own box, so those are not counted.
+OUTSIDE_THEIR_BOX = """
+() => {
+  const outside = [];
+  for (const element of (document.querySelector('main') || document.body).querySelectorAll('*')) {
+    if (element.matches('input, select, textarea, svg, svg *, audio, img, .table-scroll, .table-scroll *') || !element.checkVisibility()) continue;
+    const style = getComputedStyle(element);
+    if (style.overflowX !== 'visible' || style.display === 'inline' || element.scrollWidth <= element.clientWidth + 1) continue;
+    outside.push(element);
+  }
+  // The innermost box only: what sticks out of it sticks out of every box around it too.
+  return outside.filter(element => !outside.some(other => other !== element && element.contains(other)))
+    .map(element => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')} “${element.innerText.trim().replace(/\\s+/g, ' ').slice(0, 30)}” ${element.scrollWidth - element.clientWidth} px`);
+}
+"""
+
+# A select shows only its chosen option, on one line, cut where the box ends: whichever option is
+# chosen must show whole (or the choices must be round buttons or tiles, which wrap). Room is the box
+# less its padding, which holds the arrow (app.css draws it there).
+SELECTS_CUT = """
+() => [...(document.querySelector('main') || document.body).querySelectorAll('select')].filter(select => select.checkVisibility()).flatMap(select => {
+  const style = getComputedStyle(select);
+  const room = select.clientWidth - parseFloat(style.paddingInlineStart) - parseFloat(style.paddingInlineEnd);
+  const probe = document.createElement('span');
+  probe.style.cssText = `position: absolute; visibility: hidden; white-space: pre; font: ${style.font}`;
+  document.body.appendChild(probe);
+  const cut = [...select.options].filter(option => { probe.textContent = option.text; return probe.getBoundingClientRect().width > room; });
+  probe.remove();
+  return cut.map(option => `#${select.id} “${option.text}”`);
+})
+"""
+
+# What of a form lies under its Send button, where the reader sees it now: boxes that overlap the
+# button (as far as a scrolling box around them shows them), and whatever is on top at its middle.
+UNDER_SEND = INTERACTIVE + """
+(form) => {
+  const send = form.querySelector(':scope > button[type=submit]');
+  function seen(element) {
+    let {left, right, top, bottom} = element.getBoundingClientRect();
+    for (let box = element.parentElement; box; box = box.parentElement) {
+      if (getComputedStyle(box).overflowY === 'visible') continue;
+      const clip = box.getBoundingClientRect();
+      left = Math.max(left, clip.left); right = Math.min(right, clip.right);
+      top = Math.max(top, clip.top); bottom = Math.min(bottom, clip.bottom);
+    }
+    return {left, right, top, bottom};
+  }
+  const button = send.getBoundingClientRect();
+  if (button.bottom <= 0 || button.top >= innerHeight) return [];
+  const under = [];
+  for (const element of form.querySelectorAll('*')) {
+    if (send.contains(element) || element.contains(send) || !shown(element)) continue;
+    const box = seen(element);
+    if (box.left < button.right - 0.5 && box.right > button.left + 0.5 && box.top < button.bottom - 0.5 && box.bottom > button.top + 0.5) {
+      under.push(describe(element));
+    }
+  }
+  const middle = document.elementFromPoint((button.left + button.right) / 2, (button.top + button.bottom) / 2);
+  if (middle && !send.contains(middle)) under.push(`${describe(middle)} over Send`);
+  return under;
+}
+"""
+
+# Groups of choices framed by the browser's own grey groove, unlike every other group in the app.
+DEFAULT_FRAMES = """
+() => [...document.querySelectorAll('fieldset')].filter(set => set.checkVisibility() && getComputedStyle(set).borderTopStyle === 'groove')
+  .map(set => (set.querySelector('legend') || set).innerText.trim().slice(0, 40))
+"""
+
+# A "·" between two things belongs to the one before it: at the start of a line it reads as a stray
+# mark (right to left it hangs at the line's right end). Each dot is compared with the letter before it.
+DOTS_STARTING_LINES = """
+() => {
+  const starting = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const boxOf = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect(); };
+  let before = null;  // where the last letter seen is: [node, index]
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    const text = node.textContent;
+    for (let i = 0; i < text.length; i++) {
+      if (!text[i].trim()) continue;
+      if (text[i] === '·' && before) {
+        const dot = boxOf(node, i), letter = boxOf(...before);
+        if (dot.height && Math.abs((dot.top + dot.bottom) / 2 - (letter.top + letter.bottom) / 2) > dot.height / 2) {
+          starting.push((node.parentElement.closest('p, li, div') || node.parentElement).innerText.trim().slice(0, 50));
+        }
+      }
+      before = [node, i];
+    }
+  }
+  return starting;
 }
 """
 

@@ -126,7 +126,7 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
     page.click("details.card > summary")
     page.fill("#new-when", (date.today() + timedelta(days=5)).isoformat() + "T10:00")
     page.fill("#new-where", "Sundhedshuset")
-    page.select_option("#new-with", "doctor")
+    page.check("input[name=with_whom][value=doctor]")
     page.select_option("#new-interpreter", "ar")
     page.click("details.card button[type=submit]")
     expect(page.locator("article.appointment", has_text="Sundhedshuset")).to_be_visible()
@@ -147,8 +147,8 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
     assert all("venter på svar" in text for text in above), above  # only those waiting for an answer come first
     fatima.click()
     timeline = advisor.locator("#entries")
-    for danish in ("Ny forhindring: Transport", "Nyt mål: Uddannelse", "Ny aftale:", "Check-in: Dårligt",
-                   "Flyt den gerne", "Tolk: Arabisk"):
+    for danish in ("Ny forhindring: Transport", "Nyt mål: Uddannelse", "Ny aftale:", "Dagens humør: Dårligt",
+                   "Kan vi flytte den?", "Tolk: Arabisk"):
         expect(timeline).to_contain_text(danish)
     advisor.fill("#message-body", "Vi finder en ny tid. Passer onsdag kl. 10?")
     advisor.click("#message-form button[type=submit]")

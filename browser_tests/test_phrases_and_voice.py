@@ -56,7 +56,7 @@ def test_phrases_and_voice_cross_the_language_line(server, phone, laptop, tmp_pa
     advisor = laptop.new_page()
     sign_in_staff(advisor, server, "advisor1")
     row = advisor.locator(".caseload__row", has_text=name)
-    expect(row).to_contain_text("Siger: “Jeg kan ikke komme i dag”")
+    expect(row).to_contain_text("Siger: »Jeg kan ikke komme i dag«")
     row.click()
     expect(advisor.locator("#entries .entry--phrase").first).to_contain_text("Jeg kan ikke komme i dag")
     expect(advisor.locator("#entries .entry--phrase").first).to_contain_text("Sagt med en færdig sætning")

@@ -167,3 +167,12 @@ def test_the_first_mistake_of_a_refused_form_is_in_view_at_360_px(signed_in, ser
     found = page.evaluate(FIRST_MISTAKE)
     assert found and found["fieldInView"] and found["errorInView"], found
     expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[language])
+
+
+def test_an_appointment_without_a_time_asks_to_choose_one_not_to_type_a_format(signed_in, server):
+    page = signed_in("resident", "fa_AF", True).pages[0]
+    new_appointment_without_time(page, server, server.ids("fa_AF")["me"])
+    error = page.locator("#new-when-error")
+    expect(error).to_be_visible()
+    assert "2027" not in error.inner_text()  # the picker takes no typed format
+    expect(page.locator("#new-when")).to_have_attribute("type", "datetime-local")

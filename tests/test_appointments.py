@@ -100,6 +100,7 @@ def test_two_advisor_changes_from_the_same_copy_do_not_overwrite(auth, accounts,
         (lambda: local(utcnow() - timedelta(hours=1)), "Choose a time that has not passed yet."),
         (lambda: local(utcnow() + timedelta(days=400)), "Choose a time within the next year."),
         (lambda: "next tuesday", "Write the date and time like \u20662027-03-02 10:00\u2069."),
+        (lambda: "", "Choose the day and the time."),  # the picker left empty: no format to copy
     ],
 )
 def test_appointment_time_out_of_range_is_refused_with_place_kept(auth, accounts, resident, starts_at, message):

@@ -18,7 +18,7 @@ def test_check_in_in_any_language_reaches_the_advisor_in_danish(auth, accounts, 
     assert response.status_code == 303
     home = resident.get("/me/")
     assert 'aria-pressed="true"' in home.get_data(as_text=True)
-    assert "Check-in: Godt" in page_text(advisor_da.get(f"/advisor/residents/{accounts.resident1.id}"))
+    assert "Dagens humør: Godt" in page_text(advisor_da.get(f"/advisor/residents/{accounts.resident1.id}"))
 
 
 def test_second_check_in_the_same_day_replaces_the_first_and_says_so(auth, accounts, resident):

@@ -5,7 +5,7 @@ import re
 from webapp.models import AuditEvent, User
 
 from .conftest import page_text
-from .factories import rows, write
+from .factories import make_area, rows, set_values, write
 
 NEW_STAFF = {
     "display_name": "Birgitte Lund",
@@ -106,6 +106,24 @@ def test_assigning_an_unknown_advisor_is_refused(auth, accounts):
     )
     assert response.status_code == 422
     assert "Please choose one of the options." in page_text(response)
+
+
+def test_an_unassigned_resident_is_offered_only_the_advisors_of_their_area_after_an_empty_choice(auth, accounts):
+    skovparken = make_area(auth.app, "Skovparken", advisor=accounts.advisor1)
+    make_area(auth.app, "Nørremarken", advisor=accounts.advisor2)
+    set_values(auth.app, User, User.id == accounts.resident3.id, advisor_id=None, housing_area_id=skovparken)
+    coordinator = auth.client_for("coordinator")
+    page = coordinator.get("/coordinator/").get_data(as_text=True)
+    select = re.search(rf'<select[^>]*name="resident-{accounts.resident3.id}-advisor_id".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option([^>]*)>([^<]*)</option>', select)
+    assert [label for _, label in options] == ["Choose an advisor", "Mette"]  # not Jonas of Nørremarken
+    assert not any("selected" in attributes for attributes, _ in options[1:])
+
+    field = f"resident-{accounts.resident3.id}-advisor_id"
+    refused = coordinator.post(f"/coordinator/residents/{accounts.resident3.id}/advisor", data={field: "0"})
+    assert refused.status_code == 422
+    assert "Choose an advisor." in page_text(refused)
+    assert rows(auth.app, User, User.id == accounts.resident3.id)[0].advisor_id is None
 
 
 def test_coordinator_does_not_read_timelines(auth, accounts):

@@ -1,17 +1,19 @@
 """Dates in each reader's language: Copenhagen time, the order their language writes, their month names."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale, get_locale
 
-from webapp.templating import day_and_time, day_month, month_year, weekday_day, when
+from webapp.templating import clock, day_and_time, day_month, format_time, month_year, weekday_day, when
+from webapp.timeline import phrases
+from webapp.timeline.said import phrase_text
 
 # Monday 23 November 2026, 14:55 in Copenhagen.
 MONDAY = datetime(2026, 11, 23, 13, 55, tzinfo=UTC)
-# Monday 2 March 2026, 10:00 in Copenhagen.
-MARCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# Monday 2 March 2026, 17:30 in Copenhagen: an afternoon, so a 12-hour clock would show.
+MARCH = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
 FORMATS = ["when", "when-far-off", "day_and_time", "day_month", "weekday_day", "month_year"]
 RLM = "\u200f"  # Babel's Dari date-and-time pattern puts a right-to-left mark after the comma
 
@@ -40,28 +42,72 @@ def test_dari_dates_read_day_month_year(app, format_, args, expected):
 @pytest.mark.parametrize(
     ("format_", "args", "expected"),
     [
-        (when, (MARCH, MARCH + timedelta(days=3)), "الاثنين، 2 آذار، 10:00 ص"),
-        (when, (MARCH, MARCH + timedelta(days=200)), "2 آذار 2026، 10:00 ص"),
-        (day_and_time, (MARCH,), "الاثنين 2 آذار، الساعة 10:00 ص"),
+        (when, (MARCH, MARCH + timedelta(days=3)), "الاثنين، 2 آذار، 17:30"),
+        (when, (MARCH, MARCH + timedelta(days=200)), "2 آذار 2026، 17:30"),
+        (day_and_time, (MARCH,), "الاثنين 2 آذار، الساعة 17:30"),
         (day_month, (MONDAY,), "23 تشرين الثاني"),
         (weekday_day, (date(2026, 3, 2),), "الاثنين، 2 آذار"),
         (month_year, (date(2026, 1, 1),), "كانون الثاني 2026"),
     ],
     ids=FORMATS,
 )
-def test_arabic_dates_use_levantine_month_names(app, format_, args, expected):
+def test_arabic_dates_use_levantine_month_names_and_the_24_hour_clock(app, format_, args, expected):
     assert written(app, "ar", format_, *args) == expected
 
 
 def test_arabic_dates_keep_the_arabic_catalog(app):
     with app.test_request_context(), force_locale("ar"):
-        assert when(MARCH, now=MARCH) == "اليوم، 10:00 ص"
+        assert when(MARCH, now=MARCH) == "اليوم الساعة 17:30"
         assert str(get_locale()) == "ar"
 
 
+@pytest.mark.parametrize("locale", ["ar", "fa_AF", "da", "en"])
+def test_every_time_of_day_is_on_the_24_hour_clock(app, locale):
+    """The same appointment reaches the reader as "kl. 17.30" in a Danish letter or SMS."""
+    separator = "." if locale == "da" else ":"
+    with app.test_request_context(), force_locale(locale):
+        assert format_time(17, 30) == f"17{separator}30"
+        assert clock(MARCH) == f"17{separator}30"
+        assert f"17{separator}30" in day_and_time(MARCH)
+
+
 @pytest.mark.parametrize(
-    ("locale", "expected"),
-    [("da", "man. 23. nov. 14.55"), ("en", "Mon, Nov 23, 2:55\u202fPM")],
+    ("format_", "args", "expected"),
+    [
+        (when, (MONDAY, MONDAY + timedelta(days=10)), "man. 23. nov. kl. 14.55"),
+        (when, (MONDAY, MONDAY), "i dag kl. 14.55"),
+        (when, (MONDAY, MONDAY + timedelta(days=1)), "i går kl. 14.55"),
+        (day_and_time, (MARCH,), "mandag den 2. marts kl. 17.30"),
+        (weekday_day, (date(2026, 3, 2),), "mandag den 2. marts"),
+    ],
+    ids=["when", "today", "yesterday", "day_and_time", "weekday_day"],
 )
-def test_other_languages_keep_babels_dates(app, locale, expected):
-    assert written(app, locale, when, MONDAY, MONDAY + timedelta(days=10)) == expected
+def test_danish_writes_the_weekday_out_and_today_in_lower_case(app, format_, args, expected):
+    """Inside a sentence: "Logget ind i dag kl. 14.55", "Aflys aftalen mandag den 2. marts kl. 17.30?"."""
+    assert written(app, "da", format_, *args) == expected
+
+
+def test_danish_dates_inside_phrases_read_as_running_text(app):
+    come_on = phrases.PHRASES["come_on"]
+    with app.test_request_context(), force_locale("da"):
+        said = str(phrase_text(phrases.stored(come_on, on=date(2026, 3, 2), at=time(17, 30))))
+    assert said == "Kan du komme i beboerhuset mandag den 2. marts kl. 17.30?"
+
+
+@pytest.mark.parametrize(
+    ("format_", "args", "expected"),
+    [
+        (when, (MONDAY, MONDAY + timedelta(days=10)), "Mon 23 Nov, 14:55"),
+        (when, (MONDAY, MONDAY), "today at 14:55"),
+        (when, (MONDAY, MONDAY + timedelta(days=200)), "23 Nov 2026, 14:55"),
+        (day_and_time, (MARCH,), "Monday 2 March, 17:30"),
+        (weekday_day, (date(2026, 3, 2),), "Monday 2 March"),
+    ],
+    ids=["when", "today", "when-far-off", "day_and_time", "weekday_day"],
+)
+def test_english_readers_in_denmark_read_day_month_and_the_24_hour_clock(app, format_, args, expected):
+    assert written(app, "en", format_, *args) == expected
+
+
+def test_dari_says_today_inside_a_sentence(app):
+    assert written(app, "fa_AF", when, MONDAY, MONDAY) == "امروز ساعت 14:55"

@@ -96,6 +96,21 @@ def test_data_json_follows_the_documented_schema(app, auth, accounts):
     assert data["looked_at_by"] and data["records"]["goals"][0]["steps"]
 
 
+def test_words_kept_from_the_message_box_when_a_sign_in_ended_are_in_the_copy_and_on_my_data(app, auth, accounts):
+    from webapp.timeline import drafts
+
+    run(app, lambda s: drafts.keep(s, user=s.get(User, accounts.resident1.id), resident_id=accounts.resident1.id,
+                                   body="أحتاج إلى مساعدة في رسالة البلدية"))
+    client = auth.client_for("resident1")
+    archive = download(client)
+    data = data_of(archive)
+    assert data["version"] == 2 and list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
+    assert data["resident"]["unsent_words"] == "أحتاج إلى مساعدة في رسالة البلدية"
+    assert data["resident"]["unsent_words_kept_at"]
+    assert "أحتاج إلى مساعدة في رسالة البلدية" in archive.read("export.html").decode()
+    assert "Words you wrote but did not send yet" in page_text(client.get("/me/data"))
+
+
 def test_every_entry_of_a_resident_with_2000_entries_of_every_kind_is_in_the_export(app, auth, accounts, monkeypatch):
     monkeypatch.setattr(export_services, "PAGE", 64)  # many pages of entries, records and histories
     run(app, fill_history, resident=accounts.resident1, advisor=accounts.advisor1, entries=2000, records=150)

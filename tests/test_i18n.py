@@ -44,6 +44,14 @@ def test_catalog_is_complete_and_keeps_placeholders(locale):
             assert set(PLACEHOLDER.findall(string)) - {"%(num)d"} == wanted, (message.id, string)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_idle_countdown_is_a_label_and_a_number(locale):
+    """JavaScript counts the seconds down (static/js/app.js), so no plural can follow the number: it comes
+    last, after a colon ("om 1 sekunder", "بعد 2 ثانية" were wrong)."""
+    countdown = next(m for m in catalog(locale) if m.id and "%(seconds)s" in m.id)
+    assert countdown.id.endswith(": %(seconds)s") and countdown.string.endswith(": %(seconds)s")
+
+
 def test_arabic_catalog_has_six_plural_forms():
     assert catalog("ar").num_plurals == 6
     plural = next(m for m in catalog("ar") if isinstance(m.id, tuple))
@@ -152,7 +160,7 @@ def test_advisor_sees_counts_and_dates_in_danish(auth, accounts):
     write(auth.app, accounts.resident1, accounts.resident1, "two")
     text = page_text(auth.client_for("advisor1").get("/advisor/"))
     assert "2 beskeder venter på svar" in text
-    assert "I dag kl." in text
+    assert "i dag kl." in text  # lower case: it stands inside a sentence ("Seneste besked: i dag kl. 14.55")
 
 
 def test_arabic_reader_gets_arabic_plural_for_two(auth, accounts):

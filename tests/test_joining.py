@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -123,6 +124,25 @@ def test_a_dari_name_with_a_zero_width_non_joiner_is_accepted(app, auth, account
 def test_phone_numbers_are_danish_by_default_or_international(app, auth, accounts, area, typed, stored):
     sign_up(auth.client_for("volunteer1"), area, phone=typed)
     assert newest_resident(app).phone == stored
+
+
+def test_the_helper_is_told_to_hand_over_in_their_own_language_and_the_pin_screen_speaks_to_the_resident(
+        app, auth, accounts, area):
+    helper = auth.client_for("volunteer1")  # reads English
+    helper.post("/volunteer/new", data={"locale": "ar"})
+    helper.post("/volunteer/new/about", data=about(area))
+    consent_page = helper.get("/volunteer/new/consent").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in consent_page
+    note = re.search(r'<p class="notice" lang="en" dir="ltr">.*?</p>', consent_page, re.S)
+    assert note and "give the tablet to the resident now" in note.group(0)
+
+    helper = auth.client_for("volunteer1")
+    helper.post("/volunteer/new", data={"locale": "en"})
+    helper.post("/volunteer/new/about", data=about(area))
+    helper.post("/volunteer/new/consent", data={"agree": "yes"})
+    pin_page = page_text(helper.get("/volunteer/new/pin"))
+    assert "Choose your PIN" in pin_page
+    assert "Give the tablet" not in pin_page and "helper" not in pin_page.lower()
 
 
 def test_sign_up_left_halfway_makes_no_account_and_keeps_nothing_in_the_browser(app, auth, accounts, area):
@@ -264,7 +284,7 @@ def test_a_removed_phone_stops_at_once(app, auth, accounts):
     phone = auth.client_for("resident1")
     (paired,) = run(app, lambda s: pairing.phones_of(s, resident=accounts.resident1))
     account = page_text(phone.get("/account"))
-    assert "Android phone, paired" in account
+    assert "This phone Android phone Last signed in" in account and "Paired" in account
     other = auth.client_for("resident1")  # a second phone removes the first
     assert other.post(f"/account/phones/{paired.id}/remove").status_code == 303
     assert phone.get("/me/").status_code == 302
@@ -310,11 +330,21 @@ def test_resident_on_the_tablet_is_signed_out_after_two_idle_minutes(app, auth, 
     assert auth.sign_in(tablet, "resident1").status_code == 303
     home = tablet.get("/me/")
     assert 'data-idle-seconds="120"' in home.get_data(as_text=True) and "I'm done" in page_text(home)
+    assert "Sign out" not in page_text(home)  # one way out on the tablet: "I'm done"
     assert home.headers["Cache-Control"] == "no-store"
     (record,) = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)
     assert record.idle_seconds == 150  # the browser counts 120 s; the server allows 30 s for the last tap
     set_values(app, DeviceSession, True, last_seen_at=utcnow() - timedelta(seconds=151))
     assert tablet.get("/me/").status_code == 302
+
+
+def test_the_readme_gives_the_tablets_countdown_and_sign_out_as_the_code_has_them(app):
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
+    idle = app.config["TABLET_IDLE_TIMEOUT"].total_seconds()
+    countdown_from = idle - app.config["TABLET_WARNING"].total_seconds()
+    assert (idle, countdown_from) == (120, 90)
+    assert ('after 90 seconds without a touch a countdown asks "Are you still here?", and the resident is '
+            'signed out when 2 minutes have passed') in readme
 
 
 def test_after_im_done_the_tablet_starts_clean_in_its_own_language(app, auth, accounts):

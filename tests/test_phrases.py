@@ -14,7 +14,7 @@ from webapp.cli import TRANSLATIONS
 from webapp.models import Entry, EntryKind, User
 from webapp.templating import format_time, weekday_day
 from webapp.timeline import phrases
-from webapp.timeline.said import phrase_text
+from webapp.timeline.said import phrase_preview, phrase_text
 
 from .conftest import page_text
 from .factories import rows, run, set_values, write
@@ -50,10 +50,19 @@ def test_every_phrase_and_group_is_translated_with_its_placeholders(locale):
         catalog = read_po(handle)
     texts = {phrase.text for phrase in phrases.PHRASES.values()}
     texts |= {group.title for book in (phrases.RESIDENT_BOOK, phrases.ADVISOR_BOOK) for group in book}
+    texts |= set(phrases.EARLIER.values())  # what was said before the words changed is still shown
     for text in texts:
         message = catalog.get(text)
         assert message is not None and message.string and not message.fuzzy, (locale, text)
         assert placeholders(message.string) == placeholders(text), (locale, text, message.string)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_phrase_preview_never_ends_a_clause_on_a_doubled_dot(app, locale):
+    """The phrase book shows "…" where the date, time or place go: "kl. …. Sted" read as a typo."""
+    with app.test_request_context(), force_locale(locale):
+        previews = [str(phrase_preview(phrase)) for phrase in phrases.PHRASES.values()]
+    assert [preview for preview in previews if "…." in preview] == []
 
 
 def test_the_books_hold_about_forty_phrases_each_and_keys_are_unique():
@@ -171,6 +180,18 @@ def test_what_was_said_keeps_the_words_of_its_version(auth, accounts, monkeypatc
     assert "Thank you" in text and "Thank you very much" not in text
 
 
+@pytest.mark.parametrize("locale", ["ar", "fa_AF"])
+def test_an_advisor_who_thinks_of_a_resident_now_hopes_they_are_well_and_what_was_said_stays(app, locale):
+    """"I am thinking of you" read as too personal from an advisor, often a man, to a woman (version 1)."""
+    earlier = {"phrase": "write_when_ready", "version": 1, "params": {}}
+    with app.test_request_context(), force_locale(locale):
+        said_before, said_now = (str(phrase_text(data)) for data in
+                                 (earlier, phrases.stored(phrases.PHRASES["write_when_ready"])))
+    assert said_before == reads(app, locale, "I am thinking of you. Write when you are ready.")
+    assert said_now == reads(app, locale, "I hope you are well. Write when you are ready.") != said_before
+    assert "أفكر فيك" not in said_before + said_now
+
+
 def test_free_text_in_another_script_is_named_and_a_phrase_or_voice_can_be_asked_for(auth, accounts):
     app = auth.app
     speak(app, accounts.resident2, "fa_AF")
@@ -191,6 +212,16 @@ def test_free_text_in_another_script_is_named_and_a_phrase_or_voice_can_be_asked
     advisor_page = auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident2.id}").get_data(as_text=True)
     assert reads(app, "da", "Dari") in advisor_page
     assert '<details class="phrasebook" open>' in advisor_page  # phrases first
+
+
+def test_danish_words_after_an_advisors_phrase_are_named_as_unreadable_for_a_dari_reader(auth, accounts):
+    speak(auth.app, accounts.resident2, "fa_AF")
+    advisor = auth.client_for("advisor1")
+    assert say(advisor, accounts.resident2, "well_done", body="Husk at tage lønsedlen med.").status_code == 303
+    html = auth.client_for("resident2").get("/me/").get_data(as_text=True)
+    entry = re.search(r'<li id="entry-\d+" class="entry entry--phrase.*?</li>', html, re.S).group(0)
+    assert "Husk at tage lønsedlen med." in entry
+    assert "entry__unreadable" in entry and 'value="cannot_read"' in entry
 
 
 def test_a_reply_in_the_readers_own_script_gets_no_such_note(auth, accounts):

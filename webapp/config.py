@@ -83,6 +83,9 @@ def load(instance_path: str) -> dict:
         "TABLET_IDLE_TIMEOUT": timedelta(minutes=2),
         "TABLET_IDLE_GRACE": timedelta(seconds=30),
         "TABLET_WARNING": timedelta(seconds=30),
+        # Words in the message box of a page whose person signed out in another tab (or window) are kept
+        # for them when that page next asks the server, within this time; an idle sign-out keeps them always.
+        "UNSENT_KEPT_AFTER_SIGN_OUT": timedelta(minutes=10),
         "PAIRING_LINK_LIFETIME": timedelta(minutes=15),
         "SIGNUP_DRAFT_LIFETIME": timedelta(hours=1),
         # Per address: opening bad pairing links; per helper: residents signed up.

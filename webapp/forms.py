@@ -12,7 +12,9 @@ from wtforms.validators import Regexp
 class OnceForm(FlaskForm):
     """A form that makes something: a fresh key per render, so sending it twice makes it once."""
 
-    idempotency_key = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Please try again."))])
+    # Without an id: a page holds many such forms, and an id may be used once (nothing looks it up).
+    idempotency_key = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Please try again."))],
+                                  render_kw={"id": False})
 
     @classmethod
     def fresh(cls, **data):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import cache, lru_cache
 
 import phonenumbers
@@ -42,15 +42,29 @@ def reader() -> Reader:
 
 # Our Arabic readers come mostly from Syria and Iraq and say آذار, not مارس: their dates use the
 # Levantine month names of Babel's ar_SY, while the words on the page stay in the `ar` catalog.
-DATE_LOCALES = {"ar": "ar_SY"}
+# Readers of English live in Denmark: day before month and the 24-hour clock, as British English writes them.
+DATE_LOCALES = {"ar": "ar_SY", "en": "en_GB"}
 
 # Where Babel's pattern for a skeleton reads wrong to our readers. Dari (fa_AF) puts the month first
 # ("نومبر 23"), but Afghans write day, month, year; ar_SY abbreviates months to the Egyptian names
-# (مارس). Both get the full month name, which is short in either language.
+# (مارس). Both get the full month name, which is short in either language. In running text a Dane
+# writes the weekday out: "mandag den 2. marts".
 PATTERNS = {
     "fa_AF": {"MMMEd": "E d MMMM", "yMMMd": "d MMMM y", "MMMMd": "d MMMM"},
     "ar_SY": {"MMMEd": "E، d MMMM", "yMMMd": "d MMMM y"},
+    "da": {"MMMMEEEEd": "EEEE 'den' d. MMMM"},
 }
+
+# The time of day, where Babel's short time reads wrong to our readers. ar_SY writes "5:30 م", but the
+# same appointment reaches them as "kl. 17.30" in a Danish letter, and "م" also stands for ميلادي.
+SHORT_TIMES = {"ar_SY": "HH:mm"}
+
+# A day and a time together ("{1}" the day, "{0}" the time), where Babel's short form leaves out a word.
+DATES_AND_TIMES = {"da": "{1} kl. {0}"}
+
+# The weekday's name in full where a skeleton asks for it (EEEE): Babel's skeleton matching gives the
+# abbreviation ("man.", "Mon") when the locale has no pattern of that exact width.
+WIDE_WEEKDAY = {"E": 4, "c": 4, "e": 4}
 
 
 @cache
@@ -60,8 +74,9 @@ def date_locale(locale: Locale) -> Locale:
     return Locale.parse(DATE_LOCALES[code]) if code in DATE_LOCALES else locale
 
 
-TODAY = N_("Today, %(time)s")
-YESTERDAY = N_("Yesterday, %(time)s")
+# Lower case: `when` is mostly said inside a sentence ("Signed in today at 14:55", "since yesterday at 9:30").
+TODAY = N_("today at %(time)s")
+YESTERDAY = N_("yesterday at %(time)s")
 
 
 @lru_cache(maxsize=256)
@@ -71,17 +86,29 @@ def _pattern(locale: Locale, skeleton: str) -> DateTimePattern:
     if override:
         return dates.parse_pattern(override)
     known = locale.datetime_skeletons
-    return dates.parse_pattern(known[skeleton if skeleton in known else dates.match_skeleton(skeleton, known)])
+    pattern = dates.parse_pattern(known[skeleton if skeleton in known else dates.match_skeleton(skeleton, known)])
+    return dates.parse_pattern(_widen_weekday(pattern.pattern)) if "EEEE" in skeleton else pattern
+
+
+def _widen_weekday(pattern: str) -> str:
+    """The pattern with its weekday written out: "E d. MMMM" becomes "EEEE d. MMMM"."""
+    tokens = []
+    for kind, value in dates.tokenize_pattern(pattern):
+        # E, EE and EEE are all the abbreviation; c and e are numbers below 3 letters.
+        if kind == "field" and value[0] in WIDE_WEEKDAY and (value[0] == "E" or value[1] == 3):
+            value = (value[0], WIDE_WEEKDAY[value[0]])
+        tokens.append((kind, value))
+    return dates.untokenize_pattern(tokens)
 
 
 @lru_cache(maxsize=16)
 def _short_time(locale: Locale) -> DateTimePattern:
-    return dates.parse_pattern(dates.get_time_format("short", locale=locale))
+    return dates.parse_pattern(SHORT_TIMES.get(str(locale)) or dates.get_time_format("short", locale=locale))
 
 
 @lru_cache(maxsize=16)
 def _date_and_time(locale: Locale) -> str:
-    return str(dates.get_datetime_format("short", locale=locale))
+    return DATES_AND_TIMES.get(str(locale)) or str(dates.get_datetime_format("short", locale=locale))
 
 
 def _formatted(value, skeleton: str, locale: Locale | None = None) -> str:
@@ -97,6 +124,11 @@ def _time(moment: datetime, locale: Locale | None = None) -> str:
     return _short_time(locale).apply(moment.astimezone(COPENHAGEN), locale)
 
 
+def clock(moment: datetime) -> str:
+    """A moment's time of day ("14:05"), Copenhagen time, as the reader writes times."""
+    return _time(moment)
+
+
 def format_time(hour: int, minute: int) -> str:
     """A time of day on its own (a phrase's "at 10:00"), as the reader writes times."""
     locale = reader().locale
@@ -108,7 +140,7 @@ def local_date(moment: datetime):
 
 
 def when(moment: datetime | None, now: datetime | None = None) -> str:
-    """'Today, 14:05', 'Yesterday, 09:30' or 'Tue 3 Mar, 10:00', in the reader's language and Copenhagen time."""
+    """'today at 14:05', 'yesterday at 09:30' or 'Tue 3 Mar, 10:00', in the reader's language and Copenhagen time."""
     if moment is None:
         return ""
     person = reader()
@@ -172,6 +204,14 @@ def month_from_iso(text: str | None) -> str:
 
 def iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
+
+
+def html_moment(moment: datetime | None) -> str:
+    """For `<time datetime>`: whole seconds with the offset. HTML allows at most three digits of a second,
+    and `iso` keeps six (the poller needs them)."""
+    if not moment:
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat(timespec="seconds")
 
 
 # How a resident prefers to be contacted, as their advisor reads it.
@@ -254,10 +294,10 @@ def per_render() -> dict:
 
 def init_app(app: Flask) -> None:
     app.context_processor(per_render)
-    app.jinja_env.filters.update(when=when, iso=iso, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
+    app.jinja_env.filters.update(when=when, iso=iso, html_moment=html_moment, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
                                   month_from_iso=month_from_iso, long_date=long_date, long_moment=long_moment)
     app.jinja_env.globals.update(icon=icon, focus_here=focus_here, utcnow=utcnow, catalog=catalog,
-                                  device_label=devices.label, contact_labels=CONTACT_PREFERENCES)
+                                  device_label=devices.label, phone_name=devices.phone_name, contact_labels=CONTACT_PREFERENCES)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

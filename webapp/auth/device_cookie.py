@@ -22,6 +22,15 @@ def is_tablet() -> bool:
     return found is not None and found[0].kind == pairing.TABLET
 
 
+def this_phone_id(user: User) -> int | None:
+    """The user's own paired phone this request comes from; never the tablet, never a form field."""
+    found = current_device()
+    if found is None or user is None or not user.is_resident:
+        return None
+    trusted, _resident = found
+    return trusted.id if trusted.kind == pairing.PHONE and trusted.resident_id == user.id else None
+
+
 def set_device_cookie(response: Response, token: str) -> Response:
     cfg = current_app.config
     response.set_cookie(

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..db import writing
 from ..devices import kind_of
-from ..models import DeviceSession, TrustedDevice, User, utcnow
+from ..models import AuditEvent, DeviceSession, TrustedDevice, User, utcnow
 from .pairing import TABLET
 
 TOUCH_EVERY = timedelta(seconds=60)
@@ -101,16 +101,50 @@ def _device_session_of(session: Session, token: str) -> tuple[DeviceSession, Use
     ).first()
 
 
-def lapsed_staff(session: Session, token: str) -> User | None:
-    """The staff member whose session on this browser ended by itself (idle or too old) — not one
-    who signed out or was signed out — so what they were sending can be kept for them."""
-    row = _device_session_of(session, token)
+@dataclass(frozen=True)
+class Ended:
+    writer: User
+    signed_out: bool  # by "Sign out"; otherwise it ended by itself
+
+
+def writer_after_end(session: Session, *, token: str | None = None, device_session_id: int | None = None,
+                     signed_out_within: timedelta | None = None) -> Ended | None:
+    """The person whose sign-in (by its cookie's token, or by its id) ended in a way that lets the words
+    they were writing be kept for them: by itself (idle, or too old), or — given `signed_out_within` — by
+    signing out on that same browser that long ago at most (from another tab, say).
+
+    Never a sign-in ended from elsewhere (a phone removed, a device signed out from the account page, "sign
+    out everywhere"): whoever holds that device now must not put words in the person's message box. Never
+    on the community-house tablet either: the next person may already be at it.
+    """
+    if token is not None:
+        row = _device_session_of(session, token)
+    elif device_session_id is not None:
+        row = session.exec(select(DeviceSession, User).join(User, User.id == DeviceSession.user_id)
+                           .where(DeviceSession.id == device_session_id)).first()
+    else:
+        row = None
     if row is None:
         return None
     record, user = row
-    if record.revoked_at is not None or not user.active or not user.is_staff or _is_live(record, utcnow()):
+    now = utcnow()
+    if not user.active or _is_live(record, now) or (user.is_resident and record.idle_seconds is not None):
         return None
-    return user
+    if record.revoked_at is None:
+        return Ended(user, signed_out=False)
+    if signed_out_within is None or record.revoked_at < now - signed_out_within:
+        return None
+    return Ended(user, signed_out=True) if _signed_out_on_that_device(session, record) else None
+
+
+def _signed_out_on_that_device(session: Session, record: DeviceSession) -> bool:
+    """Whether the sign-in ended with "Sign out" on its own browser (see `end_device_session`)."""
+    details = session.exec(
+        select(AuditEvent.detail).where(AuditEvent.subject_id == record.user_id, AuditEvent.action == "signed_out",
+                                        AuditEvent.at >= record.revoked_at)
+    ).all()
+    return any((detail or {}).get("device_session") == record.id and (detail or {}).get("on_that_device")
+               for detail in details)
 
 
 def staff_token(session: Session, token: str) -> bool:
@@ -126,7 +160,9 @@ def _touch_every(record: DeviceSession) -> timedelta:
     return TOUCH_EVERY
 
 
-def end_device_session(session: Session, *, user: User, session_id: int, actor: User | None = None) -> bool:
+def end_device_session(session: Session, *, user: User, session_id: int, actor: User | None = None,
+                       on_that_device: bool = False) -> bool:
+    """`on_that_device`: the person signed out on the browser of this sign-in, not from another device."""
     with writing(session):
         result = session.execute(
             update(DeviceSession)
@@ -138,7 +174,8 @@ def end_device_session(session: Session, *, user: User, session_id: int, actor: 
             .values(revoked_at=utcnow())
         )
         if result.rowcount:
-            audit.record(session, "signed_out", actor=actor or user, subject=user, device_session=session_id)
+            audit.record(session, "signed_out", actor=actor or user, subject=user, device_session=session_id,
+                         **({"on_that_device": True} if on_that_device else {}))
     return result.rowcount > 0
 
 

@@ -77,12 +77,16 @@ def open_link(session: Session, token: str) -> tuple[PairingLink, User] | None:
 
 
 def pair_phone(session: Session, *, link: PairingLink, resident: User, device: str = "", ip: str = "",
-               new_pin: str | None = None) -> str | None:
+               new_pin: str | None = None, held: TrustedDevice | None = None) -> str | None:
     """Use a link once: the phone becomes the resident's; returns the token for its cookie.
 
     A link that sets a PIN resets it too. The helper who made the link is recorded as answerable for
     both, and the resident is told in their timeline (which their advisor reads too, and which their
     other phones fetch at their next poll). None when a twin request used the link first.
+
+    `held`: what this browser's device cookie already stands for. A phone already paired with this
+    resident (a forgotten PIN, a second QR code) keeps its one entry with a new key, and its sign-ins
+    with the old key end; anything else gets an entry of its own.
     """
     if link.sets_pin and new_pin is None:
         raise ValueError("this link needs a new PIN")
@@ -98,16 +102,44 @@ def pair_phone(session: Session, *, link: PairingLink, resident: User, device: s
         if used.rowcount != 1:
             return None
         maker = session.get(User, link.created_by_id) if link.created_by_id else None
-        phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
-                              device=device, created_by_id=link.created_by_id, created_at=now)
-        session.add(phone)
-        session.flush()
+        phone_id = _pair_again(session, held=held, resident=resident, link=link, token=device_token, device=device,
+                               now=now)
+        again = {"replaced": True} if phone_id is not None else {}
+        if phone_id is None:
+            phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
+                                  device=device, created_by_id=link.created_by_id, created_at=now)
+            session.add(phone)
+            session.flush()
+            phone_id = phone.id
         audit.record(session, "phone_paired", actor=maker, subject=resident, ip=ip, device=device,
-                     trusted_device=phone.id, link=link.id, new_pin=link.sets_pin)
+                     trusted_device=phone_id, link=link.id, new_pin=link.sets_pin, **again)
         if new_hash is not None:
             _reset_pin(session, resident=resident, maker=maker, new_hash=new_hash, now=now, ip=ip, device=device)
         note_phone_set_up(session, resident=resident, made_by=maker, device=device, new_pin=link.sets_pin)
     return device_token
+
+
+def _pair_again(session: Session, *, held: TrustedDevice | None, resident: User, link: PairingLink, token: str,
+                device: str, now: datetime) -> int | None:
+    """Give the resident's phone this browser already is a new key; its id, or None if it is no such phone
+    (any more: removed from another phone a moment ago)."""
+    if held is None or held.kind != PHONE or held.resident_id != resident.id:
+        return None
+    again = session.execute(
+        update(TrustedDevice)
+        .where(TrustedDevice.id == held.id, TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE,
+               TrustedDevice.revoked_at.is_(None))
+        .values(token_hash=token_hash(token), device=device, created_by_id=link.created_by_id, created_at=now)
+    )
+    if again.rowcount != 1:
+        return None
+    # Sign-ins made with the old key end with it: none is left over as a second row on the account page.
+    session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.trusted_device_id == held.id, DeviceSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return held.id
 
 
 def _reset_pin(session: Session, *, resident: User, maker: User | None, new_hash: str, now, ip: str,

@@ -74,10 +74,12 @@ def pair_phone(token: str):
     db = get_session()
     previous = current_device()
     device_token = pairing.pair_phone(db, link=link, resident=resident, new_pin=form.new.data if form else None,
-                                      **request_origin())
+                                      held=previous[0] if previous else None, **request_origin())
     if device_token is None:  # a twin request used the link a moment earlier
         return _bad_link(tapped=True)
-    if previous is not None:  # this browser was paired with someone before: that pairing ends
+    if previous is not None and previous[0].resident_id != resident.id:
+        # This browser was paired with someone else before: that pairing ends. The resident's own phone
+        # was given its new key in place above.
         pairing.remove(db, devices=[previous[0]], actor=resident, subject=previous[1], **request_origin())
     flash(_("Your new PIN is saved. Sign in with it now.") if form else _("This phone is ready. Sign in with your PIN."))
     return set_device_cookie(redirect(url_for("auth.login", lang=resident.locale), 303), device_token)

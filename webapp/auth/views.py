@@ -1,25 +1,28 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
-from flask_babel import force_locale, format_time
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import access_log
 from ..db import get_session
+from ..devices import phone_name
 from ..htmx import render, see_other
 from ..models import Role
 from ..policy import role_required
 from ..redirects import local_target
 from ..roles import ROLE_LABELS
 from ..signup import consent
-from . import device_sessions, pairing, services
+from ..templating import clock, day_month
+from . import device_sessions, pairing, phones, services
 from .device_cookie import (
     current_device,
     device_kind,
     forget_device_cookie,
     is_tablet,
     request_origin,
+    this_phone_id,
 )
 from .forms import (
     ChangePasswordForm,
@@ -52,7 +55,7 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
     account, nor which accounts are waiting after wrong tries. Only a paired phone or the account page,
     which already name the account, say that it is locked and until when."""
     if result.refused == "locked":
-        return _("Too many wrong tries. You can try again at %(time)s.", time=format_time(result.locked_until, "short"))
+        return _("Too many wrong tries. You can try again at %(time)s.", time=clock(result.locked_until))
     if result.refused == "staff_unlock":
         return _("Too many wrong tries. Please ask the staff in the community house to open your account again.")
     if result.refused in ("address", "busy"):
@@ -175,7 +178,8 @@ def logout():
     if found is not None and found[0].kind == pairing.TABLET:
         lang = found[0].locale  # the next person starts in the tablet's own language
     if current_user.is_authenticated:
-        device_sessions.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id)
+        device_sessions.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id,
+                                           on_that_device=True)
         logout_user()
     session.clear()
     response = redirect(url_for("auth.login", lang=lang), 303)
@@ -190,11 +194,12 @@ def logout():
 def account():
     db = get_session()
     devices = device_sessions.live_devices(db, user=current_user)
-    phones = pairing.phones_of(db, resident=current_user) if current_user.is_resident else []
+    phones_shown = (phones.phones_listed(db, resident=current_user, this_phone_id=this_phone_id(current_user))
+                    if current_user.is_resident else [])
     looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
     setups = pairing.setups_of(db, resident=current_user) if current_user.is_resident else []
     consents = consent.consents_of(db, resident=current_user) if current_user.is_resident else []
-    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones,
+    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones_shown,
                   setups=setups, consents=consents,
                   language_form=LanguageForm(formdata=None, locale=current_user.locale), looks=looks,
                   role_labels=ROLE_LABELS)
@@ -225,16 +230,53 @@ def sign_out_device(device_id: int):
     return see_other(url_for("auth.account"))
 
 
+def _own_phone(phone_id: int) -> phones.Phone:
+    """One of the resident's phones; whether it is the one in her hand, the server tells by its cookie."""
+    phone = phones.phone_of(get_session(), resident=current_user, phone_id=phone_id,
+                            this_phone_id=this_phone_id(current_user))
+    if phone is None:
+        abort(404)
+    return phone
+
+
+@bp.get("/account/phones/<int:phone_id>/remove")
+@role_required(Role.RESIDENT)
+def confirm_remove_phone(phone_id: int):
+    """Removing the phone in her hand locks her out until a new QR code: it asks first. Another phone
+    goes at the tap of its button, so there is nothing to ask here."""
+    phone = _own_phone(phone_id)
+    if not phone.this_phone:
+        return redirect(url_for("auth.account", _anchor="phones"))
+    return render("auth/remove_phone.html", phone=phone)
+
+
 @bp.post("/account/phones/<int:phone_id>/remove")
 @role_required(Role.RESIDENT)
 def remove_phone(phone_id: int):
     db = get_session()
-    phone = next((p for p in pairing.phones_of(db, resident=current_user) if p.id == phone_id), None)
-    if phone is None:
-        abort(404)
+    phone = _own_phone(phone_id)
+    if phone.this_phone and request.form.get("confirm") != "yes":
+        return render("auth/remove_phone.html", phone=phone)
     pairing.remove(db, devices=[phone], actor=current_user, subject=current_user, **request_origin())
-    flash(_("The phone is removed. It can no longer be used to sign in."))
-    return see_other(url_for("auth.account"))
+    if phone.this_phone:
+        # Said in her language while she is still signed in; the QR page that follows stays in it too.
+        said = _("This phone is removed. To use Sammen on it again, ask for a new QR code in the community house.")
+        lang = current_user.locale
+        logout_user()
+        session.clear()
+        flash(said)
+        response = forget_device_cookie(see_other(url_for("auth.login", lang=lang)))
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+    name = phone_name(phone.device, phone.browser)
+    if phone.last_sign_in_at:
+        said = _("Removed: %(phone)s, last signed in %(date)s. It can no longer be used to sign in.", phone=name,
+                 date=day_month(phone.last_sign_in_at))
+    else:
+        said = _("Removed: %(phone)s, paired %(date)s. It can no longer be used to sign in.", phone=name,
+                 date=day_month(phone.paired_at))
+    flash(said, "at:phones")
+    return see_other(url_for("auth.account", _anchor="phones"))
 
 
 @bp.post("/account/still-here")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import flash, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +10,7 @@ from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role
 from ..policy import resident_to_erase, role_required
+from ..templating import long_date
 from .forms import EraseForm
 from .routing import bp
 
@@ -38,7 +38,7 @@ def erase(resident_id: int):
         leaving.erase_now(db, actor=current_user, resident=resident)
         flash(_("The resident and everything about them is deleted."))
     elif (erase_on := leaving.erase_later(db, actor=current_user, resident=resident)) is not None:
-        flash(_("The account is closed. Everything is deleted on %(date)s.", date=format_date(erase_on, "long")))
+        flash(_("The account is closed. Everything is deleted on %(date)s.", date=long_date(erase_on)))
     else:
         flash(_("A deletion was already planned for this resident."))
     return see_other(url_for("coordinator.overview") + "#residents-title")

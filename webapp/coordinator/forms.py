@@ -30,6 +30,14 @@ class StaffForm(FlaskForm):
 class AssignForm(FlaskForm):
     advisor_id = ChoiceField(_l("Personal job advisor"), coerce=int)
 
+    def validate_advisor_id(self, field):
+        if field.data == NO_ADVISOR_CHOSEN:
+            raise ValidationError(_l("Choose an advisor."))
+
+
+# The empty first choice of a resident who has no advisor yet: one tap on "Assign" must not pick anyone.
+NO_ADVISOR_CHOSEN = 0
+
 
 class AreaForm(FlaskForm):
     name = StringField(

@@ -22,6 +22,7 @@ from .routing import bp
 from .forms import (
     ROLE_LABELS,
     AreaForm,
+    NO_ADVISOR_CHOSEN,
     AssignForm,
     StaffForm,
     TabletForm,
@@ -43,9 +44,16 @@ REFUSALS = {
 
 
 def assign_form(advisors: list[User], resident: User, **kwargs) -> AssignForm:
+    """A resident without an advisor is offered the advisors of their housing area (all, if it has none),
+    after an empty choice; a resident with one may be moved to any advisor."""
     # A prefix per resident keeps the ids unique on a page with one form per row.
     form = AssignForm(prefix=f"resident-{resident.id}", **kwargs)
-    form.advisor_id.choices = choices((advisor.id, advisor.display_name) for advisor in advisors)
+    offered = [(advisor.id, advisor.display_name) for advisor in advisors]
+    if not resident.advisor_id:
+        in_area = [(advisor.id, advisor.display_name) for advisor in advisors
+                   if resident.housing_area_id and advisor.housing_area_id == resident.housing_area_id]
+        offered = [(NO_ADVISOR_CHOSEN, _("Choose an advisor"))] + (in_area or offered)
+    form.advisor_id.choices = choices(offered)
     return form
 
 

@@ -18,7 +18,7 @@ from ..signup.forms import CONTACT_CHOICES
 from .services import Export, Record, Summary, by_resident
 
 SCHEMA = "sammen-export"
-VERSION = 1
+VERSION = 2  # 2: the resident's unsent words
 SAID = (EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.VOICE)
 
 
@@ -73,7 +73,9 @@ def _resident(export: Export, summary: Summary) -> dict:
             "contact_preference_text": str(CONTACT_CHOICES[preference]) if preference in CONTACT_CHOICES else None,
             "advisor": summary.advisor.display_name if summary.advisor else None,
             "joined_at": moment(resident.created_at), "last_sign_in_at": moment(resident.last_sign_in_at),
-            "stopped_at": moment(resident.stopped_at), "erase_after": moment(resident.erase_after)}
+            "stopped_at": moment(resident.stopped_at), "erase_after": moment(resident.erase_after),
+            "unsent_words": summary.unsent.body if summary.unsent else None,
+            "unsent_words_kept_at": moment(summary.unsent.updated_at) if summary.unsent else None}
 
 
 def _consents(summary: Summary) -> list[dict]:

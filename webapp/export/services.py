@@ -18,7 +18,7 @@ from .. import access_log, audit
 from ..auth import device_sessions, pairing
 from ..db import writing
 from ..models import (COPENHAGEN, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Goal, GoalStep,
-                      HousingArea, TrustedDevice, User, utcnow)
+                      HousingArea, StaffDraft, TrustedDevice, User, utcnow)
 from ..signup import consent
 from ..storage import audio_store
 
@@ -46,6 +46,7 @@ class Summary:
     sign_ins: list
     looks: list[access_log.Look]
     counts: dict[str, int]
+    unsent: StaffDraft | None = None  # the resident's own words kept when a sign-in ended before they were sent
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Export:
             sign_ins=device_sessions.sign_ins_of(db, user=resident),
             looks=access_log.looks_at(db, resident=resident),
             counts=self._counts(),
+            unsent=db.exec(select(StaffDraft).where(StaffDraft.user_id == resident.id,
+                                                    StaffDraft.resident_id == resident.id)).first(),
         )
         db.commit()
         return summary

@@ -1,4 +1,4 @@
-"""What a staff member was writing, kept on the server across an idle sign-out."""
+"""What someone was writing when their sign-in ended, kept on the server until they are back."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,9 +10,10 @@ from .base import timestamp
 
 
 class StaffDraft(SQLModel, table=True):
-    """A reply that did not reach the timeline because the session ended first; one per writer and resident.
+    """Words that did not reach the timeline because the sign-in ended first; one per writer and resident.
+    A resident's own words have the resident as writer (`user_id == resident_id`); the name is older.
 
-    Never kept in the browser: staff share computers, and a draft may hold a resident's private matters.
+    Never kept in the browser: phones and computers are shared, and a draft may hold private matters.
     """
 
     __tablename__ = "staff_drafts"

@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import access_log
-from ..auth import device_sessions, pairing
+from ..auth import device_sessions, phones
 from ..i18n import language
-from ..models import Appointment, Barrier, CheckIn, Goal, HousingArea, ResidentActivity, User
+from ..models import Appointment, Barrier, CheckIn, Goal, HousingArea, ResidentActivity, StaffDraft, User
 from ..resident.forms import ContactForm
 from ..roles import ROLE_LABELS
 from ..signup import consent
@@ -27,25 +27,39 @@ class Held:
 
 
 def _records_held(db: Session, resident: User) -> list[Held]:
-    """How much of each kind of record there is, and where it is shown. The timeline's counts are kept with
-    each new entry (`timeline/activity.py`), so the page costs the same at any length of history."""
-    def count(model) -> int:
-        return db.exec(select(func.count(model.id)).where(model.resident_id == resident.id)).one()
+    """How much of each kind of record there is, and where it is shown, read in one statement. The
+    timeline's counts are kept with each new entry (`timeline/activity.py`), so the page costs the same at
+    any length of history."""
+    def count(model, *where):
+        return select(func.count(model.id)).where(*where).scalar_subquery()
 
+    checkins, barriers, goals, appointments, unsent = db.execute(select(
+        count(CheckIn, CheckIn.resident_id == resident.id),
+        count(Barrier, Barrier.resident_id == resident.id),
+        count(Goal, Goal.resident_id == resident.id),
+        count(Appointment, Appointment.resident_id == resident.id),
+        # The resident's own words kept when a sign-in ended before they were sent (timeline/drafts.py).
+        count(StaffDraft, StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id),
+    )).one()
     timeline = db.get(ResidentActivity, resident.id) or ResidentActivity(resident_id=resident.id)
     timeline_url = url_for("timeline.home", resident_id=resident.id)
-    return [
+    held = [
         Held(_l("Entries in your timeline"), timeline.entry_count, timeline_url),
         Held(_l("Messages"), timeline.message_count, timeline_url),
         Held(_l("Voice messages"), timeline.voice_count, timeline_url),
-        Held(_l("Days you said how you are"), count(CheckIn), url_for("resident.home")),
-        Held(_l("Barriers"), count(Barrier), url_for("records.barrier_list", resident_id=resident.id)),
-        Held(_l("Goals"), count(Goal), url_for("records.goal_list", resident_id=resident.id)),
-        Held(_l("Appointments"), count(Appointment), url_for("records.appointment_list", resident_id=resident.id)),
+        Held(_l("Days you said how you are"), checkins, url_for("resident.home")),
+        Held(_l("Barriers"), barriers, url_for("records.barrier_list", resident_id=resident.id)),
+        Held(_l("Goals"), goals, url_for("records.goal_list", resident_id=resident.id)),
+        Held(_l("Appointments"), appointments, url_for("records.appointment_list", resident_id=resident.id)),
     ]
+    if unsent:
+        held.append(Held(_l("Words you wrote but did not send yet"), unsent, url_for("resident.home")))
+    return held
 
 
-def my_data_page(db: Session, resident: User, contact_form: ContactForm | None = None) -> tuple[str, dict]:
+def my_data_page(db: Session, resident: User, contact_form: ContactForm | None = None, *,
+                 this_phone_id: int | None = None) -> tuple[str, dict]:
+    """`this_phone_id`: the resident's phone the page is open on, marked in the list of phones."""
     area = db.get(HousingArea, resident.housing_area_id) if resident.housing_area_id else None
     advisor = db.get(User, resident.advisor_id) if resident.advisor_id else None
     return "resident/my_data.html", {
@@ -54,7 +68,7 @@ def my_data_page(db: Session, resident: User, contact_form: ContactForm | None =
         "advisor": advisor,
         "contact_label": CONTACT_CHOICES.get(resident.contact_preference or ""),
         "consents": consent.consents_of(db, resident=resident),
-        "phones": pairing.phones_of(db, resident=resident),
+        "phones": phones.phones_listed(db, resident=resident, this_phone_id=this_phone_id),
         "sign_ins": device_sessions.sign_ins_of(db, user=resident),
         "looks": access_log.looks_at(db, resident=resident),
         "held": _records_held(db, resident),

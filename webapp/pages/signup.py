@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import policy
 from ..auth import pairing
 from ..db import get_session
+from ..i18n import language as language_of
 from ..links import public_url_for
 from ..signup import consent
 
@@ -16,6 +17,15 @@ CARD_LOCALE_BELOW = "da"  # the card repeats itself in Danish for the staff who 
 
 def consent_paragraphs() -> list[tuple[str, str]]:
     return consent.paragraphs()
+
+
+def helper_note(helper_locale: str) -> dict:
+    """What the helper must do next, in the helper's own language above the resident's consent: from here on
+    the resident holds the tablet, and the PIN screen speaks only to them."""
+    with force_locale(helper_locale):
+        note = _("For the helper: give the tablet to the resident now. Let them read this, or read it to them. "
+                 "They tap “I agree” themselves, then choose a PIN while you look away.")
+    return {"helper_note": note, "helper_language": language_of(helper_locale)}
 
 
 def card_lines() -> dict[str, str]:

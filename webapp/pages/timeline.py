@@ -9,9 +9,10 @@ from ..advisor import services as advising
 from ..db import get_session
 from ..htmx import render
 from ..models import User, utcnow
-from ..records import appointments, checkins, contact
+from ..records import appointments, checkins
 from ..records.forms import CheckInForm, CheckInWordsForm
-from ..timeline import phrases, services
+from ..resident import services as residing
+from ..timeline import drafts, phrases, services
 from ..timeline.forms import MessageForm, VoiceForm
 from .records import overview_context, record_tools
 
@@ -45,6 +46,8 @@ def composer(resident: User, places: list[str] | None = None) -> dict:
         "reader_locale": reader_locale,
         "phrases_first": reader_locale is not None
         and i18n.script_of_language(reader_locale) != i18n.script_of_language(current_user.locale),
+        # Whose words are in the box, should the sign-in end before they are sent (timeline/drafts.py).
+        "sign_in_ticket": drafts.ticket(device_session_id=current_user._device_session_id, resident_id=resident.id),
     }
 
 
@@ -72,6 +75,10 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
     db = get_session()
     resident = current_user
     todays = checkins.todays(db, resident=resident)
+    waiting = residing.on_home(db, resident=resident)
+    if message_form is None and waiting.draft:
+        message_form = MessageForm.fresh(body=waiting.draft)
+        message_form.from_draft = True
     if words_form is None and todays is not None:
         words_form = CheckInWordsForm(formdata=None, words=todays.words, wants_contact=todays.wants_contact)
     return timeline_page(
@@ -86,7 +93,7 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
         replaced=request.args.get("replaced") == "1",
         thanks=request.args.get("thanks") == "1",
         next_appointments=appointments.upcoming(db, resident=resident, limit=3),
-        contact_request=contact.open_request(db, resident=resident),
+        contact_request=waiting.contact_request,
         **record_tools(resident),
     )
 

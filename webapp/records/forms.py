@@ -123,8 +123,10 @@ class StepDoneForm(FlaskForm):
 
 class WhenField(StringField):
     def pre_validate(self, form):
+        if not self.data:  # the field is a date and time picker: there is nothing to type, only to choose
+            raise ValidationError(_l("Choose the day and the time."))
         moment = parse_local_moment(self.data)
-        if moment is None:
+        if moment is None:  # typed by hand, in a browser that shows a plain text box
             raise ValidationError(_l("Write the date and time like %(example)s.", example=ltr_example("2027-03-02 10:00")))
         now = utcnow()
         if moment <= now:

@@ -1,13 +1,34 @@
-"""What a resident changes about themself: how their advisor reaches them, and their consent."""
+"""What a resident changes about themself: how their advisor reaches them, and their consent; and what
+waits for them on their home page."""
 from __future__ import annotations
 
-from sqlalchemy import or_, update
-from sqlmodel import Session
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, select
 
 from .. import audit
 from ..db import writing
-from ..models import User, utcnow
+from ..models import ContactRequest, StaffDraft, User, utcnow
 from ..signup import consent
+
+
+@dataclass(frozen=True)
+class OnHome:
+    contact_request: ContactRequest | None  # their open "I want someone to contact me"
+    draft: str | None  # words of theirs kept across a sign-out (timeline/drafts.py)
+
+
+def on_home(session: Session, *, resident: User) -> OnHome:
+    """Both in one query, as the advisor's `on_page`."""
+    row = session.exec(
+        select(ContactRequest, StaffDraft.body)
+        .select_from(User)
+        .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
+        .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == User.id))
+        .where(User.id == resident.id)
+    ).first()
+    return OnHome(row[0], row[1]) if row else OnHome(None, None)
 
 
 def save_contact(session: Session, *, resident: User, phone: str | None, contact: str, device: str = "") -> bool:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..auth import leaving
-from ..auth.device_cookie import device_kind
+from ..auth.device_cookie import device_kind, this_phone_id
 from ..db import get_session
 from ..htmx import render, see_other, to_sign_in
 from ..i18n import CODES
@@ -45,7 +45,7 @@ def home():
 @bp.get("/data")
 @role_required(Role.RESIDENT)
 def my_data():
-    template, context = pages.my_data_page(get_session(), current_user)
+    template, context = pages.my_data_page(get_session(), current_user, this_phone_id=this_phone_id(current_user))
     return render(template, **context)
 
 
@@ -55,7 +55,8 @@ def save_contact():
     form = ContactForm()
     db = get_session()
     if not form.validate():
-        template, context = pages.my_data_page(db, current_user, contact_form=form)
+        template, context = pages.my_data_page(db, current_user, contact_form=form,
+                                               this_phone_id=this_phone_id(current_user))
         return render(template, **context), 422
     if services.save_contact(db, resident=current_user, phone=form.phone.data, contact=form.contact.data,
                              device=device_kind()):

@@ -120,7 +120,8 @@ def _int(text: str | None) -> int | None:
 
 def _consent_page(draft, *, refused: bool, other_language: bool = False):
     return render("signup/consent.html", draft=draft, step=3, refused=refused, other_language=other_language,
-                  paragraphs=pages.consent_paragraphs()), 422 if refused or other_language else 200
+                  paragraphs=pages.consent_paragraphs(), **pages.helper_note(current_user.locale)), \
+        422 if refused or other_language else 200
 
 
 @bp.get("/new/consent")

@@ -8,11 +8,15 @@ import io
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
 from .. import access_log, policy
 from ..auth.device_cookie import request_origin
+from ..auth.session import keep_unsent_words, kept_after_sign_out
 from ..db import get_session
+from ..errors import handle_csrf_error
+from ..extensions import csrf
 from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import Entry, EntryKind, User
 from ..pages.timeline import composer, home_of_timeline, viewer_page
@@ -91,6 +95,26 @@ def post_message(resident_id: int):
     if request.form.get("from_draft"):  # the reply kept across a sign-out is sent now
         drafts.discard(db, user=current_user, resident=resident)
     return _sent(resident, entry, "timeline/_message_form.html", "message_form", form=MessageForm.fresh())
+
+
+@bp.post("/unsent")
+@csrf.exempt  # the page's ticket is the proof: after a sign-out there is no session to hold a CSRF token
+@login_required
+def keep_unsent(resident_id: int):
+    """The page found its sign-in gone with words in the message box (app.js): they are kept by
+    `unauthorized`, on the way to signing in. Signed in, only with the page's ticket (a forged post has none)."""
+    resident = policy.resident_for(get_session(), current_user, resident_id, write=True)
+    keep_unsent_words()
+    return see_other(home_of_timeline(resident))
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error):
+    """A message sent after signing out in another tab lost its CSRF token with the cookies; its ticket
+    still keeps the words (`kept_after_sign_out`)."""
+    if request.endpoint == "timeline.post_message" and (sign_in := kept_after_sign_out()) is not None:
+        return sign_in
+    return handle_csrf_error(error)
 
 
 @bp.post("/voice")

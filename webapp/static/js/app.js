@@ -104,6 +104,27 @@
     if (!document.hidden && poller && window.htmx) window.htmx.trigger(poller, "poll-now");
   });
 
+  // The sign-in ended (signed out in another tab, or idle) while words were in the message box: instead of
+  // going to sign-in with them lost, the form takes them to the server, which keeps them for the same person
+  // and sends the page to sign-in. Never into the browser's storage: phones and computers are shared.
+  var keepingUnsent = false;
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status !== 401) return;
+    if (keepingUnsent) {
+      event.preventDefault();  // the form's own answer goes to sign-in
+      return;
+    }
+    var form = document.querySelector("form[data-keep-unsent]");
+    if (form && form.contains(event.detail.elt)) return;  // Send itself: the server kept the words already
+    var box = form && form.querySelector("textarea[name=body]");
+    if (!box || !box.value.trim()) return;
+    event.preventDefault();
+    keepingUnsent = true;
+    form.setAttribute("action", form.getAttribute("data-keep-unsent"));
+    form.submit();
+  });
+
   // Read aloud with the device's own speech synthesis, in the text's language. Only voices that run on
   // the device (localService): no text leaves it. Where the device has no such voice, the button stays hidden.
   function localVoice(lang) {
