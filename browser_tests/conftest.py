@@ -80,6 +80,32 @@ def open_as(browser, server):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def signed_in(browser, server):
+    """One browser per role, language, device and JavaScript setting, kept while the cases for it run (they
+    come together), as `signed_in(role, language, device="phone", javascript=True)`; console errors collected."""
+    from screens import VIEWPORTS, sign_in
+
+    held = {}
+
+    def get(role: str, language: str, device: str = "phone", *, javascript: bool = True):
+        key = (role, language, device, javascript)
+        if key not in held:
+            for context in held.values():
+                context.close()
+            held.clear()
+            context = browser.new_context(**VIEWPORTS[device], java_script_enabled=javascript)
+            context.console_errors = []
+            context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
+            sign_in(context.new_page(), server, role, language)
+            held[key] = context
+        return held[key]
+
+    yield get
+    for context in held.values():
+        context.close()
+
+
 @pytest.fixture
 def laptop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})

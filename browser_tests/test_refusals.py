@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from screens import LANGUAGES, VIEWPORTS, sign_in
+from screens import LANGUAGES
 
 LONG = "x" * 4001
 
@@ -132,32 +132,11 @@ CASES += [pytest.param("resident", appointment_moved_without_time, "fa_AF",
                        id="resident-appointment_moved_without_time-fa_AF")]
 
 
-@pytest.fixture(scope="module")
-def signed_in(browser, server):
-    """One phone per role, language and JavaScript setting, reused while its cases run (they come together)."""
-    held = {}
-
-    def get(role, language, javascript):
-        key = (role, language, javascript)
-        if key not in held:
-            for context in held.values():
-                context.close()
-            held.clear()
-            context = browser.new_context(**VIEWPORTS["phone"], java_script_enabled=javascript)
-            sign_in(context.new_page(), server, role, language)
-            held[key] = context
-        return held[key]
-
-    yield get
-    for context in held.values():
-        context.close()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 @pytest.mark.parametrize(("role", "refuse", "language"), CASES)
 def test_the_first_mistake_of_a_refused_form_is_in_view_at_360_px(signed_in, server, role, refuse, language,
                                                                    javascript):
-    page = signed_in(role, language, javascript).pages[0]
+    page = signed_in(role, language, javascript=javascript).pages[0]
     ids = server.ids(language)
     refuse(page, server, ids["resident"] if role == "advisor" else ids["me"])
     expect(page.locator("main [aria-invalid=true], main .form-error").first).to_be_attached()
@@ -170,7 +149,7 @@ def test_the_first_mistake_of_a_refused_form_is_in_view_at_360_px(signed_in, ser
 
 
 def test_an_appointment_without_a_time_asks_to_choose_one_not_to_type_a_format(signed_in, server):
-    page = signed_in("resident", "fa_AF", True).pages[0]
+    page = signed_in("resident", "fa_AF").pages[0]
     new_appointment_without_time(page, server, server.ids("fa_AF")["me"])
     error = page.locator("#new-when-error")
     expect(error).to_be_visible()

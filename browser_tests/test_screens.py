@@ -11,7 +11,7 @@ from pathlib import Path
 
 import probes
 import pytest
-from screens import DEVICES, LANGUAGES, RTL, SCREENS, VIEWPORTS, sign_in
+from screens import DEVICES, LANGUAGES, RTL, SCREENS
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
@@ -25,29 +25,6 @@ CASES = [
     for device in devices
     for screen in SCREENS if screen.role == role
 ]
-
-
-@pytest.fixture(scope="module")
-def signed_in(browser, server):
-    """One browser per role, language and device, kept while the cases for it run (they come together)."""
-    held = {}
-
-    def get(role: str, language: str, device: str):
-        key = (role, language, device)
-        if key not in held:
-            for context in held.values():
-                context.close()
-            held.clear()
-            context = browser.new_context(**VIEWPORTS[device])
-            context.console_errors = []
-            context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
-            sign_in(context.new_page(), server, role, language)
-            held[key] = context
-        return held[key]
-
-    yield get
-    for context in held.values():
-        context.close()
 
 
 def set_text_size(cdp, pixels: int) -> None:
