@@ -60,13 +60,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth
     from .coordinator import blueprint as coordinator_blueprint
     from .export.views import bp as export
+    from .health import bp as health
     from .records import blueprint as records_blueprint
     from .resident.views import bp as resident
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
     for blueprint in (auth, pairing, password_link, resident, advisor, coordinator_blueprint(), signup, timeline,
-                      records_blueprint(), export):
+                      records_blueprint(), export, health):
         app.register_blueprint(blueprint)
 
 

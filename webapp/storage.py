@@ -23,6 +23,8 @@ class AudioStore(Protocol):
 
     def delete_resident(self, resident_id: int) -> None: ...
 
+    def can_write(self) -> bool: ...
+
 
 def key_for(resident_id: int, name: str) -> str:
     return f"{int(resident_id)}/{name}"
@@ -48,6 +50,18 @@ class LocalAudioStore:
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def can_write(self) -> bool:
+        """A byte written and removed again: a read-only or full disk, or a folder the server's user may not
+        write to, shows here rather than at a resident's first voice message."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".ready-") as probe:
+                probe.write(b"\0")
+                probe.flush()
+        except OSError:
+            return False
+        return True
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -29,7 +29,7 @@ WHILE_CONSENT_ASKED = {"resident.consent_again", "resident.agree_again", "reside
 @bp.before_app_request
 def ask_consent_again():
     """A resident who agreed to an older version sees nothing else until they answer; their data stays."""
-    if (request.endpoint in WHILE_CONSENT_ASKED or not current_user.is_authenticated
+    if (request.endpoint in WHILE_CONSENT_ASKED or request.blueprint == "health" or not current_user.is_authenticated
             or not current_user.is_resident or consent.is_current(current_user)):
         return None
     return to_sign_in(url_for("resident.consent_again"))

@@ -1,0 +1,8 @@
+"""Health checks for the operator's monitoring: `/healthz` (the process answers) and `/readyz` (it can serve:
+the database answers at the migrations' head, and voice messages can be kept). Neither reads a session or
+says anything about a person."""
+from __future__ import annotations
+
+from .views import bp
+
+__all__ = ["bp"]
