@@ -265,3 +265,27 @@ def test_a_lost_connection_after_the_commit_still_shows_the_message_as_sent(app,
 
     assert (sent.status_code, again.status_code) == (303, 303)
     assert [e.body for e in rows(app, Entry, Entry.resident_id == accounts.resident1.id)] == ["Jeg kommer i morgen"]
+
+
+@pytest.mark.parametrize(("given", "hops"), [(None, 0), ("", 0), ("0", 0), ("1", 1), (" 2 ", 2)])
+def test_trusted_proxies_is_read_as_a_whole_number(monkeypatch, tmp_path, given, hops):
+    from webapp import config
+
+    if given is None:
+        monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTED_PROXIES", given)
+    assert config.load(str(tmp_path))["TRUSTED_PROXIES"] == hops
+
+
+@pytest.mark.parametrize("given", ["true", "yes", "-1", "1.5", "one"])
+def test_trusted_proxies_that_is_not_a_whole_number_stops_the_app_saying_what_to_set(monkeypatch, tmp_path, capsys,
+                                                                                     given):
+    from webapp import config
+
+    monkeypatch.setenv("TRUSTED_PROXIES", given)
+    with pytest.raises(SystemExit) as stopped:
+        config.load(str(tmp_path))
+    assert stopped.value.code == 3  # gunicorn stops, rather than starting worker after worker
+    said = capsys.readouterr().err
+    assert "TRUSTED_PROXIES must be a whole number" in said and repr(given) in said

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 
 PACKAGE = Path(__file__).resolve().parent
@@ -32,8 +34,26 @@ def default_database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'webapp.sqlite3'}"
 
 
-def _whole_number(text: str | None) -> int:
-    return int(text) if text and text.strip().isdigit() else 0
+def _proxies(text: str | None) -> int:
+    """TRUSTED_PROXIES: unset means none. Anything but a whole number stops the app at start: read as 0, a
+    "true" would silently leave every client with the proxy's address and cookies without Secure."""
+    if text is None or not text.strip():
+        return 0
+    if not text.strip().isdigit():
+        refuse_to_start(f"TRUSTED_PROXIES must be a whole number: how many proxies stand in front of the app "
+                        f"(usually 1), or 0 for none. It is {text!r}.")
+    return int(text)
+
+
+# gunicorn's exit code for a worker that cannot boot: with it the whole server stops instead of starting
+# worker after worker.
+CANNOT_BOOT = 3
+
+
+def refuse_to_start(message: str) -> NoReturn:
+    """A setting the app cannot run with: say what to set, in one line, and stop."""
+    print(message, file=sys.stderr)
+    raise SystemExit(CANNOT_BOOT)
 
 
 def load(instance_path: str) -> dict:
@@ -71,7 +91,7 @@ def load(instance_path: str) -> dict:
         # X-Forwarded-For and X-Forwarded-Proto are then believed, so the sign-in limits count
         # the real client address, and cookies are Secure and HSTS is sent on HTTPS.
         # 0 (the default) believes no such header: anyone could send one.
-        "TRUSTED_PROXIES": _whole_number(env.get("TRUSTED_PROXIES")),
+        "TRUSTED_PROXIES": _proxies(env.get("TRUSTED_PROXIES")),
         # The cookie of a resident's phone lives as long as their device session;
         # staff cookies end with the browser and their sessions on the server sooner.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
