@@ -36,8 +36,7 @@ demo: migrate
 	$(FLASK) demo load
 
 run: translations demo
-	@echo "Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):"
-	@$(FLASK) pair-link resident1 resident2 resident3 resident4
+	@$(FLASK) demo pair-links
 	@# gunicorn, as a community house would run it on one machine: two processes of four threads.
 	$(BIN)/gunicorn -c python:webapp.gunicorn_conf --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) "webapp:create_app()"
 

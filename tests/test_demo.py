@@ -50,3 +50,22 @@ def test_demo_timeline_reads_in_time_order_and_has_every_kind_of_record(demo_app
     assert [e.id for e in sorted(entries, key=lambda e: e.created_at)] == sorted(e.id for e in entries)
     assert {e.kind for e in entries} >= {"message", "checkin", "barrier_added", "goal_added", "step_added",
                                          "appointment_added", "appointment_answered"}
+
+
+def test_demo_load_on_a_database_with_accounts_of_its_own_shows_no_demo_sign_ins(app, accounts):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0
+    assert "accounts of its own, so the demo was not loaded" in result.output
+    assert "Demo sign-ins" not in result.output and "PIN" not in result.output
+    links = app.test_cli_runner().invoke(args=["demo", "pair-links"])
+    assert links.exit_code == 0 and "No demo residents" in links.output and "/pair/" not in links.output
+
+
+def test_demo_load_and_its_pairing_links_on_an_empty_database(app):
+    loaded = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert loaded.exit_code == 0 and "Demo data loaded." in loaded.output and "Demo sign-ins" in loaded.output
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert "not loaded again" in again.output and "Demo sign-ins" in again.output
+    links = app.test_cli_runner().invoke(args=["demo", "pair-links"])
+    assert links.exit_code == 0
+    assert [line.split()[0] for line in links.output.splitlines() if "/pair/" in line] == list(demo.RESIDENTS)

@@ -83,12 +83,29 @@ def demo_load() -> None:
     from . import demo
 
     db = get_session()
-    if db.exec(select(func.count(User.id))).one():
-        click.echo("The database already has accounts; demo data not loaded.")
-    else:
+    if not db.exec(select(func.count(User.id))).one():
         demo.load(db)
         click.echo("Demo data loaded.")
+    elif demo.is_loaded(db):
+        click.echo("The database already has the demo accounts; demo data not loaded again.")
+    else:
+        click.echo("The database has accounts of its own, so the demo was not loaded: no demo sign-ins to show.")
+        return
     demo.print_sign_ins()
+
+
+@demo_cli.command("pair-links")
+@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
+def demo_pair_links(base_url: str | None) -> None:
+    """Print a fresh pairing link for each demo resident, when the demo is loaded (`make run`)."""
+    from . import demo
+
+    db = get_session()
+    if not demo.is_loaded(db):
+        click.echo("No demo residents in this database, so no pairing links to print.")
+        return
+    click.echo("Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):")
+    _print_pair_links(db, demo.RESIDENTS, base_url, new_pin=False)
 
 
 @users_cli.command("create-coordinator")
@@ -131,11 +148,14 @@ def unlock(username: str) -> None:
 @click.option("--new-pin", is_flag=True, help="The link also asks for a new PIN (a forgotten PIN).")
 def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -> None:
     """Print a fresh one-time pairing link (15 minutes) for each resident USERNAME."""
+    _print_pair_links(get_session(), usernames, base_url, new_pin=new_pin)
+
+
+def _print_pair_links(db, usernames, base_url: str | None, *, new_pin: bool) -> None:
     from flask import url_for
 
     from .auth import pairing, services
 
-    db = get_session()
     base_url = base_url or current_app.config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     for username in usernames:
         resident = services.find_user(db, username)

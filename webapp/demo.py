@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import click
 from flask_babel import force_locale
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from . import access_log, demo_records, passwords
 from .db import writing
@@ -146,6 +147,15 @@ def file_openings(users: dict[str, User], now: datetime) -> list[AuditEvent]:
         for resident in users.values() if resident.role == Role.RESIDENT and resident.advisor_id
         for days, clock, what in ((3, "09:40", "resident_page"), (1, "14:05", "goals"), (1, "14:20", "resident_page"))
     ]
+
+
+RESIDENTS = tuple(username for username, role, *_ in ACCOUNTS if role == Role.RESIDENT)
+
+
+def is_loaded(session: Session) -> bool:
+    """Every demo account is in this database (the table of demo sign-ins is true of it)."""
+    usernames = [username for username, *_ in ACCOUNTS]
+    return session.exec(select(func.count(User.id)).where(User.username.in_(usernames))).one() == len(usernames)
 
 
 def print_sign_ins() -> None:
