@@ -35,6 +35,8 @@ migrate: install
 demo: migrate
 	$(FLASK) demo load
 
+# The demo's staff sign in with the password alone, and the demo says so; production leaves it unset (on).
+run: export STAFF_SECOND_FACTOR := off
 run: translations demo
 	@$(FLASK) demo pair-links
 	@# gunicorn, as a community house would run it on one machine: two processes of four threads.

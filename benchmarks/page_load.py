@@ -44,8 +44,9 @@ def demo_app(folder: Path, **config):
 
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
+    # As `make run` serves the demo: staff sign in with the password alone.
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser",
-                      "AUDIO_DIR": str(folder / "audio"), **config})
+                      "AUDIO_DIR": str(folder / "audio"), "STAFF_SECOND_FACTOR": False, **config})
     with app.app_context():
         demo.load(get_session())
     return app

@@ -32,7 +32,8 @@ def fresh_app(folder: Path, secure_delete: bool):
     url = f"sqlite:///{path}"
     command.upgrade(alembic_config(url), "head")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "SECRET_PEPPER": "bench", "WTF_CSRF_ENABLED": False,
-                      "ARGON2_MEMORY_KIB": 1024, "ARGON2_TIME_COST": 1, "AUDIO_DIR": str(folder / "audio")})
+                      "ARGON2_MEMORY_KIB": 1024, "ARGON2_TIME_COST": 1, "AUDIO_DIR": str(folder / "audio"),
+                      "STAFF_SECOND_FACTOR": False})
     if not secure_delete:
         @event.listens_for(app.extensions["db_engine"], "connect")
         def off(dbapi_connection, _record):  # after the app's own listener, which turns it on

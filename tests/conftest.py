@@ -28,6 +28,8 @@ TEST_CONFIG = {
     "ARGON2_MEMORY_KIB": 1024,
     "ARGON2_TIME_COST": 1,
     "WTF_CSRF_ENABLED": False,
+    # Staff sign in with the password alone here; tests/test_second_factor*.py turn the second factor on.
+    "STAFF_SECOND_FACTOR": False,
 }
 
 

@@ -66,6 +66,7 @@ def make_link(session, *, resident):
 ACCESS = {
     "health.live": "public",
     "health.ready": "public",
+    "health.prometheus": "metrics_allowlist",
     "auth.home": "public",
     "auth.login": "resident_sign_in",
     "auth.sign_in": "resident_sign_in",
@@ -86,6 +87,15 @@ ACCESS = {
     "pairing.pair_phone": "pairing_link",
     "password_link.choose_password": "password_link",
     "password_link.save_password": "password_link",
+    # A staff member's second factor. With it off (the tests' setting), every signed-in person is sent on;
+    # test_second_factor.py checks them with it on.
+    "second_factor.ask": "signed_in",
+    "second_factor.verify": "signed_in",
+    "second_factor.start_app": "signed_in",
+    "second_factor.app_setup": "signed_in",
+    "second_factor.confirm_app": "signed_in",
+    "second_factor.passkey_options": "signed_in",
+    "second_factor.passkey": "signed_in",
     "resident.home": "role:resident",
     "resident.my_data": "role:resident",
     "resident.save_contact": "role:resident",
@@ -120,6 +130,7 @@ ACCESS = {
     "coordinator.new_staff": "role:coordinator",
     "coordinator.create_staff": "role:coordinator",
     "coordinator.password_link": "role:coordinator",
+    "coordinator.reset_link": "role:coordinator",
     "coordinator.deactivate": "role:coordinator",
     "coordinator.activate": "role:coordinator",
     "coordinator.unlock": "role:coordinator",
@@ -192,6 +203,10 @@ ROUTES = routes()
 
 def expected(kind: str, actor: str, method: str = "GET") -> str | int:
     if kind == "public":
+        return "allow"
+    if kind == "metrics_allowlist":
+        # Anyone, signed in or not, from an address in METRICS_ALLOW: the test client's is loopback, the default.
+        # test_metrics checks that other addresses get a 404.
         return "allow"
     if kind == "password_link":
         # A link for a new staff member, who has no password and so is never signed in: anyone who is, is refused.

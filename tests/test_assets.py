@@ -70,6 +70,16 @@ def test_pages_and_static_files_are_compressed_as_the_browser_asks(client, asked
         assert len(response.data) < len(whole), path
 
 
+def test_a_static_file_is_sent_as_small_as_brotli_makes_it_not_at_the_level_of_a_page(client):
+    for path in linked_files(client):
+        whole = client.get(path).data
+        if len(whole) < 512:
+            continue
+        sent = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"}).data
+        assert sent == brotli.compress(whole, quality=11), path
+        assert len(sent) < len(brotli.compress(whole, quality=5)), path
+
+
 def test_a_browser_that_asks_for_no_compression_gets_none(client):
     assert "Content-Encoding" not in client.get("/login/staff").headers
 

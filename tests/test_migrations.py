@@ -14,8 +14,10 @@ from .conftest import reset_postgres
 
 TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
           "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices", "contact_requests",
-          "staff_drafts", "resident_activity", "password_links", "consents"}
-JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity", "password_links", "consents"}
+          "staff_drafts", "resident_activity", "password_links", "consents", "totp_secrets", "recovery_codes",
+          "passkeys"}
+JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity", "password_links", "consents",
+                    "totp_secrets", "recovery_codes", "passkeys"}
 RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 

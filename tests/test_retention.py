@@ -122,11 +122,11 @@ def test_the_run_prints_counts_and_no_names(app, accounts):
     set_values(app, AuditEvent, AuditEvent.action == "account_created", at=utcnow() - 100 * DAY, ip="10.1.2.3")
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == ("Residents erased: 1 (erase date reached: 1, away 12 months: 0) · addresses cleared: 6"
+    assert result.stdout.strip() == ("Residents erased: 1 (erase date reached: 1, away 12 months: 0) · addresses cleared: 6"
                                      " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0")
     assert not exists(app, accounts.resident1)
     again = app.test_cli_runner().invoke(args=["retention", "run"])
-    assert again.output.strip() == ("Residents erased: 0 (erase date reached: 0, away 12 months: 0) · addresses cleared: 0"
+    assert again.stdout.strip() == ("Residents erased: 0 (erase date reached: 0, away 12 months: 0) · addresses cleared: 0"
                                     " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0")
 
 

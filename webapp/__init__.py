@@ -10,7 +10,8 @@ from .params import IdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # Never Flask's default instance folder: in a wheel install that is inside the virtual environment.
+    app = Flask(__name__, instance_path=str(config.data_folder()), instance_relative_config=True)
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
@@ -29,9 +30,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    # Not imported with the package: gunicorn's first process reads gunicorn_conf from it, and must make no
+    # metrics files of its own (PROMETHEUS_MULTIPROC_DIR).
+    from . import metrics, oplog
+
+    oplog.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     db.init_app(app)
+    metrics.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     from .htmx import keep_address_on_refusal, vary_on_htmx
@@ -57,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .advisor.views import bp as advisor
     from .auth.pairing_views import bp as pairing
     from .auth.password_link_views import bp as password_link
+    from .auth.second_factor.views import bp as second_factor
     from .auth.views import bp as auth
     from .coordinator import blueprint as coordinator_blueprint
     from .export.views import bp as export
@@ -66,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, pairing, password_link, resident, advisor, coordinator_blueprint(), signup, timeline,
+    for blueprint in (auth, pairing, password_link, second_factor, resident, advisor, coordinator_blueprint(), signup, timeline,
                       records_blueprint(), export, health):
         app.register_blueprint(blueprint)
 

@@ -5,6 +5,7 @@ when the page links a new name: nothing is asked for again, not even to revalida
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 import re
@@ -12,6 +13,7 @@ from base64 import b64encode
 from functools import cache
 from pathlib import Path
 
+import brotli
 from flask import (
     Flask,
     Response,
@@ -29,6 +31,7 @@ from .extensions import compress
 YEAR = 365 * 24 * 3600
 FINGERPRINT = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.[A-Za-z0-9]+)$")
 # Text that compresses; audio is already compressed, and is sent in ranges.
+MIN_COMPRESSED_SIZE = 512
 COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript", "text/javascript",
                     "application/json", "image/svg+xml"]
 
@@ -105,7 +108,7 @@ def serve_static(filename: str) -> Response:
             # Never asked for again, so nothing to revalidate with: no ETag, Last-Modified or Expires.
             for name in ("Last-Modified", "Expires", "Content-Disposition", "Accept-Ranges"):
                 response.headers.pop(name, None)
-            return _whole(response)
+            return _compressed_once(_whole(response), real)
         filename = real
     response = _send(filename, max_age=0)
     response.cache_control.no_cache = True
@@ -120,11 +123,34 @@ def _whole(response: Response) -> Response:
     return response
 
 
+def _accepted_encoding() -> str | None:
+    return next((name for name in ("br", "gzip") if request.accept_encodings.quality(name) > 0), None)
+
+
+@cache
+def _squeezed(filename: str, encoding: str, body: bytes) -> bytes:
+    """As small as the format allows: slow once, and then sent from memory for as long as the file lasts."""
+    return brotli.compress(body, quality=11) if encoding == "br" else gzip.compress(body, 9, mtime=0)
+
+
+def _compressed_once(response: Response, filename: str) -> Response:
+    """A fingerprinted file never changes under its name, so it is compressed once, at the highest level,
+    not on every request at the level a page is (Flask-Compress leaves a response that has an encoding)."""
+    body = response.get_data()
+    encoding = _accepted_encoding()
+    if encoding is None or response.mimetype not in COMPRESSED_TYPES or len(body) < MIN_COMPRESSED_SIZE:
+        return response
+    response.set_data(_squeezed(filename, encoding, body))
+    response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.view_functions["static"] = serve_static
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
-    app.config.setdefault("COMPRESS_MIN_SIZE", 512)
+    app.config.setdefault("COMPRESS_MIN_SIZE", MIN_COMPRESSED_SIZE)
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     compress.init_app(app)
     app.jinja_env.globals.update(static_url=static_url, inline_url=inline_url)

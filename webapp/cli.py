@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import func, select
 
+from . import config as settings
 from .config import bundled
 from .db import get_session
 from .models import Role, User
@@ -106,6 +107,7 @@ def demo_pair_links(base_url: str | None) -> None:
         return
     click.echo("Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):")
     _print_pair_links(db, demo.RESIDENTS, base_url, new_pin=False)
+    click.echo(demo.second_factor_note())
 
 
 @users_cli.command("create-coordinator")
@@ -126,6 +128,29 @@ def create_coordinator(username: str, display_name: str, locale: str, password: 
     services.create_user(db, username=username, display_name=display_name, role=Role.COORDINATOR,
                          secret=password, locale=locale)
     click.echo(f"Coordinator {username} created.")
+
+
+@users_cli.command("reset-password")
+@click.argument("username")
+@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
+def reset_password(username: str, base_url: str | None) -> None:
+    """Print a one-time link (30 minutes) with which staff member USERNAME chooses a new password; using it
+    signs them out everywhere and clears their second factor. For the coordinator too."""
+    from flask import url_for
+
+    from .auth import password_links, services
+
+    db = get_session()
+    user = services.find_user(db, username)
+    token = password_links.make_reset_link(db, user=user, actor=None) if user is not None and user.is_staff else None
+    if token is None:
+        raise click.ClickException(f"no active staff account {username}")
+    base_url = base_url or current_app.config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    with current_app.test_request_context(base_url=base_url):
+        link = url_for("password_link.choose_password", token=token, _external=True)
+    minutes = int(password_links.RESET_LIFETIME.total_seconds() // 60)
+    click.echo(f"A password link for {username}, once, for {minutes} minutes. Using it signs {username} out "
+               f"everywhere and removes their second factor:\n  {link}")
 
 
 @users_cli.command("unlock")
@@ -213,7 +238,20 @@ def retention_run() -> None:
                    err=True)
 
 
+@click.command("translate", hidden=True, add_help_option=False,
+               context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def translate_needs_a_checkout() -> None:
+    """`translate` in an installed package, which carries its catalogs compiled and has no sources to extract."""
+    raise click.ClickException("flask translate works in a checkout of the repository; this installed package "
+                               "carries its translations compiled.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, translate_cli, demo_cli, users_cli, caseload_cli, retention_cli):
+    translate = translate_cli if settings.from_checkout() else translate_needs_a_checkout
+    for group in (db_cli, translate, demo_cli, users_cli, caseload_cli, retention_cli):
         app.cli.add_command(group)
     app.cli.add_command(pair_link)
+    from .backup.commands import backup_cli, upgrade
+
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(upgrade)

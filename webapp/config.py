@@ -1,10 +1,13 @@
 """Settings from the environment, with safe defaults for a development machine."""
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,19 +22,86 @@ def bundled(name: str) -> Path:
     return inside if inside.is_dir() else PACKAGE.parent / name
 
 
-def instance_secret(instance_path: str, name: str) -> str:
-    """A random secret kept in a file under instance/, created on first use."""
-    path = Path(instance_path) / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def from_checkout() -> bool:
+    """A checkout keeps translations/ at the top of the repository; an installed wheel carries them inside the
+    package (setup.py). An installed wheel is production: it needs SAMMEN_DATA and its secrets given."""
+    return not (PACKAGE / "translations").is_dir()
+
+
+def data_folder() -> Path:
+    """SAMMEN_DATA: the folder for the secrets, voice messages, backups and the default SQLite database. A
+    checkout defaults to instance/; an installed wheel has no default, since Flask's would be inside the
+    virtual environment, which an upgrade replaces and the server's user may not write to."""
+    given = os.environ.get("SAMMEN_DATA", "").strip()
+    if given:
+        return Path(given).expanduser().resolve()
+    if from_checkout():
+        return PACKAGE.parent / "instance"
+    refuse_to_start("SAMMEN_DATA is not set: set it to the folder where the server keeps its secrets, voice "
+                    "messages and backups, outside the virtual environment (e.g. SAMMEN_DATA=/srv/sammen/data).")
+
+
+# Each secret, when the environment does not give it, is read from this file in the data folder.
+SECRET_FILES = {"SECRET_KEY": "secret_key", "SECRET_PEPPER": "pepper"}
+PEPPER_WARNING = (
+    "Keep a copy of the pepper apart from the database backups: with both, anyone can test PINs and passwords "
+    "offline.\nIf the pepper is lost, every password and PIN stops working: residents must pair their phones "
+    "again, and staff need password reset links.")
+
+
+def folder(path: Path) -> Path:
+    """PATH, made if missing (for the server's user alone), or the app stops saying why."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        refuse_to_start(f"The folder {path} cannot be made: {error.strerror}. Check SAMMEN_DATA and who owns it.")
+    return path
+
+
+def write_secret(path: Path) -> None:
+    """A new random secret in PATH, readable by this user alone (as mkstemp makes files). Linked into place
+    whole, so another process never reads half of it, and never over an existing file (FileExistsError)."""
+    folder(path.parent)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def secret(data: str, name: str) -> str | None:
+    """NAME from the environment, or from its file in the data folder. In a checkout a random one is
+    made there on first use; production makes none, so that a lost pepper is noticed, not replaced."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = Path(data) / SECRET_FILES[name]
+    if from_checkout() and not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process starting at once made it first
+            write_secret(path)
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        refuse_to_start(f"{path} cannot be read: {error.strerror}. Check who owns it.")
+
+
+def secrets_from(data: str) -> dict:
+    found = {name: secret(data, name) for name in SECRET_FILES}
+    missing = [name for name, value in found.items() if not value]
+    if missing:
+        names, verb = " and ".join(missing), "are" if len(missing) > 1 else "is"
+        files = " or ".join(SECRET_FILES[name] for name in missing)
+        refuse_to_start(f"{names} {verb} not set, and {data} holds no {files} file. Run `flask --app webapp "
+                        f"secrets create` once to write them there, or set them in the environment."
+                        + ("\n" + PEPPER_WARNING if "SECRET_PEPPER" in missing else ""))
+    return found
 
 
 def default_database_url(instance_path: str) -> str:
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(instance_path) / 'webapp.sqlite3'}"
+    return f"sqlite:///{folder(Path(instance_path)) / 'webapp.sqlite3'}"
 
 
 def _proxies(text: str | None) -> int:
@@ -43,6 +113,29 @@ def _proxies(text: str | None) -> int:
         refuse_to_start(f"TRUSTED_PROXIES must be a whole number: how many proxies stand in front of the app "
                         f"(usually 1), or 0 for none. It is {text!r}.")
     return int(text)
+
+
+def _metrics_allow(text: str | None) -> str:
+    """METRICS_ALLOW: addresses or networks, separated by commas; loopback when unset. One that is neither
+    stops the app at start, rather than serve /metrics to nobody, or to more than meant."""
+    text = text if text and text.strip() else "127.0.0.1,::1"
+    try:
+        for part in filter(None, (part.strip() for part in text.split(","))):
+            ip_network(part, strict=False)
+    except ValueError as error:
+        refuse_to_start(f"METRICS_ALLOW must be addresses or networks separated by commas, such as "
+                        f"127.0.0.1,10.0.0.0/8: {error}.")
+    return text
+
+
+def _second_factor(text: str | None) -> bool:
+    """STAFF_SECOND_FACTOR: on unless set to "off", which only the demo and the tests do. Anything else stops
+    the app at start rather than guess which of the two was meant."""
+    value = (text or "on").strip().lower()
+    if value not in ("on", "off"):
+        refuse_to_start(f"STAFF_SECOND_FACTOR must be on (the default; always in production) or off (the demo "
+                        f"and the tests only). It is {text!r}.")
+    return value == "on"
 
 
 # gunicorn's exit code for a worker that cannot boot: with it the whole server stops instead of starting
@@ -59,9 +152,10 @@ def refuse_to_start(message: str) -> NoReturn:
 def load(instance_path: str) -> dict:
     env = os.environ
     return {
-        "SECRET_KEY": env.get("SECRET_KEY") or instance_secret(instance_path, "secret_key"),
-        # Mixed into every PIN and password before hashing; never stored in the database.
-        "SECRET_PEPPER": env.get("SECRET_PEPPER") or instance_secret(instance_path, "pepper"),
+        # SECRET_KEY signs the cookies; SECRET_PEPPER is mixed into every PIN and password before hashing,
+        # never stored in the database.
+        **secrets_from(instance_path),
+        "DATA_DIR": instance_path,
         "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance_path),
         # Where residents and staff reach the app, e.g. https://sammen.example.dk: links in QR codes are
         # built from it, and requests for any other host are refused.
@@ -84,6 +178,8 @@ def load(instance_path: str) -> dict:
         # sending takes longer than 10 s, so nobody who talks reaches it.
         "VOICE_UPLOADS_PER_MINUTE": 6,
         "AUDIO_DIR": env.get("AUDIO_DIR") or str(Path(instance_path) / "audio"),
+        # An age public key ("age1…"): `backup create` encrypts to it, so the server cannot read its own backups.
+        "BACKUP_RECIPIENT": (env.get("BACKUP_RECIPIENT") or "").strip(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
@@ -92,12 +188,16 @@ def load(instance_path: str) -> dict:
         # the real client address, and cookies are Secure and HSTS is sent on HTTPS.
         # 0 (the default) believes no such header: anyone could send one.
         "TRUSTED_PROXIES": _proxies(env.get("TRUSTED_PROXIES")),
+        # Who may read /metrics (after TRUSTED_PROXIES is applied); everyone else gets a 404.
+        "METRICS_ALLOW": _metrics_allow(env.get("METRICS_ALLOW")),
         # The cookie of a resident's phone lives as long as their device session;
         # staff cookies end with the browser and their sessions on the server sooner.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "RESIDENT_SESSION_LIFETIME": timedelta(days=30),
         "STAFF_SESSION_LIFETIME": timedelta(hours=12),
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
+        # Staff confirm a password sign-in with a passkey or an authenticator app's code (auth/second_factor/).
+        "STAFF_SECOND_FACTOR": _second_factor(env.get("STAFF_SECOND_FACTOR")),
         # A resident on the community-house tablet: signed out after 2 minutes without a touch.
         "TABLET_SESSION_LIFETIME": timedelta(hours=1),
         "TABLET_IDLE_TIMEOUT": timedelta(minutes=2),

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
@@ -39,14 +39,15 @@ T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
+    # An error's text leaves out the statement's values (a message, a name): it goes to the operators' log.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
     # PostgreSQL's JIT compiles a plan to machine code when its cost estimate is high, as the caseload's
     # correlated subqueries are: it spent 1.7 s of a 2.5 s caseload and took a typical one from 18 ms
     # to 70 ms. The app's queries are short index lookups, which never win that time back.
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"options": "-c jit=off"})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -86,7 +87,16 @@ def checkpoint(bind: Engine) -> bool:
 
 def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.before_request(take_connection)
     app.teardown_appcontext(close_session)
+
+
+def take_connection() -> None:
+    """Every page but the health checks and static files first takes its connection (on PostgreSQL the pool
+    checks it is alive): while the database is away, each answers 503 (errors.py) before doing anything,
+    the sign-in pages too, which would otherwise ask for a password they cannot check."""
+    if request.blueprint != "health" and request.endpoint != "static":
+        get_session().connection()
 
 
 def engine() -> Engine:

@@ -5,6 +5,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import click
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -164,4 +165,14 @@ def print_sign_ins() -> None:
         secret = f"PIN {RESIDENT_PIN}" if role == Role.RESIDENT else f"password {STAFF_PASSWORD}"
         page = "/login (on a paired phone)" if role == Role.RESIDENT else "/login/staff"
         click.echo(f"  {username:<12} {role:<12} {secret:<25} {locale:<6} {page}")
+    click.echo(second_factor_note())
     click.echo("")
+
+
+def second_factor_note() -> str:
+    """What the demo's staff sign-in asks for, said wherever the demo prints how to sign in."""
+    if current_app.config["STAFF_SECOND_FACTOR"]:
+        return ("Staff set up a second factor (a passkey, or a code from an authenticator app) at their first "
+                "sign-in, and confirm every sign-in with it.")
+    return ("The staff second factor is off (STAFF_SECOND_FACTOR=off), for this demo only: staff sign in with the "
+            "password alone. Production keeps it on: leave STAFF_SECOND_FACTOR unset there.")

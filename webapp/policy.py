@@ -191,3 +191,9 @@ def may_export(user: User, resident: User | None) -> bool:
     if resident is None or resident.role != Role.RESIDENT or not user.is_authenticated:
         return False
     return user.id == resident.id or is_advisor_of(user, resident) or user.role == Role.COORDINATOR
+
+
+def may_reset_password(user: User, staff: User | None) -> bool:
+    """A reset link (new password, second factor cleared) for an active staff member: the coordinator alone."""
+    return (staff is not None and staff.is_staff and staff.active and user.is_authenticated
+            and user.role == Role.COORDINATOR)

@@ -19,7 +19,7 @@ finds nothing left to do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -28,6 +28,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from . import oplog
 from .auth.erasure import erase_resident
 from .db import checkpoint, writing
 from .models import AuditEvent, DeviceSession, ResidentActivity, Role, SignupDraft, User, utcnow
@@ -97,6 +98,7 @@ def run(session: Session, *, now: datetime | None = None) -> Done:
     done.erased_away = _erase_all(session, away_too_long(now))
     _retried(session, lambda: _clear_and_delete(session, now, done))
     done.log_emptied = checkpoint(session.get_bind())
+    oplog.event("retention.ran", **asdict(done))
     return done
 
 

@@ -1,7 +1,6 @@
 """Request ids and the response headers every page is sent with."""
 from __future__ import annotations
 
-import logging
 import secrets
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, request
@@ -24,16 +23,8 @@ CSP = "; ".join(
 )
 
 
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.request_id = g.get("request_id", "-")
-        except RuntimeError:
-            record.request_id = "-"
-        return True
-
-
 def assign_request_id() -> None:
+    """Sent back in X-Request-Id, shown on error pages, and on every log line of the request (oplog.py)."""
     g.request_id = secrets.token_hex(6)
 
 
@@ -65,7 +56,11 @@ SUBRESOURCE_TYPES = {"text/css", "text/javascript", "application/javascript"}
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Request-Id"] = g.get("request_id", "")
+    if "request_id" not in g:  # refused before the app's first step, e.g. for its Host
+        assign_request_id()
+    if not (request.endpoint == "static" and response.status_code < 400):
+        # A file served from the cache's point of view needs no id: nothing is logged of it but the access line.
+        headers["X-Request-Id"] = g.request_id
     if not (request.endpoint == "static" and response.mimetype in SUBRESOURCE_TYPES):
         headers["Content-Security-Policy"] = CSP
         headers["Referrer-Policy"] = "same-origin"
@@ -142,7 +137,3 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_long_addresses)
     app.before_request(refuse_nul_characters)
     app.after_request(set_headers)
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    handler.addFilter(RequestIdFilter())
-    app.logger.handlers[:] = [handler]

@@ -1,7 +1,7 @@
 """Where voice messages are kept: a small interface, so a deployment can put them in object storage.
 
-The default keeps them in a directory under instance/ (AUDIO_DIR), one folder per resident, so that
-removing a resident removes their audio with one call.
+The default keeps them in a directory (AUDIO_DIR, by default audio/ in the data folder SAMMEN_DATA), one
+folder per resident, so that removing a resident removes their audio with one call.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from flask import current_app
 
 
 class AudioStore(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
+    def put(self, key: str, data: bytes) -> None:
+        """Keep DATA whole under KEY, or raise CannotKeep and keep nothing."""
 
     def get(self, key: str) -> bytes: ...
 
@@ -30,6 +31,25 @@ def key_for(resident_id: int, name: str) -> str:
     return f"{int(resident_id)}/{name}"
 
 
+class CannotKeep(Exception):
+    """The store could not keep a recording (a full or read-only disk, a folder the server may not write
+    to); nothing of it is left. The cause is chained."""
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 class LocalAudioStore:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
@@ -41,12 +61,26 @@ class LocalAudioStore:
         return self.root / folder / name
 
     def put(self, key: str, data: bytes) -> None:
+        """Written to a temporary file beside it, on disk, then renamed: a reader, or the server after a
+        power cut, finds the whole file or none. A full or read-only disk leaves nothing behind."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole, then renamed: a reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
-            temporary.write(data)
-        os.replace(temporary.name, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+        except OSError as error:
+            raise CannotKeep(key) from error
+        try:
+            try:
+                _write_all(descriptor, data)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            os.replace(temporary, path)
+            _sync_folder(path.parent)  # the rename itself reaches the disk
+        except OSError as error:
+            Path(temporary).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            raise CannotKeep(key) from error
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
@@ -71,7 +105,7 @@ class LocalAudioStore:
 
 
 def audio_store() -> AudioStore:
-    """The app's store: AUDIO_STORE if a deployment set one, otherwise a directory under instance/."""
+    """The app's store: AUDIO_STORE if a deployment set one, otherwise the directory AUDIO_DIR."""
     app = current_app._get_current_object()
     store = app.extensions.get("audio_store")
     if store is None:

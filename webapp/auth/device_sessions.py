@@ -36,8 +36,16 @@ def session_limits(user: User, trusted: TrustedDevice | None) -> tuple[timedelta
     return cfg["STAFF_SESSION_LIFETIME"], cfg["STAFF_IDLE_TIMEOUT"]
 
 
+# A staff sign-in waiting for its second factor ends after this, whatever its role's lifetime.
+HALF_SIGNED_IN_LIFETIME = timedelta(minutes=15)
+
+
 def start_device_session(session: Session, *, user: User, user_agent: str = "",
-                         trusted: TrustedDevice | None = None) -> str:
+                         trusted: TrustedDevice | None = None, half_signed_in: bool = False,
+                         replaces: int | None = None) -> str:
+    """`half_signed_in`: a staff password sign-in whose second factor is still to come. `replaces`: the
+    half one this sign-in completes, ended in the same transaction, so the completed sign-in has a token
+    of its own (the session id is rotated)."""
     now = utcnow()
     lifetime, idle = session_limits(user, trusted)
     token = secrets.token_urlsafe(32)
@@ -47,11 +55,17 @@ def start_device_session(session: Session, *, user: User, user_agent: str = "",
         user_agent=user_agent[:200],
         created_at=now,
         last_seen_at=now,
-        expires_at=now + lifetime,
+        expires_at=now + (min(lifetime, HALF_SIGNED_IN_LIFETIME) if half_signed_in else lifetime),
         idle_seconds=int(idle.total_seconds()) if idle else None,
         trusted_device_id=trusted.id if trusted else None,
+        second_factor_at=now if replaces is not None else None,
     )
     with writing(session):
+        if replaces is not None and not session.execute(
+            update(DeviceSession).where(DeviceSession.id == replaces, DeviceSession.user_id == user.id,
+                                        DeviceSession.revoked_at.is_(None)).values(revoked_at=now)
+        ).rowcount:
+            raise LookupError("the half sign-in ended meanwhile")
         session.add(record)
         session.flush()
     _remember_session(user, token, record)
@@ -62,6 +76,7 @@ def _remember_session(user: User, token: str, record: DeviceSession) -> None:
     user._device_token = token
     user._device_session_id = record.id
     user._shared_device = user.is_resident and record.idle_seconds is not None
+    user._second_factor_at = record.second_factor_at
 
 
 def _is_live(record: DeviceSession, now: datetime) -> bool:

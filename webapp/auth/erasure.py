@@ -28,7 +28,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
-from .. import audit
+from .. import audit, oplog
 from ..db import checkpoint as empty_log
 from ..db import lock_row, writing
 from ..models import (Appointment, AuditEvent, Barrier, CheckIn, Consent, ContactRequest, DeviceSession, Entry, Goal,
@@ -69,6 +69,7 @@ def erase_resident(session: Session, *, resident: User, actor: User | None, only
             session.expunge(resident)
         session.execute(delete(User).where(User.id == resident_id))
         audit.record(session, "resident_erased", actor=actor)
+    oplog.event("resident.erased", resident_id=resident_id, actor_id=actor.id if actor else None)
     # After the commit: if it had failed, the recordings would still belong to a resident.
     audio_store().delete_resident(resident_id)
     if checkpoint:

@@ -38,7 +38,7 @@ def choose_password(token: str):
     found, refusal = _open(token)
     if refusal:
         return refusal
-    return render("auth/set_password.html", staff=found[1], form=FirstPasswordForm(formdata=None))
+    return render("auth/set_password.html", staff=found[1], resets=found[0].resets, form=FirstPasswordForm(formdata=None))
 
 
 @bp.post("/password/<token>")
@@ -49,7 +49,7 @@ def save_password(token: str):
     link, user = found
     form = FirstPasswordForm()
     if not form.validate():
-        return render("auth/set_password.html", staff=user, form=form), 422
+        return render("auth/set_password.html", staff=user, resets=link.resets, form=form), 422
     if not password_links.set_password(get_session(), link=link, user=user, password=form.new.data, **request_origin()):
         return render_template("auth/set_password_failed.html"), 404  # a twin request used the link a moment ago
     flash(_("Your password is saved. Sign in with your username and your new password."))

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from .. import audit, passwords
 from ..db import writing
 from ..models import STAFF_ROLES, AuditEvent, DeviceSession, Role, User, UTCDateTime, utcnow
+from .signin_events import refused, told
 
 FAILURES_BEFORE_LOCK = 5
 # Each lock of a resident in a row lasts longer; after the last step only staff can unlock.
@@ -121,7 +122,7 @@ def sign_in(session: Session, *, username: str, secret: str, staff: bool, truste
     # Read after the account: a try that saw another's count also sees that try's audit row.
     failures_here = _failures_from(session, ip, utcnow())
     if ip and not trusted_device and failures_here >= current_app.config["ADDRESS_FAILED_LOGIN_LIMIT"]:
-        return SignIn(refused="address")
+        return refused(SignIn(refused="address"))
     if user is not None and (not user.active or user.role not in roles):
         user = None  # a resident's name on the staff form, or the other way round, is no account here
     who = and_(User.username == name, User.active.is_(True), User.role.in_(roles))
@@ -136,7 +137,7 @@ def sign_in_resident(session: Session, *, resident: User, pin: str, ip: str = ""
     lock bounds the guesses, and a right PIN is never refused for what others did behind that address.
     """
     if not resident.active:
-        return SignIn(refused="invalid")
+        return refused(SignIn(refused="invalid"), user=resident, reason="inactive")
     return check_secret(session, user=resident, secret=pin, ip=ip, device=device)
 
 
@@ -149,6 +150,7 @@ def check_secret(session: Session, *, user: User, secret: str, ip: str = "", dev
                     ip=ip, device=device, action=action, quiet_address=quiet_address)
 
 
+@told
 def _attempt(session: Session, *, user: User | None, who, secret: str, staff: bool, reveal: bool, ip: str,
              device: str, action: str, username: str = "", quiet_address: bool = False) -> SignIn:
     """Take a try, check the secret, then record the outcome.
@@ -247,12 +249,16 @@ def _refusal_now(session: Session, user: User, now: datetime, *, staff: bool) ->
 def _record_success(session: Session, user: User, attempt: AuditEvent, now: datetime, *, staff: bool,
                     action: str) -> SignIn:
     # A resident's lock that came in meanwhile (parallel wrong PINs) holds even against the right PIN,
-    # and the try stays a refused one, marked so; a staff member's right password ends any wait.
+    # and the try stays a refused one, marked so; a staff member's right password ends any wait, unless
+    # a second factor is still to come: then the password's try stays counted until the second factor
+    # is right, so that signing in again does not clear the count of wrong codes.
     still_open = () if staff else (_not_locked(now),)
+    clears = {"failed_logins": 0, "lock_count": 0, "locked_until": None, "unlock_by_staff": False}
+    if staff and action == "sign_in" and current_app.config["STAFF_SECOND_FACTOR"]:
+        clears = {}
     with writing(session):
         reset = session.execute(
-            update(User).where(User.id == user.id, *still_open)
-            .values(failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False, last_sign_in_at=now)
+            update(User).where(User.id == user.id, *still_open).values(**clears, last_sign_in_at=now)
         )
         outcome = {"action": action, "actor_id": user.id} if reset.rowcount == 1 else {"detail": {"locked": True}}
         session.execute(update(AuditEvent).where(AuditEvent.id == attempt.id).values(**outcome)
@@ -261,6 +267,27 @@ def _record_success(session: Session, user: User, attempt: AuditEvent, now: date
         return _refusal_now(session, user, now, staff=staff)
     session.refresh(user)
     return SignIn(user=user)
+
+
+@told
+def check_second_factor(session: Session, *, user: User, verify, factor: str, ip: str = "",
+                        device: str = "") -> SignIn:
+    """A staff member's second factor after their password, counted as a password try is: a wrong code is a
+    wrong try ("sign_in_failed", which also counts against the address), and waits as one does. `verify`
+    checks the code or passkey, and uses it up; it runs only when a try may be taken."""
+    now = utcnow()
+    quiet_address = _failures_from(session, ip, now) == 0
+    with writing(session):
+        taken = _take_try(session, User.id == user.id, now, staff=True, let_through=quiet_address,
+                          seen=user.failed_logins) is not None
+        attempt = AuditEvent(action="sign_in_failed", subject_id=user.id, ip=ip or "", device=device or "",
+                             detail={"factor": factor} if taken else {"factor": factor, "unchecked": True})
+        session.add(attempt)
+    if not taken:
+        return _refusal_now(session, user, now, staff=True)
+    if not verify():
+        return SignIn(refused="invalid")
+    return _record_success(session, user, attempt, now, staff=True, action="second_factor")
 
 
 def _lock_if_due(session: Session, user: User | None, who, now: datetime, *, took_try: bool, ip: str,

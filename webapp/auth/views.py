@@ -16,6 +16,7 @@ from ..roles import ROLE_LABELS
 from ..signup import consent
 from ..templating import clock, day_month
 from . import device_sessions, pairing, phones, services
+from .second_factor import signing_in as second_factor
 from .device_cookie import (
     current_device,
     device_kind,
@@ -70,10 +71,15 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
 def _start_session(user, trusted=None):
     wanted = local_target(request.args.get("next"))
     session.clear()  # nothing from before sign-in carries over
+    half = second_factor.required(user)  # staff: signed in only once the second factor is confirmed too
     device_sessions.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
-                                  trusted=trusted)
+                                  trusted=trusted, half_signed_in=half)
     session.permanent = user.is_resident and not user.on_shared_device  # others end with the browser
     login_user(user)
+    if half:
+        if wanted:
+            session[second_factor.NEXT_KEY] = wanted
+        return redirect(url_for("second_factor.ask"), 303)
     return redirect(wanted or url_for(HOMES[Role(user.role)]), 303)
 
 

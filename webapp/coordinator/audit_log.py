@@ -29,6 +29,12 @@ ACTIONS = {
     "pin_reset": _l("New PIN chosen with a QR code"),
     "password_link_made": _l("Password link made"),
     "password_set": _l("Password chosen with a link"),
+    "password_reset_link_made": _l("Password reset link made"),
+    "password_reset": _l("New password chosen with a reset link"),
+    "second_factor": _l("Sign-in confirmed with the second factor"),
+    "second_factor_added": _l("Second factor set up"),
+    "passkey_added": _l("Passkey added"),
+    "second_factor_cleared": _l("Second factor removed"),
     "voice_upload": _l("Voice message sent or tried"),
     "pairing_link_made": _l("QR code made"),
     "pairing_failed": _l("QR link refused"),
@@ -79,7 +85,13 @@ def events(session: Session, *, person: User | None = None, before: int | None =
     return rows, (rows[-1].event.id if len(found) > PAGE_SIZE else None)
 
 
+# A wrong second factor is recorded as a wrong password is (it counts the same), with the factor in its detail.
+WRONG_SECOND_FACTOR = _l("Wrong code or passkey")
+
+
 def label(event: AuditEvent) -> str:
+    if event.action == "sign_in_failed" and (event.detail or {}).get("factor"):
+        return str(WRONG_SECOND_FACTOR)
     text = str(ACTIONS.get(event.action, event.action))
     what = (event.detail or {}).get("what") if event.action == access_log.ACTION else None
     return f"{text}: {access_log.WHAT[what]}" if what in access_log.WHAT else text

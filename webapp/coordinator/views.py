@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import policy
 from ..auth import pairing, password_links
 from ..auth import device_sessions
 from ..auth import services as accounts
@@ -128,6 +129,21 @@ def password_link(user_id: int):
         flash(_("A password link is only for an active staff account that has no password yet."))
         return see_other(url_for("coordinator.overview"))
     template, context = password_link_page(user, token)
+    return render(template, **context)
+
+
+@bp.post("/staff/<int:user_id>/reset-link")
+@role_required(Role.COORDINATOR)
+def reset_link(user_id: int):
+    """A staff member forgot their password or lost their second factor: a link that sets a new password
+    and clears the second factor. Links made before stop working."""
+    user = get_session().get(User, user_id)
+    if not policy.may_reset_password(current_user, user):
+        abort(404)
+    token = password_links.make_reset_link(get_session(), user=user, actor=current_user)
+    if token is None:  # deactivated a moment ago
+        abort(404)
+    template, context = password_link_page(user, token, resets=True)
     return render(template, **context)
 
 

@@ -4,9 +4,10 @@ from .joining import Consent, ConsentText, HousingArea, PairingLink, PasswordLin
 from .base import COPENHAGEN, UTCDateTime, timestamp, utcnow
 from .records import Appointment, Barrier, CheckIn, ContactRequest, Goal, GoalStep
 from .drafts import StaffDraft
+from .second_factor import Passkey, RecoveryCode, TotpSecret
 from .timeline import ANSWER_KINDS, MESSAGE_KINDS, Entry, EntryKind, ResidentActivity
 
 __all__ = [
     "ANSWER_KINDS", "MESSAGE_KINDS", "COPENHAGEN", "STAFF_ROLES", "Appointment", "AuditEvent", "Barrier", "CheckIn", "ContactRequest", "DeviceSession", "Entry", "EntryKind",
-    "Goal", "GoalStep", "Consent", "ConsentText", "HousingArea", "PairingLink", "PasswordLink", "SignupDraft", "StaffDraft", "TrustedDevice", "ResidentActivity", "Role", "UTCDateTime", "User", "staff_name_key", "timestamp", "utcnow",
+    "Goal", "GoalStep", "Consent", "ConsentText", "HousingArea", "PairingLink", "PasswordLink", "SignupDraft", "StaffDraft", "TrustedDevice", "ResidentActivity", "Role", "Passkey", "RecoveryCode", "TotpSecret", "UTCDateTime", "User", "staff_name_key", "timestamp", "utcnow",
 ]

@@ -93,6 +93,7 @@ class User(UserMixin, SQLModel, table=True):
     _device_token: str | None = PrivateAttr(default=None)
     _device_session_id: int | None = PrivateAttr(default=None)
     _shared_device: bool = PrivateAttr(default=False)  # a resident on the community-house tablet
+    _second_factor_at: datetime | None = PrivateAttr(default=None)  # this sign-in's, see DeviceSession
 
     def get_id(self) -> str | None:
         return self._device_token
@@ -130,6 +131,10 @@ class DeviceSession(SQLModel, table=True):
     revoked_at: datetime | None = timestamp(nullable=True)
     # The paired phone or community-house tablet this sign-in was made on.
     trusted_device_id: int | None = Field(default=None, foreign_key="trusted_devices.id", index=True)
+    # When a staff member confirmed this sign-in with their second factor; until then it is half signed in.
+    second_factor_at: datetime | None = timestamp(nullable=True)
+    # The open WebAuthn challenge of a passkey ceremony (base64url), used once.
+    challenge: str | None = Field(default=None, max_length=100)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -75,14 +75,17 @@ class PairingLink(SQLModel, table=True):
 
 
 class PasswordLink(SQLModel, table=True):
-    """A one-time link with which a new staff member chooses their own password. Only its hash is kept."""
+    """A one-time link with which a staff member chooses their own password: a new one, or (`resets`) one who
+    forgot theirs or lost their second factor. Only its hash is kept."""
 
     __tablename__ = "password_links"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
-    created_by_id: int = Field(foreign_key="users.id")  # the coordinator who handed it over
+    # The coordinator who handed it over; None when made on the server (`users reset-password`).
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    resets: bool = Field(default=False)
     created_at: datetime = timestamp()
     expires_at: datetime = timestamp()
     used_at: datetime | None = timestamp(nullable=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import io
+import logging
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, send_file
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
+                   send_file)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -27,6 +29,7 @@ from . import drafts, kinds, services, voice
 from .forms import MessageForm, VoiceForm
 
 bp = Blueprint("timeline", __name__, url_prefix="/residents/<int:resident_id>")
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -133,10 +136,10 @@ def post_voice(resident_id: int):
         data = upload.read() if upload else b""
         try:
             audio = _checked_voice(db, resident, data)
+            entry = _post_voice(db, resident, data, audio, form.idempotency_key.data)
         except voice.Refused as refused:
             form.refusal = refused.reason
             return _voice_refused(resident, form)
-        entry = _post_voice(db, resident, data, audio, form.idempotency_key.data)
     return _sent(resident, entry, "timeline/_voice_form.html", "voice_form", voice_form=VoiceForm.fresh())
 
 
@@ -155,7 +158,7 @@ def _checked_voice(db, resident: User, data: bytes) -> voice.Audio:
 
 
 # Refusals about the moment, not the file: the status, and when to send it again (Retry-After).
-VOICE_NOT_NOW = {"too_many": (429, "60"), "busy": (503, "5")}
+VOICE_NOT_NOW = {"too_many": (429, "60"), "busy": (503, "5"), "cannot_keep": (507, None)}
 
 
 def _voice_refused(resident: User, form: VoiceForm):
@@ -208,8 +211,8 @@ def voice_file(resident_id: int, entry_id: int):
         abort(404)
     try:
         data = audio_store().get(entry.data["audio"])
-    except FileNotFoundError:
-        abort(404)
+    except OSError as error:
+        return _recording_unreadable(entry, error)
     playing_from_start = request.range is None or request.range.ranges[0][0] == 0
     if someone_reads():
         access_log.note_read(db, reader=current_user, resident=resident, what="voice")
@@ -220,6 +223,18 @@ def voice_file(resident_id: int, entry_id: int):
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _recording_unreadable(entry: Entry, error: OSError):
+    """A listed recording the store has no file for (lost, or AUDIO_DIR pointing elsewhere), or cannot read
+    (the server's user may not): a page that says so, and a line for the operator."""
+    log.error("Voice message %s cannot be read: %s", entry.id, error.strerror or type(error).__name__)
+    missing = isinstance(error, FileNotFoundError)
+    hint = (_("It is missing on the server. Please ask for it to be sent again, or write a message.") if missing
+            else _("The server cannot read it just now. Please try again in a few minutes."))
+    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
+    return render_template(template, status=404 if missing else 503, title=_("This recording cannot be played"),
+                           hint=hint, request_id=g.get("request_id", "")), 404 if missing else 503
 
 
 def _sent(resident: User, entry: Entry, template: str, block: str, **fresh_form):

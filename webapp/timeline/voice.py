@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..db import writing
 from ..models import AuditEvent, User, utcnow
-from ..storage import audio_store, key_for
+from ..storage import CannotKeep, audio_store, key_for
 from .voice_check import ACCEPTED, Audio, Refused, check, check_size
 
 # What the bytes are is voice_check's, but views and tests know this module only.
@@ -107,9 +107,14 @@ def note_attempt(session: Session, *, author: User, resident: User, ip: str = ""
 
 
 def keep(resident_id: int, data: bytes, audio: Audio) -> str:
-    """Store the checked file; returns its key."""
+    """Store the checked file; returns its key. Refused("cannot_keep") when the store cannot (a full disk),
+    before any entry is written."""
     key = key_for(resident_id, f"{uuid.uuid4().hex}.{audio.suffix}")
-    audio_store().put(key, data)
+    try:
+        audio_store().put(key, data)
+    except CannotKeep as error:
+        log.error("A voice message could not be kept: %s", error.__cause__ or error)
+        raise Refused("cannot_keep") from error
     return key
 
 

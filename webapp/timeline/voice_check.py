@@ -59,7 +59,7 @@ av.logging.set_level(av.logging.ERROR)
 
 class Refused(Exception):
     """Why a file is not kept: "empty", "too_large", "too_long", "not_audio", "damaged"; and, about the
-    moment rather than the file (timeline/voice.py), "too_many" and "busy"."""
+    moment rather than the file (timeline/voice.py), "too_many", "busy" and "cannot_keep"."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

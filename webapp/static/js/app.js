@@ -104,6 +104,40 @@
     if (!document.hidden && poller && window.htmx) window.htmx.trigger(poller, "poll-now");
   });
 
+  // While the server cannot answer (a 503 while its database is away, or no answer at all), the poll asks
+  // less often: twice its interval after the first failure, then twice that, up to 5 minutes; the first
+  // answer that works brings back the usual pace. What is typed in the message box stays (htmx swaps no 5xx).
+  var POLL_LONGEST_WAIT_MS = 300000;
+  var pollWait = 0;
+  var nextPoll = 0;
+  document.addEventListener("htmx:confirm", function (event) {
+    if (event.target && event.target.id === "timeline-poll" && Date.now() < nextPoll) event.preventDefault();
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var xhr = event.detail && event.detail.xhr;
+    if (!elt || elt.id !== "timeline-poll" || !xhr) return;
+    if (xhr.status === 0 || xhr.status >= 500) {
+      var interval = parseInt(elt.getAttribute("data-poll-seconds"), 10) * 1000 || 10000;
+      pollWait = Math.min(Math.max(pollWait * 2, interval * 2), POLL_LONGEST_WAIT_MS);
+      nextPoll = Date.now() + pollWait;
+    } else {
+      pollWait = 0;
+      nextPoll = 0;
+    }
+  });
+
+  // A link followed while the server cannot answer shows its page saying so, in the reader's language, rather
+  // than nothing at all. A form sent then is not replaced: what was typed in it stays.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail && detail.xhr && detail.xhr.status === 503 && detail.target === document.body &&
+        detail.requestConfig && detail.requestConfig.verb === "get") {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
   // The sign-in ended (signed out in another tab, or idle) while words were in the message box: instead of
   // going to sign-in with them lost, the form takes them to the server, which keeps them for the same person
   // and sends the page to sign-in. Never into the browser's storage: phones and computers are shared.
