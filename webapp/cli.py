@@ -99,15 +99,19 @@ def demo_load() -> None:
 @click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
 def demo_pair_links(base_url: str | None) -> None:
     """Print a fresh pairing link for each demo resident, when the demo is loaded (`make run`)."""
-    from . import demo
+    from . import demo, oplog
 
     db = get_session()
     if not demo.is_loaded(db):
         click.echo("No demo residents in this database, so no pairing links to print.")
         return
     click.echo("Residents sign in on a paired phone. Open a link below in a browser to pair it (15 minutes, once):")
-    _print_pair_links(db, demo.RESIDENTS, base_url, new_pin=False)
-    click.echo(demo.second_factor_note())
+    # Links to try the demo with, not events an operator follows: no log lines between them on the terminal.
+    oplog.logger.disabled = True
+    try:
+        _print_pair_links(db, demo.RESIDENTS, base_url, new_pin=False)
+    finally:
+        oplog.logger.disabled = False
 
 
 @users_cli.command("create-coordinator")
