@@ -192,3 +192,13 @@ def test_the_coordinators_audit_log_names_the_reset_and_the_second_factor(app, a
     for said in ("Second factor set up", "Wrong code or passkey", "Password reset link made",
                  "New password chosen with a reset link", "Second factor removed"):
         assert said in text, said
+
+
+def test_the_page_of_a_spent_link_names_the_lifetimes_the_links_really_have(app, accounts):
+    path = reset_link(app, accounts, accounts.advisor1)
+    set_values(app, PasswordLink, PasswordLink.user_id == accounts.advisor1.id,
+               expires_at=utcnow() - timedelta(seconds=1))
+    said = page_text(app.test_client().get(path, headers={"Accept-Language": "en"}))
+    days = password_links.LIFETIME / timedelta(days=1)
+    minutes = password_links.RESET_LIFETIME / timedelta(minutes=1)
+    assert f"{days:g} days for a new account, {minutes:g} minutes to reset a password" in said
