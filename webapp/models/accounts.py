@@ -19,9 +19,10 @@ class Role(StrEnum):
     ADVISOR = "advisor"
     VOLUNTEER = "volunteer"
     COORDINATOR = "coordinator"
+    PARTNER = "partner"  # the partnership: counts, never a person
 
 
-STAFF_ROLES = (Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR)
+STAFF_ROLES = (Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR, Role.PARTNER)
 
 # ICU's data for Unicode TR39. Its skeleton functions only read the checker, so one serves every thread.
 _CONFUSABLES = icu.SpoofChecker()

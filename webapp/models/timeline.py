@@ -35,6 +35,8 @@ class EntryKind(StrEnum):
     PHRASE = "phrase"
     VOICE = "voice"
     PHONE_SET_UP = "phone_set_up"
+    SITUATION = "situation"
+    FOLLOW_UP = "follow_up"
 
 
 # What one side says to the other: words, a phrase from the phrase book, a voice message.
@@ -102,6 +104,10 @@ class ResidentActivity(SQLModel, table=True):
     # The resident's newest urgent phrase ("I can't come today"); it waits for an answer newer than it.
     urgent_phrase: str | None = Field(default=None, max_length=40)
     urgent_at: datetime | None = timestamp(nullable=True)
+    # The resident's newest "I started working", "I started an education" or "I lost my job": the advisor is
+    # asked to record their situation until they record one newer than it.
+    told_phrase: str | None = Field(default=None, max_length=40)
+    told_at: datetime | None = timestamp(nullable=True)
     # How much of the timeline there is, for the resident's "My data": entries, messages (words and phrases), voice.
     entry_count: int = Field(default=0)
     message_count: int = Field(default=0)
