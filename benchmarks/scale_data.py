@@ -38,6 +38,7 @@ class Scale:
     entries: int
     long_history: int  # entries of the one resident with a very long history
     big_caseload: int = 120
+    residents_per_area: int = 250
 
     @classmethod
     def national(cls, factor: float = 1.0) -> Scale:
@@ -93,9 +94,11 @@ def build_postgres(connection: Connection, scale: Scale) -> None:
             FROM generate_series(1, :e) AS i
         ) AS s JOIN users u ON u.id = s.resident"""), params)
     _records_postgres(connection, params)
+    _outcomes_postgres(connection, {**params, "per_area": scale.residents_per_area})
     for index in entry_indexes:
         index.create(connection)
-    for table in ("users", "checkins", "barriers", "goals", "goal_steps", "appointments", "contact_requests"):
+    for table in ("users", "checkins", "barriers", "goals", "goal_steps", "appointments", "contact_requests",
+                  "housing_areas", "resident_situations", "follow_ups", "answer_times"):
         connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
 
@@ -129,6 +132,45 @@ def _records_postgres(connection: Connection, params: dict) -> None:
     connection.execute(text("""
         INSERT INTO contact_requests (resident_id, asked_at)
         SELECT :a + j, :now - interval '1 day' FROM generate_series(1, :r, 50) AS j"""), params)
+
+
+def _outcomes_postgres(connection: Connection, params: dict) -> None:
+    """Housing areas of about 250 residents; situations over the two years (a third into work, some of them
+    followed up, a sixth into education, some ended); and an answer time for each advisor's message."""
+    connection.execute(text("""
+        INSERT INTO housing_areas (id, name, active, created_at)
+        SELECT n, 'Område ' || n, true, :now - interval '800 days'
+        FROM generate_series(1, GREATEST(1, :r / :per_area)) AS n"""), params)
+    connection.execute(text("""
+        UPDATE users SET housing_area_id = 1 + (id % GREATEST(1, :r / :per_area)) WHERE role = 'resident'"""), params)
+    situation = "(SELECT id FROM situations WHERE key = '{}')"
+    # Everyone starts "not yet in anything" when they join; then, by resident, one change on a day of the two years.
+    connection.execute(text(f"""
+        INSERT INTO resident_situations (resident_id, situation_id, starts_on, run_starts_on, recorded_by, recorded_at)
+        SELECT u.id, {situation.format('nothing_yet')}, u.created_at::date, u.created_at::date, u.advisor_id, u.created_at
+        FROM users u WHERE u.role = 'resident'"""), params)
+    connection.execute(text("""
+        INSERT INTO resident_situations (resident_id, situation_id, starts_on, run_starts_on, hours_per_week, employer,
+                                         recorded_by, recorded_at)
+        SELECT u.id, s.id, d.day, d.day, CASE WHEN s.asks_hours THEN 10 + u.id % 28 END,
+               CASE WHEN s.asks_employer THEN 'Virksomhed ' || (u.id % 997) END, u.advisor_id, d.day + interval '2 days'
+        FROM users u
+        JOIN situations s ON s.key = (ARRAY['work', 'work', 'education', 'flex_job', 'sick_leave', 'ended',
+                                            'course', 'wage_subsidy', 'work_placement', 'nothing_yet'])[1 + u.id % 10]
+        CROSS JOIN LATERAL (SELECT (:now - make_interval(days => (u.id * 7919) % 700))::date AS day) AS d
+        WHERE u.role = 'resident' AND u.id % 10 <> 9"""), params)
+    connection.execute(text("""
+        INSERT INTO follow_ups (resident_id, run_starts_on, months, still_there, hours_per_week, recorded_by, recorded_at)
+        SELECT rs.resident_id, rs.run_starts_on, m.months, true, rs.hours_per_week, rs.recorded_by,
+               rs.run_starts_on + make_interval(months => m.months)
+        FROM resident_situations rs JOIN situations s ON s.id = rs.situation_id,
+             (VALUES (1), (3), (6), (12)) AS m(months)
+        WHERE s.category IN ('work', 'education') AND rs.run_starts_on + make_interval(months => m.months) < :now"""),
+        params)
+    connection.execute(text("""
+        INSERT INTO answer_times (resident_id, answered_at, waited_seconds)
+        SELECT resident_id, created_at, 60 + (id::bigint * 7919) % 172800 FROM entries
+        WHERE kind = 'message' AND author_id <> resident_id"""), params)
 
 
 def build_sqlite(connection: Connection, *, residents: int, entries_each: int, advisor_id: int) -> list[int]:

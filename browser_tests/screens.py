@@ -17,7 +17,7 @@ VIEWPORTS = {
 
 # The resident each language's screens are seen as: their own names and words, as in life.
 RESIDENT_FOR = {"ar": "resident1", "fa_AF": "resident2", "da": "resident3", "en": "resident4"}
-STAFF = {"advisor": "advisor1", "volunteer": "volunteer1", "coordinator": "coordinator"}
+STAFF = {"advisor": "advisor1", "volunteer": "volunteer1", "coordinator": "coordinator", "partner": "partner1"}
 PIN = "4827"
 STAFF_PASSWORD = "demo-pass-2026"
 
@@ -30,6 +30,7 @@ DEVICES = {
     "volunteer": ("tablet", "phone"),
     "advisor": ("staff", "phone"),
     "coordinator": ("staff", "phone"),
+    "partner": ("staff", "phone"),
 }
 
 
@@ -125,6 +126,8 @@ SCREENS = [
     Screen("coordinator", "tablets", go("/coordinator/tablets")),
     Screen("coordinator", "audit-log", go("/coordinator/audit")),
     Screen("coordinator", "erase", go("/coordinator/residents/{resident}/erase")),
+    Screen("coordinator", "situations", go("/coordinator/situations")),
+    Screen("partner", "overview", go("/partner/")),
 ]
 
 

@@ -69,7 +69,26 @@ def postgres_schema() -> str:
     url = postgres_url()
     reset_postgres(url)
     migrate(url)
+    keep_seeded_rows(url)
     return url
+
+
+# Rows the migrations insert (the default situations), kept aside and put back after each truncation, so
+# PostgreSQL starts each test as the SQLite template does.
+SEED_SCHEMA = "test_seed"
+
+
+def keep_seeded_rows(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SEED_SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SEED_SCHEMA}"))
+        tables = [row[0] for row in connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        for table in tables:
+            if connection.execute(text(f'SELECT EXISTS (SELECT 1 FROM public."{table}")')).scalar():
+                connection.execute(text(f'CREATE TABLE {SEED_SCHEMA}."{table}" AS SELECT * FROM public."{table}"'))
+    engine.dispose()
 
 
 def truncate_postgres(url: str) -> None:
@@ -78,6 +97,12 @@ def truncate_postgres(url: str) -> None:
         tables = [row[0] for row in connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        seeded = [row[0] for row in connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = :schema"), {"schema": SEED_SCHEMA})]
+        for table in seeded:
+            connection.execute(text(f'INSERT INTO public."{table}" SELECT * FROM {SEED_SCHEMA}."{table}"'))
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', 'id'), "
+                                    f'(SELECT max(id) FROM public."{table}"))'))
     engine.dispose()
 
 

@@ -77,6 +77,12 @@ def _entry(kind: EntryKind, n: int, *, resident, advisor, at, record, checkins, 
         changed = {"response": "coming"} if kind == EntryKind.APPOINTMENT_ANSWERED else (
             {"outcome": "attended"} if kind == EntryKind.APPOINTMENT_OUTCOME else {})
         entry.data, entry.appointment_id = kinds.appointment(appointment, **changed), appointment.id
+    elif kind in (EntryKind.SITUATION, EntryKind.FOLLOW_UP):
+        # As outcomes/situations.py writes them: the situation as it was said, and a follow-up's months.
+        entry.data = {"key": "work", "name": "I arbejde (ordinære timer)", "category": "work",
+                      "starts_on": "2027-03-01", "hours": 20, "employer": f"Bageriet {n}"}
+        if kind == EntryKind.FOLLOW_UP:
+            entry.data |= {"months": 3}
     else:
         raise AssertionError(f"a kind the history does not make yet: {kind}")
     return entry

@@ -31,6 +31,7 @@ class Accounts:
     resident1: User  # advisor1
     resident2: User  # advisor1
     resident3: User  # advisor2
+    partner1: User  # the partnership: counts only
 
 
 def make_user(session: Session, username: str, role: Role, *, advisor: User | None = None, locale: str = "en",
@@ -64,7 +65,8 @@ def make_accounts(app) -> Accounts:
         resident1 = make_user(session, "resident1", Role.RESIDENT, advisor=advisor1, display_name="فاطمة")
         resident2 = make_user(session, "resident2", Role.RESIDENT, advisor=advisor1, display_name="مریم")
         resident3 = make_user(session, "resident3", Role.RESIDENT, advisor=advisor2, display_name="Grace")
-        return Accounts(coordinator, advisor1, advisor2, volunteer1, resident1, resident2, resident3)
+        partner1 = make_user(session, "partner1", Role.PARTNER, display_name="Lone")
+        return Accounts(coordinator, advisor1, advisor2, volunteer1, resident1, resident2, resident3, partner1)
 
 
 def write(app, resident: User, author: User, body: str, key: str | None = None):

@@ -8,7 +8,8 @@ from webapp import create_app
 from sqlmodel import select
 
 from webapp.auth import pairing
-from webapp.models import DeviceSession, Role, TrustedDevice, User
+from webapp.models import DeviceSession, Role, TrustedDevice, User, utcnow
+from webapp.outcomes.figures import count_periods
 
 from .conftest import TEST_CONFIG
 from .factories import (ask_for_contact, make_area, make_staff_with_link, make_user, records_of, rows, run, send_voice,
@@ -37,6 +38,8 @@ RECORD_RULES = {
     "cancel_appointment": {"their advisor"},
     "restore_appointment": {"their advisor"},
     "appointment_outcome": {"their advisor"},
+    "record_situation": {"their advisor"},
+    "follow_up": {"their advisor"},
 }
 
 
@@ -106,6 +109,7 @@ ACCESS = {
     "advisor.caseload": "role:advisor",
     "advisor.resident": "advisor_of_resident",
     "advisor.take": "take_newcomer",
+    "advisor.follow_up": "record:follow_up",
     "signup.home": "helper",
     "signup.language": "helper",
     "signup.save_language": "helper",
@@ -126,6 +130,10 @@ ACCESS = {
     "coordinator.register_tablet": "role:coordinator",
     "coordinator.remove_tablet": "role:coordinator",
     "coordinator.audit_log": "role:coordinator",
+    "coordinator.situations": "role:coordinator",
+    "coordinator.add_situation": "role:coordinator",
+    "coordinator.situation_counts": "role:coordinator",
+    "coordinator.situation_active": "role:coordinator",
     "coordinator.overview": "role:coordinator",
     "coordinator.new_staff": "role:coordinator",
     "coordinator.create_staff": "role:coordinator",
@@ -169,8 +177,14 @@ ACCESS = {
     "records.cancel_appointment": "record:cancel_appointment",
     "records.restore_appointment": "record:restore_appointment",
     "records.appointment_outcome": "record:appointment_outcome",
+    "records.record_situation": "record:record_situation",
     "export.mine": "role:resident",
     "export.for_resident": "export",
+    "partner.overview": "role:partner",
+    "partner.print_view": "role:partner",
+    "partner.csv_download": "role:partner",
+    "partner.situations_chart": "role:partner",
+    "partner.moods_chart": "role:partner",
 }
 
 # resident1 is the resident whose data every URL asks for; advisor1 is their advisor.
@@ -182,9 +196,10 @@ ACTORS = {
     "another advisor": "advisor2",
     "volunteer": "volunteer1",
     "coordinator": "coordinator",
+    "partner": "partner1",
 }
 ROLE_OF = {"the resident": "resident", "another resident": "resident", "their advisor": "advisor",
-           "another advisor": "advisor", "volunteer": "volunteer", "coordinator": "coordinator"}
+           "another advisor": "advisor", "volunteer": "volunteer", "coordinator": "coordinator", "partner": "partner"}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -228,10 +243,10 @@ def expected(kind: str, actor: str, method: str = "GET") -> str | int:
             return 403
         return "allow" if actor == "the resident" else 404
     if kind == "helper":
-        return 403 if ROLE_OF[actor] == "resident" else "allow"
+        return 403 if ROLE_OF[actor] in ("resident", "partner") else "allow"
     if kind in ("sign_in_help", "remove_devices"):
         # resident1 was signed up by volunteer1 today; advisor1 is their advisor.
-        if ROLE_OF[actor] == "resident":
+        if ROLE_OF[actor] in ("resident", "partner"):
             return 403
         allowed = {"their advisor", "coordinator"} | ({"volunteer"} if kind == "sign_in_help" else set())
         return "allow" if actor in allowed else 404
@@ -275,13 +290,15 @@ def test_access(app, auth, accounts, endpoint, method, actor):
     values = {"resident_id": newcomer.id if endpoint == "advisor.take" else accounts.resident1.id,
               "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
               "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
-              "tablet_id": make_tablet(app), "token": token,
+              "tablet_id": make_tablet(app), "token": token, "situation_id": 1,
               "request_id": ask_for_contact(app, accounts.resident1),
               "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
               **records_of(app, accounts.resident1, accounts.advisor1)}
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
         url = url_for(endpoint, **{name: values[name] for name in rule.arguments})
+    if endpoint.startswith("partner."):  # the partnership's figures are read as counted each night
+        run(app, count_periods, now=utcnow())
     client = auth.client_for(ACTORS[actor]) if ACTORS[actor] else app.test_client()
 
     response = client.open(url, method=method, data={})

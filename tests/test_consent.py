@@ -179,3 +179,24 @@ def test_a_resident_asked_again_who_declines_can_still_take_a_copy_of_their_data
     download = phone.post("/me/data/export")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     download.close()
+
+
+def test_the_consent_says_the_partnership_sees_only_groups_as_large_as_disclosure_control_shows(app):
+    from webapp.outcomes.disclosure import THRESHOLD
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        text = consent.as_text()
+    assert f"sees only numbers about groups of {THRESHOLD} residents or more, never who anyone is" in text
+    assert "your situation as your advisor records it" in text and "the hours and the employer" in text
+
+
+def test_a_resident_asked_again_reads_only_what_changed_since_the_version_they_agreed_to(app, accounts, auth):
+    set_values(app, User, User.id == accounts.resident1.id, consent_version="2026-12-06.1")
+    page = page_text(auth.client_for("resident1").get("/me/consent"))
+    assert "Your advisor can now record your situation" in page
+    assert "groups of 5 residents or more" in page
+    assert "stop using Sammen, in the app" not in page  # new in 2026-12-06.1, which they agreed to
+
+    make_old_consent(app, accounts.resident1)
+    page = page_text(auth.client_for("resident1").get("/me/consent"))
+    assert "stop using Sammen, in the app" in page and "Your advisor can now record your situation" in page

@@ -131,3 +131,71 @@ def test_coordinator_does_not_read_timelines(auth, accounts):
     coordinator = auth.client_for("coordinator")
     assert "Private words" not in page_text(coordinator.get("/coordinator/"))
     assert coordinator.get(f"/residents/{accounts.resident1.id}/entries").status_code == 404
+
+
+NEW_PARTNER = {"display_name": "Lone Fonden", "username": "lone.fonden", "role": "partner"}
+
+
+def test_the_new_staff_form_offers_a_partnership_account(auth, accounts):
+    page = auth.client_for("coordinator").get("/coordinator/staff/new").get_data(as_text=True)
+    assert 'value="partner"' in page and "Partnership (counts only, no names)" in page
+
+
+def test_coordinator_makes_a_partner_account_in_danish_unless_told_otherwise(auth, accounts):
+    response = auth.client_for("coordinator").post("/coordinator/staff/new", data=NEW_PARTNER)
+    assert response.status_code == 200
+    (partner,) = rows(auth.app, User, User.username == "lone.fonden")
+    assert (partner.role, partner.locale, partner.secret_hash) == ("partner", "da", "")
+    (event,) = rows(auth.app, AuditEvent, AuditEvent.subject_id == partner.id, AuditEvent.action == "account_created")
+    assert event.detail["role"] == "partner"
+
+
+def test_a_partner_is_listed_with_the_staff_and_their_role(auth, accounts):
+    text = page_text(auth.client_for("coordinator").get("/coordinator/"))
+    assert "Lone partner1 Partnership (counts only, no names)" in text
+
+
+def test_a_partner_account_can_be_deactivated_and_activated_again(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    assert coordinator.post(f"/coordinator/staff/{accounts.partner1.id}/deactivate").status_code == 303
+    assert not rows(auth.app, User, User.id == accounts.partner1.id)[0].active
+    assert auth.sign_in(auth.app.test_client(), "partner1").status_code == 422
+    assert coordinator.post(f"/coordinator/staff/{accounts.partner1.id}/activate").status_code == 303
+    assert rows(auth.app, User, User.id == accounts.partner1.id)[0].active
+
+
+def test_a_new_partner_gets_a_fresh_password_link_as_other_staff_do(auth, accounts):
+    coordinator = auth.client_for("coordinator")
+    coordinator.post("/coordinator/staff/new", data=NEW_PARTNER)
+    (partner,) = rows(auth.app, User, User.username == "lone.fonden")
+    assert coordinator.post(f"/coordinator/staff/{partner.id}/password-link").status_code == 200
+
+
+def test_a_partner_who_lost_their_password_gets_a_reset_link(auth, accounts):
+    response = auth.client_for("coordinator").post(f"/coordinator/staff/{accounts.partner1.id}/reset-link")
+    assert response.status_code == 200
+    assert rows(auth.app, AuditEvent, AuditEvent.subject_id == accounts.partner1.id,
+                AuditEvent.action == "password_reset_link_made")
+
+
+def test_a_partner_is_never_offered_as_an_advisor(auth, accounts):
+    make_area(auth.app, "Skovparken", advisor=accounts.advisor1)
+    set_values(auth.app, User, User.id == accounts.resident3.id, advisor_id=None)
+    page = auth.client_for("coordinator").get("/coordinator/").get_data(as_text=True)
+    offered = set(re.findall(r"<option[^>]*>([^<]*)</option>", page))
+    assert {"Mette", "Jonas"} <= offered and "Lone" not in offered
+    assert f'action="/coordinator/staff/{accounts.partner1.id}/area"' not in page
+
+
+def test_a_resident_cannot_be_given_a_partner_as_advisor(auth, accounts):
+    response = auth.client_for("coordinator").post(
+        f"/coordinator/residents/{accounts.resident1.id}/advisor",
+        data={f"resident-{accounts.resident1.id}-advisor_id": accounts.partner1.id})
+    assert response.status_code == 422
+    assert rows(auth.app, User, User.id == accounts.resident1.id)[0].advisor_id == accounts.advisor1.id
+
+
+def test_a_partner_has_no_housing_area_to_set(auth, accounts):
+    response = auth.client_for("coordinator").post(f"/coordinator/staff/{accounts.partner1.id}/area",
+                                                   data={f"user-{accounts.partner1.id}-area_id": "0"})
+    assert response.status_code == 404

@@ -73,6 +73,7 @@ def valid_arguments(app, accounts) -> dict:
             "token": run(app, make_link, resident=accounts.resident1),
             "request_id": ask_for_contact(app, accounts.resident1),
             "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
+            "situation_id": 1,  # the first of the default list
             **records_of(app, accounts.resident1, accounts.advisor1)}
 
 

@@ -201,3 +201,32 @@ def test_a_resident_erased_twice_at_once_is_erased_and_recorded_once(auth, accou
     results = at_once(lambda n: erase(app, accounts.resident1, accounts.coordinator), 2)
     assert sorted(results) == [False, True]
     assert len([event for event in rows(app, AuditEvent) if event.action == "resident_erased"]) == 1
+
+
+def test_erasing_a_resident_removes_their_situations_follow_ups_and_answer_times(auth, accounts):
+    from datetime import date
+
+    from webapp.models import AnswerTime, FollowUp, ResidentSituation, Situation
+    from webapp.outcomes import situations
+
+    app = auth.app
+
+    def give_situation(session, resident):
+        work = session.exec(select(Situation).where(Situation.key == "work")).one()
+        situations.record(session, resident=resident, advisor=accounts.advisor1, situation=work,
+                          starts_on=date(2026, 1, 5), hours=20, employer="Bageriet Sørensen",
+                          idempotency_key=f"situation-{resident.id}")
+        situations.record_follow_up(session, resident=resident, advisor=accounts.advisor1, months=
+                                    situations.current(session, resident=resident).follow_up_due, hours=25)
+        session.add(AnswerTime(resident_id=resident.id, waited_seconds=3600))
+        session.commit()
+
+    run(app, give_situation, resident=accounts.resident1)
+    run(app, give_situation, resident=accounts.resident2)
+    assert len(rows(app, FollowUp)) == 2
+
+    result = app.test_cli_runner().invoke(args=["users", "erase-resident", "resident1", "--yes"])
+    assert result.exit_code == 0, result.output
+
+    for model in (ResidentSituation, FollowUp, AnswerTime):
+        assert [row.resident_id for row in rows(app, model)] == [accounts.resident2.id], model

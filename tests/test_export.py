@@ -7,11 +7,11 @@ import re
 import uuid
 import zipfile
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from flask import request
+from flask import Response, request
 from flask_babel import force_locale
 from jsonschema import Draft202012Validator
 from sqlalchemy import func
@@ -20,8 +20,10 @@ from sqlmodel import Session, select
 from webapp import access_log
 from webapp.db import engine
 from webapp.export import services as export_services
-from webapp.models import COPENHAGEN, AuditEvent, Entry, EntryKind, User
+from webapp.models import COPENHAGEN, AnswerTime, AuditEvent, Entry, EntryKind, Situation, User
+from webapp.outcomes import situations
 from webapp.records import catalog
+from webapp.records.checkins import today
 from webapp.storage import audio_store
 from webapp.timeline import phrases, said
 from webapp.timeline import services as timeline
@@ -104,7 +106,7 @@ def test_words_kept_from_the_message_box_when_a_sign_in_ended_are_in_the_copy_an
     client = auth.client_for("resident1")
     archive = download(client)
     data = data_of(archive)
-    assert data["version"] == 2 and list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
+    assert data["version"] == 3 and list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
     assert data["resident"]["unsent_words"] == "أحتاج إلى مساعدة في رسالة البلدية"
     assert data["resident"]["unsent_words_kept_at"]
     assert "أحتاج إلى مساعدة في رسالة البلدية" in archive.read("export.html").decode()
@@ -122,7 +124,8 @@ def test_every_entry_of_a_resident_with_2000_entries_of_every_kind_is_in_the_exp
     assert [entry["id"] for entry in data["entries"]] == sorted(entry.id for entry in stored)
     assert set(Counter(entry["kind"] for entry in data["entries"])) == set(KINDS)
     assert {name: len(found) for name, found in data["records"].items()} == {
-        "checkins": 150, "barriers": 150, "goals": 150, "appointments": 150, "contact_requests": 22}
+        "checkins": 150, "barriers": 150, "goals": 150, "appointments": 150, "contact_requests": 22, "situations": 0,
+        "answer_times": len(rows(app, AnswerTime, AnswerTime.resident_id == accounts.resident1.id))}
     assert list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
     page = archive.read("export.html").decode()
     linked = sum(1 for entry in stored if entry.checkin_id or entry.barrier_id or entry.goal_id or entry.appointment_id)
@@ -288,3 +291,108 @@ def test_a_download_let_go_half_way_is_closed_cleanly_during_another_request(app
         response.close()
         assert request.path == "/another"
     assert len(exports(app)) == 1
+
+
+def in_work(session, *, resident, advisor, starts_on: date, hours: int | None = 20, employer: str = "Bageriet Sørensen",
+            key: str = "work", follow_up_hours: int | None = None, waited: int | None = None) -> None:
+    """A situation recorded by the advisor; with `follow_up_hours`, the follow-up due now ("still there");
+    with `waited`, an answer the resident waited that many seconds for."""
+    situation = session.exec(select(Situation).where(Situation.key == key)).one()
+    situations.record(session, resident=resident, advisor=advisor, situation=situation, starts_on=starts_on,
+                      hours=hours, employer=employer, idempotency_key=uuid.uuid4().hex)
+    if follow_up_hours is not None:
+        due = situations.current(session, resident=resident).follow_up_due
+        assert due and situations.record_follow_up(session, resident=resident, advisor=advisor, months=due,
+                                                   hours=follow_up_hours)
+    if waited is not None:
+        session.add(AnswerTime(resident_id=resident.id, waited_seconds=waited))
+    session.commit()
+
+
+def test_situations_their_follow_ups_and_answer_times_are_in_data_json_as_the_schema_says(app, auth, accounts):
+    started = today() - timedelta(days=100)  # the 3-month follow-up is due
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=started, follow_up_hours=25,
+        waited=3725)
+
+    data = data_of(download(auth.client_for("resident1")))
+
+    assert data["version"] == 3 and list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
+    (situation,) = data["records"]["situations"]
+    assert {key: situation[key] for key in ("situation", "situation_text", "category", "starts_on", "run_starts_on",
+                                            "hours_per_week", "employer", "recorded_by")} == {
+        "situation": "work", "situation_text": "In work (ordinary hours)", "category": "work",
+        "starts_on": started.isoformat(), "run_starts_on": started.isoformat(), "hours_per_week": 20,
+        "employer": "Bageriet Sørensen", "recorded_by": "staff"}
+    (follow_up,) = situation["follow_ups"]
+    assert (follow_up["months"], follow_up["still_there"], follow_up["hours_per_week"]) == (3, True, 25)
+    assert [wait["waited_seconds"] for wait in data["records"]["answer_times"]] == [3725]
+    assert {"situation", "follow_up"} <= {entry["kind"] for entry in data["entries"]}
+
+
+def test_the_schema_refuses_a_situation_without_its_follow_ups_or_a_wait_without_its_seconds():
+    valid = {"id": 1, "situation": "work", "situation_text": "In work", "name": "I arbejde", "category": "work",
+             "starts_on": "2027-03-01", "run_starts_on": "2027-03-01", "hours_per_week": 20, "employer": None,
+             "recorded_by": "staff", "recorded_at": "2027-03-01T10:00:00+01:00", "follow_ups": []}
+    situation = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/situation"})
+    answer_time = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/answer_time"})
+
+    assert situation.is_valid(valid)
+    assert not situation.is_valid({key: value for key, value in valid.items() if key != "follow_ups"})
+    assert not answer_time.is_valid({"answered_at": "2027-03-01T10:00:00+01:00"})
+
+
+def test_situations_are_oldest_first_each_with_the_follow_ups_made_in_it(app, auth, accounts):
+    first = today() - timedelta(days=100)
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=first, follow_up_hours=25)
+    # More hours at the same place: the same stretch goes on, and the follow-up stays where it was made.
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=5),
+        hours=30)
+    # Recorded last, but it started first.
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=first - timedelta(days=200),
+        key="course", hours=None)
+
+    found = data_of(download(auth.client_for("resident1")))["records"]["situations"]
+
+    assert [(s["situation"], s["hours_per_week"], len(s["follow_ups"])) for s in found] == [
+        ("course", None, 0), ("work", 20, 1), ("work", 30, 0)]
+    assert found[1]["run_starts_on"] == found[2]["run_starts_on"] == first.isoformat()
+
+
+def test_the_document_shows_situations_follow_ups_and_waits_in_the_residents_language(app, auth, accounts):
+    speaking(app, accounts.resident1, "ar")
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=date(2026, 3, 2),
+        follow_up_hours=25, waited=2 * 3600 + 5 * 60)
+
+    page = download(auth.client_for("resident1")).read("export.html").decode()
+
+    assert '<html lang="ar" dir="rtl">' in page and "Bageriet Sørensen" in page
+    assert "2 آذار 2026" in page  # the day it starts, as Arabic readers write it
+    assert "ساعتان و5 دقائق" in page  # "2 hours and 5 minutes", in Babel's Arabic
+
+
+def test_the_document_shows_each_situation_with_hours_employer_and_follow_up(app, auth, accounts):
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=100),
+        follow_up_hours=25, waited=3725)
+
+    text = page_text(Response(download(auth.client_for("resident1")).read("export.html")))
+
+    assert "In work (ordinary hours) · From" in text
+    assert "20 hours a week · Employer: Bageriet Sørensen" in text
+    assert "After 3 months: still there · 25 hours a week" in text
+    assert "after 1 hour and 2 minutes" in text
+    assert "Situations 1" in text and "Times you waited for an answer 1" in text
+
+
+def test_another_residents_situations_and_waits_are_not_in_the_copy(app, auth, accounts):
+    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=100),
+        employer="Bageriet Sørensen", follow_up_hours=25, waited=3725)
+    run(app, in_work, resident=accounts.resident3, advisor=accounts.advisor2, starts_on=today() - timedelta(days=100),
+        employer="Netto Kolding", follow_up_hours=37, waited=999)
+
+    archive = download(auth.client_for("resident1"))
+
+    data, page = data_of(archive), archive.read("export.html").decode()
+    assert [s["employer"] for s in data["records"]["situations"]] == ["Bageriet Sørensen"]
+    assert [s["follow_ups"][0]["hours_per_week"] for s in data["records"]["situations"]] == [25]
+    assert [wait["waited_seconds"] for wait in data["records"]["answer_times"]] == [3725]
+    assert "Netto Kolding" not in page and "Netto Kolding" not in archive.read("data.json").decode()

@@ -101,7 +101,15 @@ def test_going_down_to_a_revision_and_up_again_keeps_the_demo_data_that_revision
         command.upgrade(alembic_config(url), "head")
         after = contents(url)
         assert broken_foreign_keys(url) == []
-        assert within(after, room) == within(before, room), (url.split(":")[0], revision)
+        assert within(after, room) == within(closed_by_the_downgrade(before), room), (url.split(":")[0], revision)
+
+
+def closed_by_the_downgrade(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Below 0010 there is no partner role: going down closes partner accounts (0010's downgrade), and coming
+    back up leaves them closed until the coordinator opens them again. Everything else comes back as it was."""
+    users = [{**user, "active": False if user["role"] == "partner" else user["active"]} for user in rows["users"]]
+    assert any(user["role"] == "partner" for user in users)  # the demo has one, so this is checked
+    return {**rows, "users": users}
 
 
 def test_the_round_trip_compares_the_demo_residents_and_their_messages(tmp_path, demo_database):

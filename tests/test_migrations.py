@@ -15,10 +15,10 @@ from .conftest import reset_postgres
 TABLES = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments",
           "housing_areas", "consent_texts", "signup_drafts", "pairing_links", "trusted_devices", "contact_requests",
           "staff_drafts", "resident_activity", "password_links", "consents", "totp_secrets", "recovery_codes",
-          "passkeys", "situations", "resident_situations", "follow_ups", "answer_times"}
+          "passkeys", "situations", "resident_situations", "follow_ups", "answer_times", "partnership_counts"}
 JOINING = TABLES - {"contact_requests", "staff_drafts", "resident_activity", "password_links", "consents",
                     "totp_secrets", "recovery_codes", "passkeys", "situations", "resident_situations", "follow_ups",
-                    "answer_times"}
+                    "answer_times", "partnership_counts"}
 RECORDS = {"users", "device_sessions", "entries", "audit_events", "checkins", "barriers", "goals", "goal_steps", "appointments"}
 
 

@@ -106,3 +106,28 @@ def test_my_data_costs_the_same_statements_at_1_and_1000_entries(app, accounts, 
         assert phone.get("/me/data").status_code == 200
 
     assert len(many) == len(few) <= 9, len(few)
+
+
+def test_my_data_counts_the_residents_situations_and_links_to_their_overview(app, accounts, auth):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from webapp.models import Situation
+    from webapp.outcomes import situations
+
+    from .factories import run
+
+    def two_situations(session):
+        for key, day in (("course", date(2026, 1, 5)), ("work", date(2026, 3, 2))):
+            situation = session.exec(select(Situation).where(Situation.key == key)).one()
+            situations.record(session, resident=accounts.resident1, advisor=accounts.advisor1, situation=situation,
+                              starts_on=day, hours=20, employer=None, idempotency_key=f"situation-{key}")
+
+    run(app, two_situations)
+    phone = auth.client_for("resident1")
+
+    html = phone.get("/me/data").get_data(as_text=True)
+
+    assert "Situations 2" in page_text(phone.get("/me/data"))
+    assert f'<a href="/residents/{accounts.resident1.id}/overview">Situations</a>' in html

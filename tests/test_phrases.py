@@ -70,7 +70,15 @@ def test_the_books_hold_about_forty_phrases_each_and_keys_are_unique():
     advisor = [p.key for group in phrases.ADVISOR_BOOK for p in group.phrases]
     assert 35 <= len(resident) <= 45 and 35 <= len(advisor) <= 45
     assert len(set(resident)) == len(resident) and len(set(advisor)) == len(advisor)
-    assert set(phrases.URGENT) == {"cant_come_today", "call_me", "child_sick"}
+    assert set(phrases.URGENT) == {"cant_come_today", "call_me", "child_sick", "lost_job"}
+
+
+def test_the_phrases_that_tell_a_situation_are_the_residents_and_keep_their_keys():
+    """Stored entries name these keys: "I lost my job" and the two starts ask the advisor to record a situation."""
+    assert phrases.TOLD == ("started_working", "started_education", "lost_job")
+    assert all(phrases.in_book(key, is_resident=True) for key in phrases.TOLD)
+    assert not any(phrases.in_book(key, is_resident=False) for key in phrases.TOLD)
+    assert phrases.PHRASES["lost_job"].urgent and not phrases.PHRASES["started_working"].urgent
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -20,15 +20,18 @@ DOC = (ROOT / "docs" / "privacy.md").read_text()
 # Each row of the table, and the routes that give that access (any one allowing it is a "yes").
 ROW_ROUTES = {
     "Timeline, messages and voice messages": ("timeline.home", "timeline.voice_file"),
-    "Check-ins, barriers, goals and appointments": ("records.overview", "records.barrier_list"),
+    "Check-ins, barriers, goals, appointments and situations": ("records.overview", "records.barrier_list"),
     '"My data" (profile, consents, phones, sign-ins)': ("resident.my_data",),
     "A copy of all their data (export)": ("export.mine", "export.for_resident"),
     "Name and sign-in card, to make a new QR code": ("signup.card",),
     "Name, username and advisor, on the coordinator's overview": ("coordinator.overview",),
     "The audit log (sign-ins, pairings, openings)": ("coordinator.audit_log",),
     "Delete the resident": ("coordinator.erase_form",),
+    "Counts of residents per housing area and period, each of 5 or more (the partnership page)": (
+        "partner.overview", "partner.csv_download"),
 }
-COLUMNS = ["the resident", "their advisor", "another advisor", "volunteer", "coordinator", "another resident"]
+COLUMNS = ["the resident", "their advisor", "another advisor", "volunteer", "coordinator", "another resident",
+           "partner"]
 
 
 def table() -> dict[str, dict[str, bool]]:
@@ -36,7 +39,7 @@ def table() -> dict[str, dict[str, bool]]:
     found = {}
     for line in block.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 7 or cells[0] in ("What", "---"):
+        if len(cells) != len(COLUMNS) + 1 or cells[0] in ("What", "---"):
             continue
         found[cells[0]] = {actor: cell.startswith("yes") for actor, cell in zip(COLUMNS, cells[1:])}
     return found
@@ -66,6 +69,35 @@ def test_every_route_of_the_table_exists():
     app = create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"})
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert {endpoint for routes in ROW_ROUTES.values() for endpoint in routes} <= endpoints
+
+
+def stored_tables() -> set[str]:
+    """The tables named in the first column of "What is stored, field by field"."""
+    section = DOC.split("## What is stored, field by field")[1].split("\n## ")[0]
+    return {name for line in section.splitlines() if line.startswith("| `")
+            for name in re.findall(r"`(\w+)`", line.split("|")[1])}
+
+
+def tables_of_residents() -> set[str]:
+    """Every table with rows about one resident: those with a resident_id."""
+    from sqlmodel import SQLModel
+
+    import webapp.models  # noqa: F401  (every table on the metadata)
+
+    return {table.name for table in SQLModel.metadata.tables.values() if "resident_id" in table.columns}
+
+
+def test_every_table_that_holds_a_residents_rows_is_in_the_table_of_what_is_stored():
+    assert tables_of_residents() - stored_tables() == set()
+
+
+def test_every_table_that_holds_a_residents_rows_is_erased_with_the_resident():
+    from webapp.auth import erasure
+
+    # Erasure deletes goals after their steps, and phones after the sign-ins made on them, on their own.
+    erased = {model.__tablename__ for model in erasure.OWNED_BY_RESIDENT} | {"goals", "trusted_devices"}
+    assert tables_of_residents() - erased == set()
+    assert {"resident_situations", "follow_ups", "answer_times"} <= tables_of_residents()
 
 
 def named_tests() -> set[str]:

@@ -68,19 +68,19 @@ def captured(app, client, path: str, **kwargs) -> list[tuple[str, object]]:
     return statements
 
 
-def full_scans_of_entries(app, statement: str, parameters) -> list[str]:
-    """The steps of the plan that read all of `entries` (or all of one of its indexes)."""
+def full_scans_of_entries(app, statement: str, parameters, tables=("entries",)) -> list[str]:
+    """The steps of the plan that read all of `entries` (or all of one of its indexes), or of the `tables` given."""
     raw = app.extensions["db_engine"].raw_connection()
     try:
         cursor = raw.cursor()
         if app.extensions["db_engine"].dialect.name == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            return [row[3] for row in cursor.fetchall() if row[3].startswith("SCAN entries")]
+            return [row[3] for row in cursor.fetchall() if row[3].startswith(tuple(f"SCAN {table}" for table in tables))]
         cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        return [f"{node['Node Type']} on entries" for node in _nodes(plan[0]["Plan"])
-                if node.get("Relation Name") == "entries" and node["Node Type"] in ("Seq Scan", "Parallel Seq Scan")]
+        return [f"{node['Node Type']} on {node['Relation Name']}" for node in _nodes(plan[0]["Plan"])
+                if node.get("Relation Name") in tables and node["Node Type"] in ("Seq Scan", "Parallel Seq Scan")]
     finally:
         raw.rollback()
         raw.close()
@@ -114,3 +114,7 @@ def test_no_page_reads_all_entries_at_ten_to_the_fifth(app, database_url):
     scans = {f"{page}: {' '.join(statement.split())[:300]}": found for page, statements in pages.items()
              for statement, parameters in statements if (found := full_scans_of_entries(app, statement, parameters))}
     assert scans == {}
+    # The caseload's situations and follow-ups, too: each resident's found by the index that starts with them.
+    own = ("resident_situations", "follow_ups")
+    assert [found for statement, parameters in pages["caseload"]
+            if (found := full_scans_of_entries(app, statement, parameters, own))] == []

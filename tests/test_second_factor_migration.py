@@ -55,7 +55,7 @@ def test_0009_goes_down_and_up_again_with_second_factors_and_reset_links(tmp_pat
 
         command.upgrade(config, "head")
         app = make_app(url)
-        assert run(app, lambda session: session.exec(select(func.count(User.id))).one()) == 8
+        assert run(app, lambda session: session.exec(select(func.count(User.id))).one()) == 9
         app.extensions["db_engine"].dispose()
         if url.startswith("postgresql"):
             reset_postgres(url)

@@ -69,13 +69,14 @@ def register_blueprints(app: Flask) -> None:
     from .coordinator import blueprint as coordinator_blueprint
     from .export.views import bp as export
     from .health import bp as health
+    from .partner.views import bp as partner
     from .records import blueprint as records_blueprint
     from .resident.views import bp as resident
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
     for blueprint in (auth, pairing, password_link, second_factor, resident, advisor, coordinator_blueprint(), signup, timeline,
-                      records_blueprint(), export, health):
+                      records_blueprint(), export, health, partner):
         app.register_blueprint(blueprint)
 
 

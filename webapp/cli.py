@@ -1,9 +1,10 @@
-"""flask db | translate | demo | users | caseload | retention"""
+"""flask db | translate | demo | users | caseload | retention | partnership"""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -28,6 +29,7 @@ demo_cli = AppGroup("demo", help="The fixed demo data set.")
 users_cli = AppGroup("users", help="Accounts.")
 caseload_cli = AppGroup("caseload", help="What the advisors' caseloads read.")
 retention_cli = AppGroup("retention", help="Keep nothing longer than the consent text promises.")
+partnership_cli = AppGroup("partnership", help="The partnership's figures, counted ahead.")
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
@@ -242,6 +244,24 @@ def retention_run() -> None:
                    err=True)
 
 
+@partnership_cli.command("count")
+def partnership_count() -> None:
+    """Count, protect and store the partnership's figures of every month and quarter (the last 24 months and 8
+    quarters), for the partnership page to read. For cron or a systemd timer, nightly after `retention run`:
+    running it again counts again. Prints one line per period and the time taken, never a figure."""
+    from . import oplog
+    from .models import utcnow
+    from .outcomes import figures
+
+    started = time.perf_counter()
+    done = figures.count_periods(get_session(), now=utcnow(), progress=lambda counted: click.echo(
+        f"{counted.period.code:<8} {counted.seconds:7.2f} s"
+        + (f"  (protected again: {', '.join(counted.again)})" if counted.again else "")))
+    seconds = time.perf_counter() - started
+    click.echo(f"{len(done)} periods counted in {seconds:.1f} s.")
+    oplog.event("partnership.counted", periods=len(done), seconds=round(seconds, 1))
+
+
 @click.command("translate", hidden=True, add_help_option=False,
                context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 def translate_needs_a_checkout() -> None:
@@ -252,7 +272,7 @@ def translate_needs_a_checkout() -> None:
 
 def init_app(app: Flask) -> None:
     translate = translate_cli if settings.from_checkout() else translate_needs_a_checkout
-    for group in (db_cli, translate, demo_cli, users_cli, caseload_cli, retention_cli):
+    for group in (db_cli, translate, demo_cli, users_cli, caseload_cli, retention_cli, partnership_cli):
         app.cli.add_command(group)
     app.cli.add_command(pair_link)
     from .backup.commands import backup_cli, upgrade

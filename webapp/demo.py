@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 
 from . import access_log, demo_records, passwords
 from .db import writing
-from .models import COPENHAGEN, AuditEvent, Entry, EntryKind, HousingArea, Role, User, utcnow
+from .models import (COPENHAGEN, AuditEvent, Entry, EntryKind, HousingArea, ResidentSituation, Role, Situation, User,
+                     utcnow)
+from .outcomes import figures, situations
 from .signup import consent
 
 STAFF_PASSWORD = "demo-pass-2026"
@@ -29,6 +31,7 @@ ACCOUNTS = [
     ("resident2", Role.RESIDENT, "مریم احمدی", "fa_AF", "advisor1", "Skovparken"),
     ("resident3", Role.RESIDENT, "Susanne Hansen", "da", "advisor1", "Skovparken"),
     ("resident4", Role.RESIDENT, "Grace Tesfay", "en", "advisor2", "Nørremarken"),
+    ("partner1", Role.PARTNER, "Lone Winther", "da", None, None),
 ]
 # Made-up numbers and how each resident likes to be reached.
 CONTACT = {
@@ -36,6 +39,15 @@ CONTACT = {
     "resident2": ("+4531590264", "sms"),
     "resident3": ("+4542718305", "call"),
     "resident4": (None, "house"),
+}
+
+# Each resident's situation as their advisor recorded it: (days ago it started, situation key, hours a week,
+# employer). Grace started a small job a month ago, so advisor2's caseload asks for the 1-month follow-up.
+SITUATIONS = {
+    "resident1": [(30, "nothing_yet", None, None)],
+    "resident2": [(30, "nothing_yet", None, None), (8, "course", 4, None)],
+    "resident3": [(30, "nothing_yet", None, None), (15, "sick_leave", None, None)],
+    "resident4": [(31, "work", 12, "Føtex Nørremarken")],
 }
 
 # (days ago, time of day in Copenhagen, written by the resident?, text). Advisors write Danish.
@@ -136,8 +148,30 @@ def load(session: Session) -> None:
                         seen_at=at + timedelta(hours=1) if by_resident and answered else None,
                     )
                 )
+        entries += situations_of(session, users, now)
         session.add_all(sorted(entries, key=lambda entry: entry.created_at))
         session.add_all(file_openings(users, now))
+    # The partnership page reads figures counted ahead (nightly in real use): counted once here, so it shows some.
+    figures.count_periods(session, now=now)
+
+
+def situations_of(session: Session, users: dict[str, User], now: datetime) -> list[Entry]:
+    """The situations in SITUATIONS, each recorded by the advisor the morning it started, with its timeline entry."""
+    listed = {situation.key: situation for situation in session.exec(select(Situation)).all()}
+    entries = []
+    for username, changes in SITUATIONS.items():
+        resident = users[username]
+        for days, key, hours, employer in changes:
+            situation = listed[key]
+            at = local_moment(now, days, "09:30")
+            starts_on = at.astimezone(COPENHAGEN).date()
+            record = ResidentSituation(resident_id=resident.id, situation_id=situation.id, starts_on=starts_on,
+                                       run_starts_on=starts_on, hours_per_week=hours, employer=employer,
+                                       recorded_by=resident.advisor_id, recorded_at=at)
+            session.add(record)
+            entries.append(Entry(resident_id=resident.id, author_id=resident.advisor_id, kind=EntryKind.SITUATION,
+                                 data=situations.entry_data(situation, record), created_at=at, seen_at=at))
+    return entries
 
 
 def file_openings(users: dict[str, User], now: datetime) -> list[AuditEvent]:

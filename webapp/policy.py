@@ -136,6 +136,8 @@ RECORD_ACTIONS = {
     "cancel_appointment": {ADVISOR, OWN},
     "restore_appointment": {ADVISOR, OWN},
     "appointment_outcome": {ADVISOR},
+    "record_situation": {ADVISOR},
+    "follow_up": {ADVISOR},
 }
 
 

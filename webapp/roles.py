@@ -9,4 +9,5 @@ ROLE_LABELS = {
     Role.ADVISOR: _l("Personal job advisor"),
     Role.VOLUNTEER: _l("Volunteer"),
     Role.COORDINATOR: _l("Coordinator"),
+    Role.PARTNER: _l("Partnership (counts only, no names)"),
 }

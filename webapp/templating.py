@@ -19,6 +19,7 @@ from .assets import static_url
 from .i18n import N_
 from .models import COPENHAGEN, utcnow
 from . import devices
+from .outcomes import situations
 from .records import catalog
 
 
@@ -185,6 +186,11 @@ def long_moment(moment: datetime | None) -> str:
     return _date_and_time(locale).replace("{1}", long_date(moment)).replace("{0}", _time(moment, locale))
 
 
+def full_date(day) -> str:
+    """'6 December 2026' in the reader's language, the month written out (a day, or a moment's day in Copenhagen)."""
+    return _formatted(day, "yMMMMd") if day else ""
+
+
 def month_year(day) -> str:
     return _formatted(day, "yMMMM") if day else ""
 
@@ -200,6 +206,11 @@ def moment_from_iso(text: str | None) -> datetime | None:
 
 def month_from_iso(text: str | None) -> str:
     return month_year(date.fromisoformat(text)) if text else ""
+
+
+def long_date_from_iso(text: str | None) -> str:
+    """'1 March 2027' from the '2027-03-01' an entry keeps."""
+    return long_date(date.fromisoformat(text)) if text else ""
 
 
 def iso(moment: datetime | None) -> str:
@@ -296,8 +307,10 @@ def init_app(app: Flask) -> None:
     app.context_processor(per_render)
     app.jinja_env.filters.update(when=when, iso=iso, html_moment=html_moment, bdi=bdi, day_and_time=day_and_time, month_year=month_year, weekday_day=weekday_day,
                                   local_input=local_input, moment_from_iso=moment_from_iso, day_month=day_month, phone=phone,
-                                  month_from_iso=month_from_iso, long_date=long_date, long_moment=long_moment)
+                                  month_from_iso=month_from_iso, long_date=long_date, long_moment=long_moment,
+                                  long_date_from_iso=long_date_from_iso)
     app.jinja_env.globals.update(icon=icon, focus_here=focus_here, utcnow=utcnow, catalog=catalog,
-                                  device_label=devices.label, phone_name=devices.phone_name, contact_labels=CONTACT_PREFERENCES)
+                                  device_label=devices.label, phone_name=devices.phone_name, contact_labels=CONTACT_PREFERENCES,
+                                  situation_label=situations.label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,5 +1,5 @@
 """outcomes: the coordinator's list of situations (with the default Danish list), each resident's history of
-situations, follow-ups after a start in work or education, how long residents waited for an answer, the
+situations, follow-ups after a start in work or education, how long residents waited for an answer, the partnership's figures as counted each night, the
 resident's newest "I started working" / "I started an education" / "I lost my job", and the partner role
 
 The staff-name index is made again so that partners' names are kept apart like other staff's.
@@ -54,7 +54,9 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name='pk_situations'),
+    sa.UniqueConstraint('idempotency_key', name='uq_situations_idempotency_key'),
     sa.UniqueConstraint('key', name='uq_situations_key'),
     sa.UniqueConstraint('name', name='uq_situations_name')
     )
@@ -104,6 +106,14 @@ def upgrade() -> None:
     op.create_index('ix_answer_times_answered_at', 'answer_times', ['answered_at', 'resident_id', 'waited_seconds'],
                     unique=False)
     op.create_index('ix_answer_times_resident_id', 'answer_times', ['resident_id'], unique=False)
+    op.create_table('partnership_counts',
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('counted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('period', name='pk_partnership_counts')
+    )
+    # The partnership's moods: the check-ins of a period, read from the index alone.
+    op.create_index('ix_checkins_day_resident_mood', 'checkins', ['day', 'resident_id', 'mood'], unique=False)
     op.add_column('resident_activity', sa.Column('told_phrase', sa.String(length=40), nullable=True))
     op.add_column('resident_activity', sa.Column('told_at', sa.DateTime(timezone=True), nullable=True))
     op.drop_index('ix_users_active_staff_name_key', table_name='users')
@@ -124,6 +134,8 @@ def downgrade() -> None:
     op.drop_index('ix_users_active_staff_name_key', table_name='users')
     op.create_index('ix_users_active_staff_name_key', 'users', ['name_key'], unique=True,
                     sqlite_where=sa.text(OLD_STAFF), postgresql_where=sa.text(OLD_STAFF))
+    op.drop_index('ix_checkins_day_resident_mood', table_name='checkins')
+    op.drop_table('partnership_counts')
     op.drop_column('resident_activity', 'told_at')
     op.drop_column('resident_activity', 'told_phrase')
     op.drop_index('ix_answer_times_resident_id', table_name='answer_times')

@@ -8,19 +8,29 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import (Appointment, Barrier, CheckIn, ContactRequest, ResidentActivity, Role, StaffDraft, User,
-                      utcnow)
+from ..models import (COPENHAGEN, Appointment, Barrier, CheckIn, ContactRequest, FollowUp, ResidentActivity,
+                      ResidentSituation, Role, Situation, SituationCategory, StaffDraft, User, utcnow)
 from .. import access_log, retention
+from ..outcomes import situations
 from ..records.barriers import OPEN_STATUSES
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
 from ..timeline import services as timeline
 
 # The order of need; pages/caseload.py says how each reason is shown.
-REASONS = ("urgent", "contact", "waiting", "low_mood", "appointment", "barrier", "quiet")
+REASONS = ("urgent", "contact", "waiting", "told", "low_mood", "appointment", "barrier", "follow_up", "quiet")
 RANK = {reason: rank for rank, reason in enumerate(REASONS)}
 QUIET_DAYS = 14
 LOW_MOOD_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    """The follow-up the advisor is to make now, of the stretch in work or education the resident is in."""
+    months: int  # 1, 3, 6 or 12 after the start
+    category: str  # SituationCategory.WORK or EDUCATION
+    hours: int | None  # a week, as last recorded: "still there" keeps them unless changed
+    asks_hours: bool
 
 
 @dataclass
@@ -33,6 +43,8 @@ class CaseloadRow:
     reasons: list[str] = field(default_factory=list)
     since: dict[str, datetime | None] = field(default_factory=dict)
     urgent_phrase: str | None = None  # what the resident said with an urgent phrase, until answered
+    told_phrase: str | None = None  # "I started working" and the like, until a situation is recorded after it
+    follow_up: FollowUpDue | None = None
     closed: bool = False  # leaving: they asked to stop, or the coordinator closed the account
     stopped_at: datetime | None = None  # when they asked to stop
     deleted_on: datetime | None = None  # when the retention run erases them, once the advisor is to know
@@ -72,12 +84,26 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
         Appointment.response.in_(TROUBLE_RESPONSES), Appointment.response_version == Appointment.version))
     new_barrier_since = _scalar(select(func.min(Barrier.created_at)).where(
         Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status.in_(OPEN_STATUSES)))
+    # The situation now, a column at a time: each a step back along ix_resident_situations_resident_starts.
+    # (Joined instead, on the newest one's id, PostgreSQL reads every resident's situations to hash them.)
+    run_starts_on = _situation_now(ResidentSituation.run_starts_on, day)
+    follow_up_done = _scalar(select(func.max(FollowUp.months)).where(
+        FollowUp.resident_id == User.id, FollowUp.run_starts_on == run_starts_on))
+    # A "told" phrase waits for a situation recorded after it, whatever day that situation starts.
+    situation_recorded_at = _scalar(select(func.max(ResidentSituation.recorded_at)).where(
+        ResidentSituation.resident_id == User.id))
 
     rows = session.exec(
         select(User.id, User.display_name, User.created_at, ResidentActivity.waiting_count,
                ResidentActivity.waiting_since, ResidentActivity.last_entry_at, ResidentActivity.last_answer_at,
-               ResidentActivity.urgent_phrase, ResidentActivity.urgent_at, contact_since,
-               recent_low_since, last_two_best, second_latest_day, last_checkin, trouble_since, new_barrier_since,
+               ResidentActivity.urgent_phrase, ResidentActivity.urgent_at, ResidentActivity.told_phrase,
+               ResidentActivity.told_at, situation_recorded_at.label("situation_recorded_at"),
+               contact_since.label("contact"), recent_low_since.label("low"), last_two_best.label("two_best"),
+               second_latest_day.label("second_day"), last_checkin.label("last_day"), trouble_since.label("trouble"),
+               new_barrier_since.label("barrier"), run_starts_on.label("run_starts_on"),
+               _situation_now(ResidentSituation.hours_per_week, day).label("hours_per_week"),
+               _situation_now(Situation.category, day).label("category"),
+               _situation_now(Situation.asks_hours, day).label("asks_hours"), follow_up_done.label("follow_up_done"),
                User.last_sign_in_at, User.active, User.stopped_at, User.erase_after)
         .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
         .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT,
@@ -85,26 +111,37 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
         .order_by(User.display_name)
     ).all()
     result = []
-    for (resident_id, name, created_at, n_waiting, since_waiting, activity, answered, urgent, urgent_at, contact, low,
-         two_best, second_day, last_day, trouble, barrier, signed_in, active, stopped, erase_after) in rows:
-        row = CaseloadRow(resident_id, name, n_waiting or 0, since_waiting, activity, closed=not active,
-                          stopped_at=stopped,
-                          deleted_on=retention.deletion_date(created_at=created_at, last_sign_in_at=signed_in,
-                                                             last_entry_at=activity, erase_after=erase_after, now=now))
-        if not active:
+    for found in rows:
+        activity, answered = found.last_entry_at, found.last_answer_at
+        row = CaseloadRow(found.id, found.display_name, found.waiting_count or 0, found.waiting_since, activity,
+                          closed=not found.active, stopped_at=found.stopped_at,
+                          deleted_on=retention.deletion_date(created_at=found.created_at,
+                                                             last_sign_in_at=found.last_sign_in_at,
+                                                             last_entry_at=activity, erase_after=found.erase_after,
+                                                             now=now))
+        if not found.active:
             result.append(row)
             continue
+        urgent_at, told_at = found.urgent_at, found.told_at
         unanswered_urgent = urgent_at is not None and (answered is None or urgent_at > answered)
-        row.urgent_phrase = urgent if unanswered_urgent else None
-        quiet_since = _quiet_since(last_day, created_at, now)
-        two_bad_in_a_row = second_day is not None and two_best is not None and two_best <= LOW_MOOD
+        row.urgent_phrase = found.urgent_phrase if unanswered_urgent else None
+        recorded = found.situation_recorded_at
+        told = told_at is not None and (recorded is None or recorded <= told_at)
+        row.told_phrase = found.told_phrase if told else None
+        row.follow_up = _follow_up_due(found, day)
+        in_work = found.category == SituationCategory.WORK
+        quiet_since = None if in_work else _quiet_since(found.last_day, found.created_at, now)
+        second_day = found.second_day
+        two_bad_in_a_row = second_day is not None and found.two_best is not None and found.two_best <= LOW_MOOD
         for reason, applies, since in (
             ("urgent", unanswered_urgent, urgent_at),
-            ("contact", contact is not None, contact),
-            ("waiting", bool(n_waiting), since_waiting),
-            ("low_mood", low is not None or two_bad_in_a_row, low or _start_of(second_day)),
-            ("appointment", trouble is not None, trouble),
-            ("barrier", barrier is not None, barrier),
+            ("contact", found.contact is not None, found.contact),
+            ("waiting", bool(found.waiting_count), found.waiting_since),
+            ("told", told, told_at),
+            ("low_mood", found.low is not None or two_bad_in_a_row, found.low or _start_of(second_day)),
+            ("appointment", found.trouble is not None, found.trouble),
+            ("barrier", found.barrier is not None, found.barrier),
+            ("follow_up", row.follow_up is not None, row.follow_up and _due_since(found.run_starts_on, row.follow_up)),
             ("quiet", quiet_since is not None, quiet_since),
         ):
             if applies:
@@ -112,6 +149,29 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
                 row.since[reason] = since
         result.append(row)
     return sorted(result, key=lambda row: row.sort_key)
+
+
+def _situation_now(column, day):
+    """Of the resident's situation now (the newest that has started, by start date then id), this column."""
+    query = select(column).select_from(ResidentSituation)
+    if column.class_ is Situation:
+        query = query.join(Situation, Situation.id == ResidentSituation.situation_id)
+    return _scalar(query.where(ResidentSituation.resident_id == User.id, ResidentSituation.starts_on <= day)
+                   .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc()).limit(1))
+
+
+def _follow_up_due(found, day) -> FollowUpDue | None:
+    if found.run_starts_on is None or found.category not in situations.FOLLOWED_UP:
+        return None
+    months = situations.due_follow_up(found.run_starts_on, found.follow_up_done, day)
+    if months is None:
+        return None
+    return FollowUpDue(months, found.category, found.hours_per_week, bool(found.asks_hours))
+
+
+def _due_since(run_starts_on, due: FollowUpDue) -> datetime:
+    """The morning the follow-up fell due, in Copenhagen, where the days are counted."""
+    return datetime.combine(situations.add_months(run_starts_on, due.months), time(), tzinfo=COPENHAGEN)
 
 
 def _start_of(day) -> datetime | None:

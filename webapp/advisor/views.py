@@ -2,19 +2,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from .. import policy
 from ..db import get_session
 from ..coordinator import services as coordination
-from ..htmx import see_other
+from ..htmx import see_other, wants_fragment
 from ..models import Role, User
+from ..outcomes import situations
 from ..policy import role_required
 from ..security import someone_reads
 from ..pages.caseload import caseload_page
 from ..pages.timeline import advisor_resident_page
 from ..timeline import services as timeline
 from . import services
+from .forms import FollowUpForm
 
 bp = Blueprint("advisor", __name__, url_prefix="/advisor")
 
@@ -54,3 +56,26 @@ def resident(resident_id: int):
         timeline.mark_seen_by_advisor(db, resident=found, advisor=current_user, opened=not on_page.opened_lately,
                                       unseen=on_page.unseen)
     return advisor_resident_page(found, on_page=on_page)
+
+
+@bp.post("/residents/<int:resident_id>/follow-up")
+@login_required
+def follow_up(resident_id: int):
+    """"Still there", from the caseload row: the follow-up it offered, recorded once."""
+    db = get_session()
+    resident = policy.resident_for_action(db, current_user, resident_id, "follow_up")
+    form = FollowUpForm()
+    if not form.validate():
+        if form.months.errors:
+            abort(400)  # the row sends the follow-up it offers, one of 1, 3, 6 and 12 months
+        return caseload_page(refused=(resident.id, form), status=422, list_only=wants_fragment())
+    anchor = f"resident-{resident.id}"
+    if situations.record_follow_up(db, resident=resident, advisor=current_user, months=form.months.data,
+                                   hours=form.hours.data):
+        flash(_("Noted: %(name)s is still there.", name=resident.display_name), f"at:{anchor}")
+    else:  # a second tap, or a page from before the situation changed
+        flash(_("Nothing was recorded: this follow-up was done already, or their situation has changed."),
+              f"at:{anchor}:nothing")
+    if wants_fragment():
+        return caseload_page(list_only=True)
+    return see_other(url_for("advisor.caseload") + f"#{anchor}")

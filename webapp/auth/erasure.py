@@ -2,7 +2,8 @@
 
 What goes, in one transaction:
 
-* their account, everything in their timeline (by them or their advisor), their records, consents,
+* their account, everything in their timeline (by them or their advisor), their records, their
+  situations with employers and follow-ups, how long they waited for answers, consents,
   drafts kept for them, pairing links, phones and the sign-ins made on them; their voice messages
   after the commit;
 * audit events they did, and events about them that no staff member did (a wrong PIN, a lock);
@@ -31,13 +32,14 @@ from sqlmodel import Session
 from .. import audit, oplog
 from ..db import checkpoint as empty_log
 from ..db import lock_row, writing
-from ..models import (Appointment, AuditEvent, Barrier, CheckIn, Consent, ContactRequest, DeviceSession, Entry, Goal,
-                      GoalStep, PairingLink, ResidentActivity, Role, SignupDraft, StaffDraft, TrustedDevice, User)
+from ..models import (AnswerTime, Appointment, AuditEvent, Barrier, CheckIn, Consent, ContactRequest, DeviceSession,
+                      Entry, FollowUp, Goal, GoalStep, PairingLink, ResidentActivity, ResidentSituation, Role,
+                      SignupDraft, StaffDraft, TrustedDevice, User)
 from ..storage import audio_store
 
 # Children before parents: entries point at records, steps at goals, sessions at devices.
 OWNED_BY_RESIDENT = (Entry, Consent, ContactRequest, StaffDraft, PairingLink, ResidentActivity, Appointment, Barrier,
-                     CheckIn)
+                     CheckIn, ResidentSituation, FollowUp, AnswerTime)
 
 
 def erase_resident(session: Session, *, resident: User, actor: User | None, only_if=(),

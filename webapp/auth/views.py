@@ -41,6 +41,7 @@ HOMES = {
     Role.ADVISOR: "advisor.caseload",
     Role.COORDINATOR: "coordinator.overview",
     Role.VOLUNTEER: "signup.home",
+    Role.PARTNER: "partner.overview",
 }
 
 

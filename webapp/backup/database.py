@@ -91,11 +91,16 @@ def table_names(url: str) -> list[str]:
     return _read(url, lambda connection: inspect(connection).get_table_names())
 
 
+# Tables the migrations fill themselves (the default list of situations): a new database holds their rows, and a
+# restore replaces them with the backup's, as it replaces everything.
+FILLED_BY_MIGRATIONS = (VERSION_TABLE, "situations")
+
+
 def rows_held(url: str) -> int:
-    """Rows in every table but the migrations' own: 0 for a new database, with or without its schema."""
+    """Rows in every table but those the migrations fill: 0 for a new database, with or without its schema."""
     if backend(url) == "sqlite" and not sqlite_path(url).exists():
         return 0
-    return sum(count for name, count in row_counts(url).items() if name != VERSION_TABLE)
+    return sum(count for name, count in row_counts(url).items() if name not in FILLED_BY_MIGRATIONS)
 
 
 def sqlite_path(url: str) -> Path:

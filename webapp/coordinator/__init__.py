@@ -1,7 +1,7 @@
 from importlib import import_module
 
 # One view module per part of the coordinator's work, each adding its routes to `routing.bp`.
-ROUTE_MODULES = ("views", "erasure_views")
+ROUTE_MODULES = ("views", "erasure_views", "situation_views")
 
 
 def blueprint():

@@ -50,6 +50,8 @@ ACTIONS = {
     "area_added": _l("Housing area added"),
     "area_changed": _l("Housing area changed"),
     "area_assigned": _l("Housing area set"),
+    "situation_added": _l("Situation added to the list"),
+    "situation_changed": _l("Situation changed on the list"),
     "resident_erased": _l("A resident and all their data removed"),
     "resident_stopped": _l("Resident asked to stop"),
     "erasure_planned": _l("Deletion planned"),
@@ -93,5 +95,7 @@ def label(event: AuditEvent) -> str:
     if event.action == "sign_in_failed" and (event.detail or {}).get("factor"):
         return str(WRONG_SECOND_FACTOR)
     text = str(ACTIONS.get(event.action, event.action))
+    if event.action in ("situation_added", "situation_changed") and (event.detail or {}).get("name"):
+        return f"{text}: {event.detail['name']}"  # which one: the list is short, and names are not personal
     what = (event.detail or {}).get("what") if event.action == access_log.ACTION else None
     return f"{text}: {access_log.WHAT[what]}" if what in access_log.WHAT else text

@@ -12,7 +12,7 @@ from ..auth import services as accounts
 from ..auth.device_cookie import current_device, request_origin, set_device_cookie
 from ..db import get_session
 from ..htmx import render, see_other
-from ..models import HousingArea, Role, User
+from ..models import STAFF_ROLES, HousingArea, Role, User
 from ..pages.password_link import password_link_page
 from ..params import int_param
 from ..policy import role_required
@@ -123,7 +123,7 @@ def create_staff():
 @role_required(Role.COORDINATOR)
 def password_link(user_id: int):
     """A fresh link for a staff member who has not chosen a password yet; the ones made before stop working."""
-    user = _account(user_id, Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR)
+    user = _account(user_id, *STAFF_ROLES)
     token = password_links.make_link(get_session(), user=user, actor=current_user)
     if token is None:
         flash(_("A password link is only for an active staff account that has no password yet."))
@@ -157,13 +157,13 @@ def _account(user_id: int, *roles: Role) -> User:
 @bp.post("/staff/<int:user_id>/deactivate")
 @role_required(Role.COORDINATOR)
 def deactivate(user_id: int):
-    return _set_active(_account(user_id, Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR), active=False)
+    return _set_active(_account(user_id, *STAFF_ROLES), active=False)
 
 
 @bp.post("/staff/<int:user_id>/activate")
 @role_required(Role.COORDINATOR)
 def activate(user_id: int):
-    return _set_active(_account(user_id, Role.ADVISOR, Role.VOLUNTEER, Role.COORDINATOR), active=True)
+    return _set_active(_account(user_id, *STAFF_ROLES), active=True)
 
 
 def _set_active(user: User, *, active: bool):

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from ..devices import label as device_label
-from ..models import COPENHAGEN, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Goal
+from ..models import COPENHAGEN, AnswerTime, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Goal
+from ..outcomes import situations
 from ..records import catalog
 from ..roles import ROLE_LABELS
 from ..signup.forms import CONTACT_CHOICES
-from .services import Export, Record, Summary, by_resident
+from .services import Export, Record, SituationRecord, Summary, by_resident
 
 SCHEMA = "sammen-export"
-VERSION = 2  # 2: the resident's unsent words
+VERSION = 3  # 2: the resident's unsent words; 3: their situations with follow-ups, and how long they waited for answers
 SAID = (EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.VOICE)
 
 
@@ -40,6 +41,10 @@ def data_json(export: Export, summary: Summary, text_of: Callable[[Entry], str],
     yield from _array("appointments", (_appointment(record, export) for record in export.records(Appointment)))
     yield ",\n"
     yield from _array("contact_requests", (_contact_request(ask) for ask in export.contact_requests()))
+    yield ",\n"
+    yield from _array("situations", (_situation(record, export) for record in export.situations()))
+    yield ",\n"
+    yield from _array("answer_times", (_answer_time(waited) for waited in export.answer_times()))
     yield "\n},\n"
     yield from _array("entries", (_entry(entry, text_of, voice_file) for entry in export.entries()))
     yield "\n}\n"
@@ -144,6 +149,27 @@ def _appointment(record: Record, export: Export) -> dict:
 def _contact_request(ask: ContactRequest) -> dict:
     return {"id": ask.id, "asked_at": moment(ask.asked_at), "checkin_id": ask.checkin_id,
             "handled_at": moment(ask.handled_at), "how": ask.how, "how_text": _text(catalog.CONTACT_WAYS, ask.how)}
+
+
+def _by(user_id: int, export: Export) -> str:
+    return "resident" if user_id == export.resident.id else "staff"
+
+
+def _situation(record: SituationRecord, export: Export) -> dict:
+    item, situation = record.item, record.situation
+    follow_ups = [{"months": done.months, "still_there": done.still_there, "hours_per_week": done.hours_per_week,
+                   "recorded_by": _by(done.recorded_by, export), "recorded_at": moment(done.recorded_at)}
+                  for done in record.follow_ups]
+    return {"id": item.id, "situation": situation.key,
+            "situation_text": situations.label(situation.key, situation.name), "name": situation.name,
+            "category": situation.category, "starts_on": item.starts_on.isoformat(),
+            "run_starts_on": item.run_starts_on.isoformat(), "hours_per_week": item.hours_per_week,
+            "employer": item.employer, "recorded_by": _by(item.recorded_by, export),
+            "recorded_at": moment(item.recorded_at), "follow_ups": follow_ups}
+
+
+def _answer_time(waited: AnswerTime) -> dict:
+    return {"answered_at": moment(waited.answered_at), "waited_seconds": waited.waited_seconds}
 
 
 def _entry(entry: Entry, text_of: Callable[[Entry], str], voice_file: Callable[[Entry], str | None]) -> dict:

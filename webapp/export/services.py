@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 from .. import access_log, audit
 from ..auth import device_sessions, pairing
 from ..db import writing
-from ..models import (COPENHAGEN, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, Goal, GoalStep,
-                      HousingArea, StaffDraft, TrustedDevice, User, utcnow)
+from ..models import (COPENHAGEN, AnswerTime, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, FollowUp,
+                      Goal, GoalStep, HousingArea, ResidentSituation, Situation, StaffDraft, TrustedDevice, User,
+                      utcnow)
 from ..signup import consent
 from ..storage import audio_store
 
@@ -55,6 +56,14 @@ class Record:
     item: object
     history: Iterator[Entry]
     steps: Iterator[GoalStep] = field(default_factory=lambda: iter(()))
+
+
+@dataclass(frozen=True)
+class SituationRecord:
+    """One change in the resident's situation, with the follow-ups made while it was their situation."""
+    item: ResidentSituation
+    situation: Situation
+    follow_ups: list[FollowUp]
 
 
 @dataclass
@@ -98,7 +107,8 @@ class Export:
 
         return {"entries": sum(kinds.values()), "messages": kinds.get(EntryKind.MESSAGE, 0) + kinds.get(EntryKind.PHRASE, 0),
                 "voice": kinds.get(EntryKind.VOICE, 0), "checkins": count(CheckIn), "barriers": count(Barrier),
-                "goals": count(Goal), "appointments": count(Appointment), "contact_requests": count(ContactRequest)}
+                "goals": count(Goal), "appointments": count(Appointment), "contact_requests": count(ContactRequest),
+                "situations": count(ResidentSituation), "answer_times": count(AnswerTime)}
 
     def entries(self, kind: str | None = None) -> Iterator[Entry]:
         """The whole timeline, oldest first; or only the entries of one kind."""
@@ -123,6 +133,40 @@ class Export:
     def contact_requests(self) -> Iterator[ContactRequest]:
         query = select(ContactRequest).where(ContactRequest.resident_id == self.resident.id)
         return _rows(_pages(self.session, query, ContactRequest.id))
+
+    def situations(self) -> list[SituationRecord]:
+        """Each change in the resident's situation, oldest first (by start date, then as recorded), each with its
+        follow-ups. An advisor records a handful over the years, so they are read at once."""
+        db, resident_id = self.session, self.resident.id
+        rows = db.exec(select(ResidentSituation, Situation)
+                       .join(Situation, Situation.id == ResidentSituation.situation_id)
+                       .where(ResidentSituation.resident_id == resident_id)
+                       .order_by(ResidentSituation.starts_on, ResidentSituation.id)).all()
+        follow_ups = db.exec(select(FollowUp).where(FollowUp.resident_id == resident_id)
+                             .order_by(FollowUp.recorded_at, FollowUp.id)).all()
+        db.commit()
+        records = [SituationRecord(item, situation, []) for item, situation in rows]
+        for follow_up in follow_ups:
+            home = _situation_followed_up(records, follow_up)
+            if home is not None:
+                home.follow_ups.append(follow_up)
+        return records
+
+    def answer_times(self) -> Iterator[AnswerTime]:
+        """Each time the resident waited for an answer, oldest first."""
+        query = select(AnswerTime).where(AnswerTime.resident_id == self.resident.id)
+        return _rows(_pages(self.session, query, AnswerTime.id))
+
+
+def _situation_followed_up(records: list[SituationRecord], follow_up: FollowUp) -> SituationRecord | None:
+    """The situation a follow-up was made in: of those of its stretch, the newest that had started and was
+    recorded when the follow-up was made (a follow-up counts from the stretch's first day, and the same
+    situation recorded again with new hours carries the stretch on). `records` is oldest first."""
+    stretch = [record for record in records if record.item.run_starts_on == follow_up.run_starts_on]
+    on = follow_up.recorded_at.astimezone(COPENHAGEN).date()
+    before = [record for record in stretch
+              if record.item.starts_on <= on and record.item.recorded_at <= follow_up.recorded_at]
+    return (before or stretch or [None])[-1]
 
 
 def _pages(session: Session, query, *keys) -> Iterator[list]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
 
 from .base import timestamp
 
@@ -42,6 +42,8 @@ class Situation(SQLModel, table=True):
     position: int = Field(default=0)
     active: bool = Field(default=True)
     created_at: datetime = timestamp()
+    # The coordinator's form that added it: sent twice, it adds one.
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
 
 
 class ResidentSituation(SQLModel, table=True):
@@ -101,3 +103,15 @@ class AnswerTime(SQLModel, table=True):
     resident_id: int = Field(foreign_key="users.id", index=True)
     answered_at: datetime = timestamp()
     waited_seconds: int
+
+
+class PartnershipCount(SQLModel, table=True):
+    """The partnership's figures of one period, as counted at `counted_at` and already protected
+    (outcomes/disclosure.py): counts of 5 or more and None, never a set of residents. Counted each night, so the
+    page reads one row however many residents there are."""
+
+    __tablename__ = "partnership_counts"
+
+    period: str = Field(primary_key=True, max_length=7)  # "2026-09" or "2026-Q3"
+    counted_at: datetime = timestamp()
+    counts: dict = Field(sa_column=Column(JSON, nullable=False))

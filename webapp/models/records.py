@@ -17,7 +17,11 @@ class CheckIn(SQLModel, table=True):
     """How the resident is today. One per resident and day (Copenhagen time)."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("resident_id", "day", name="uq_checkins_resident_day"),)
+    __table_args__ = (
+        UniqueConstraint("resident_id", "day", name="uq_checkins_resident_day"),
+        # The partnership's moods: the check-ins of a period, read from the index alone.
+        Index("ix_checkins_day_resident_mood", "day", "resident_id", "mood"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="users.id")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -14,6 +15,7 @@ from ..db import create_once, writing
 from ..models import (FOLLOW_UP_MONTHS, EntryKind, FollowUp, ResidentSituation, Situation, SituationCategory, User,
                       utcnow)
 from ..records.checkins import today
+from ..timeline import kinds
 from ..timeline.services import add_entry
 
 # The built-in situations in each reader's language; one the coordinator adds is shown by its name.
@@ -102,6 +104,28 @@ def current(session: Session, *, resident: User, on: date | None = None) -> Curr
     return Current(record, situation, done)
 
 
+@dataclass(frozen=True)
+class Change:
+    record: ResidentSituation
+    situation: Situation
+    recorded_by: str  # the staff member's name
+
+
+def list_and_history(session: Session, *, resident: User) -> tuple[list[Situation], list[Change]]:
+    """The list an advisor chooses from, and the resident's changes, newest first (those still to start included),
+    each with who recorded it: one statement, the list joined to the resident's changes."""
+    rows = session.exec(
+        select(Situation, ResidentSituation, User.display_name).select_from(Situation)
+        .outerjoin(ResidentSituation, and_(ResidentSituation.situation_id == Situation.id,
+                                           ResidentSituation.resident_id == resident.id))
+        .outerjoin(User, User.id == ResidentSituation.recorded_by)
+        .order_by(Situation.position, Situation.id)).all()
+    listed = list({situation.id: situation for situation, _record, _name in rows if situation.active}.values())
+    changes = [Change(record, situation, name) for situation, record, name in rows if record is not None]
+    changes.sort(key=lambda change: (change.record.starts_on, change.record.id), reverse=True)
+    return listed, changes
+
+
 def history(session: Session, *, resident: User) -> list[tuple[ResidentSituation, Situation]]:
     """Newest first, those still to start included."""
     return list(session.exec(
@@ -111,9 +135,8 @@ def history(session: Session, *, resident: User) -> list[tuple[ResidentSituation
 
 
 def entry_data(situation: Situation, record: ResidentSituation) -> dict:
-    """The timeline entry keeps the situation as it was said, in case the list changes later."""
-    return {"key": situation.key, "name": situation.name, "category": situation.category,
-            "starts_on": record.starts_on.isoformat(), "hours": record.hours_per_week, "employer": record.employer}
+    """The timeline entry keeps the situation as it was said, in case the list changes later (timeline/kinds.py)."""
+    return kinds.situation(situation, record)
 
 
 def record(session: Session, *, resident: User, advisor: User, situation: Situation, starts_on: date,
@@ -154,7 +177,7 @@ def record_follow_up(session: Session, *, resident: User, advisor: User, months:
                                  still_there=True, hours_per_week=hours, recorded_by=advisor.id, recorded_at=utcnow()))
             session.flush()
             add_entry(session, resident=resident, author=advisor, kind=EntryKind.FOLLOW_UP,
-                      data={**entry_data(now.situation, now.record), "months": months, "hours": hours})
+                      data=kinds.follow_up(now.situation, now.record, months=months, hours=hours))
     except IntegrityError:
         return False
     return True

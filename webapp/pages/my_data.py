@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from .. import access_log
 from ..auth import device_sessions, phones
 from ..i18n import language
-from ..models import Appointment, Barrier, CheckIn, Goal, HousingArea, ResidentActivity, StaffDraft, User
+from ..models import (Appointment, Barrier, CheckIn, Goal, HousingArea, ResidentActivity, ResidentSituation, StaffDraft,
+                      User)
 from ..resident.forms import ContactForm
 from ..roles import ROLE_LABELS
 from ..signup import consent
@@ -33,11 +34,12 @@ def _records_held(db: Session, resident: User) -> list[Held]:
     def count(model, *where):
         return select(func.count(model.id)).where(*where).scalar_subquery()
 
-    checkins, barriers, goals, appointments, unsent = db.execute(select(
+    checkins, barriers, goals, appointments, situations, unsent = db.execute(select(
         count(CheckIn, CheckIn.resident_id == resident.id),
         count(Barrier, Barrier.resident_id == resident.id),
         count(Goal, Goal.resident_id == resident.id),
         count(Appointment, Appointment.resident_id == resident.id),
+        count(ResidentSituation, ResidentSituation.resident_id == resident.id),
         # The resident's own words kept when a sign-in ended before they were sent (timeline/drafts.py).
         count(StaffDraft, StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id),
     )).one()
@@ -51,6 +53,8 @@ def _records_held(db: Session, resident: User) -> list[Held]:
         Held(_l("Barriers"), barriers, url_for("records.barrier_list", resident_id=resident.id)),
         Held(_l("Goals"), goals, url_for("records.goal_list", resident_id=resident.id)),
         Held(_l("Appointments"), appointments, url_for("records.appointment_list", resident_id=resident.id)),
+        # Each change in their situation the advisor recorded; the overview shows the one they are in now.
+        Held(_l("Situations"), situations, url_for("records.overview", resident_id=resident.id)),
     ]
     if unsent:
         held.append(Held(_l("Words you wrote but did not send yet"), unsent, url_for("resident.home")))
@@ -78,8 +82,9 @@ def my_data_page(db: Session, resident: User, contact_form: ContactForm | None =
     }
 
 
-def consent_again_page() -> tuple[str, dict]:
-    return "resident/consent_again.html", {"paragraphs": consent.paragraphs(), "changes": consent.changes(),
+def consent_again_page(resident: User) -> tuple[str, dict]:
+    return "resident/consent_again.html", {"paragraphs": consent.paragraphs(),
+                                           "changes": consent.changes(since=resident.consent_version),
                                            "version": consent.VERSION}
 
 

@@ -1,22 +1,28 @@
 """The record pages of one resident (overview, barriers, goals, appointments) and the tools their templates use."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import policy
 from ..db import get_session
 from ..htmx import render
-from ..models import User
-from ..records import appointments, barriers, goals
+from ..models import ResidentSituation, Situation, User
+from ..outcomes import situations
+from ..records import appointments, barriers, checkins, goals
 from ..records.forms import (AnswerForm, AppointmentForm, BarrierForm, BarrierStatusForm, CommentForm, GoalChangeForm,
-                             GoalForm, GoalStatusForm, MoveForm, OutcomeForm, StepDoneForm, StepForm, VersionForm)
+                             GoalForm, GoalStatusForm, MoveForm, OutcomeForm, SituationForm, StepDoneForm, StepForm,
+                             VersionForm)
 
 # The forms a page shows once per item; a refused one is shown again as it was sent, with its errors.
 FORMS = {
     "barrier": BarrierForm, "barrier_status": BarrierStatusForm, "goal": GoalForm, "goal_change": GoalChangeForm,
     "goal_status": GoalStatusForm, "comment": CommentForm, "step": StepForm, "appointment": AppointmentForm,
     "move": MoveForm, "answer": AnswerForm, "outcome": OutcomeForm, "cancel": VersionForm, "restore": VersionForm,
-    "step_done": StepDoneForm,
+    "step_done": StepDoneForm, "situation": SituationForm,
 }
 
 
@@ -53,8 +59,38 @@ def overview_context(resident: User) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class SituationNow:
+    """The resident's situation now, as records/_situation_now.html shows it (like situations.Current)."""
+    record: ResidentSituation
+    situation: Situation
+
+
+def situation_context(resident: User) -> dict:
+    """The advisor's part of the situation: the list to choose from, and every change, newest first, with who
+    recorded it (those still to start included)."""
+    listed, changes = situations.list_and_history(get_session(), resident=resident)
+
+    def named(asks) -> str:  # "In work, Flex job and Work placement", joined as the reader's language joins them
+        return format_list([situations.label(item.key, item.name) for item in listed if asks(item)] or ["-"],
+                           locale=get_locale())
+
+    today = checkins.today()
+    # The newest that has started (the history's order is the one situations.current reads): no query of its own.
+    now = next((SituationNow(change.record, change.situation) for change in changes if change.record.starts_on <= today),
+               None)
+    return {
+        "situation_now": now,
+        "situation_choices": listed,
+        "situation_asks": {"hours": named(lambda item: item.asks_hours), "employer": named(lambda item: item.asks_employer)},
+        "situation_history": [(change.record, change.situation, change.recorded_by) for change in changes],
+        "situation_today": today,
+    }
+
+
 def overview_page(resident: User):
-    return page("records/overview.html", resident, **overview_context(resident))
+    return page("records/overview.html", resident, **overview_context(resident),
+                situation_now=situations.current(get_session(), resident=resident))
 
 
 def barriers_page(resident: User, status: int = 200, failed=None):

@@ -14,7 +14,7 @@ from ..records.forms import CheckInForm, CheckInWordsForm
 from ..resident import services as residing
 from ..timeline import drafts, phrases, services
 from ..timeline.forms import MessageForm, VoiceForm
-from .records import overview_context, record_tools
+from .records import overview_context, record_tools, situation_context
 
 # The way the resident said they prefer to be contacted, as the first choice for "I have contacted them".
 CONTACT_WAY_OF_PREFERENCE = {"call": "phone", "sms": "sms", "house": "in_person"}
@@ -99,8 +99,9 @@ def resident_home(checkin_form: CheckInForm | None = None, words_form: CheckInWo
 
 
 def advisor_resident_page(resident: User, message_form=None, status: int = 200,
-                          on_page: advising.OnPage | None = None, voice_form=None):
-    """One resident as their advisor sees them: the timeline beside the overview.
+                          on_page: advising.OnPage | None = None, voice_form=None, failed=None):
+    """One resident as their advisor sees them: the timeline beside the overview and their situation.
+    `failed`: a refused record form, shown again with its errors (see `records.form_slots`).
 
     The caller marks the resident's entries seen first (`services.mark_seen_by_advisor`).
     """
@@ -113,8 +114,8 @@ def advisor_resident_page(resident: User, message_form=None, status: int = 200,
     places = list(dict.fromkeys(appointment.place for appointment in overview["next_appointments"]))
     return timeline_page(
         resident, "advisor/resident.html", form=message_form, voice_form=voice_form, status=status,
-        places=places, **record_tools(resident),
-        **overview, contact_request=on_page.contact_request,
+        places=places, **record_tools(resident, failed),
+        **overview, **situation_context(resident), contact_request=on_page.contact_request,
         contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
     )
 

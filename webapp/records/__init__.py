@@ -2,7 +2,7 @@
 from importlib import import_module
 
 # One view module per record type, each adding its routes to the records blueprint (`routing.bp`).
-ROUTE_MODULES = ("views", "goal_views", "appointment_views")
+ROUTE_MODULES = ("views", "goal_views", "appointment_views", "situation_views")
 
 
 def blueprint():

@@ -10,9 +10,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..forms import OnceForm
 from ..models import COPENHAGEN, utcnow
 from ..params import bounded_int
-from ..typed_dates import ltr_example, parse_local_moment, parse_month
+from ..outcomes import situations
+from ..templating import long_date
+from ..typed_dates import ltr_example, parse_day, parse_local_moment, parse_month
 from ..validators import ChoiceField, PlainText, choices, normalize_newlines, strip
 from . import catalog
+from .checkins import today
 
 
 
@@ -47,8 +50,8 @@ class WholeNumberField(StringField):
             raise ValueError(str(_l("Write a whole number, like 10.")))
         self.data = int(text)
 
-    def _value(self):
-        return "" if self.data is None else str(self.data)
+    def _value(self):  # what was typed comes back, a refused word too
+        return getattr(self, "raw", "") if self.data is None else str(self.data)
 
 
 class CheckInForm(OnceForm):
@@ -193,3 +196,72 @@ class OutcomeForm(VersionForm):
     def validate_outcome(self, field):
         if self.appointment is not None and self.appointment.starts_at > utcnow():
             raise ValidationError(_l("This appointment has not happened yet."))
+
+
+class SituationForm(OnceForm):
+    """A resident's new situation, from the coordinator's list (`offer`). Hours and employer count only where
+    the chosen situation asks for them; otherwise they are ignored, whatever was typed there."""
+
+    situation = ChoiceField(_l("Situation"), coerce=int)
+    starts_on = StringField(_l("From which day?"), filters=[strip])
+    hours = WholeNumberField(_l("Hours a week (where they apply)"))
+    employer = StringField(_l("Employer (where it applies)"), filters=[strip])
+
+    # From 5 years back (a situation told late) to a year ahead (a job that starts later).
+    MONTHS_BACK, MONTHS_AHEAD = 60, 12
+
+    def offer(self, listed: list) -> SituationForm:
+        self.listed = {item.id: item for item in listed}
+        self.situation.choices = choices((item.id, situations.label(item.key, item.name)) for item in listed)
+        return self
+
+    @property
+    def chosen(self):
+        return self.listed.get(self.situation.data) if self.situation.data is not None else None
+
+    def _unasked(self) -> list:
+        chosen = self.chosen
+        return ([] if chosen is not None and chosen.asks_hours else [self.hours]) + (
+            [] if chosen is not None and chosen.asks_employer else [self.employer])
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        for field in self._unasked():  # not asked for this situation: nothing to refuse, nothing stored
+            field.errors = []
+        return not self.errors
+
+    @classmethod
+    def days_allowed(cls, today: date) -> tuple[date, date]:
+        return situations.add_months(today, -cls.MONTHS_BACK), situations.add_months(today, cls.MONTHS_AHEAD)
+
+    def validate_starts_on(self, field):
+        if not field.data:
+            raise ValidationError(_l("Write the day it starts."))
+        day = parse_day(field.data)
+        if day is None:
+            raise ValidationError(_l("Write the day like %(example)s.", example=ltr_example("2027-03-01")))
+        earliest, latest = self.days_allowed(today())
+        if not earliest <= day <= latest:
+            raise ValidationError(_l("Choose a day from %(earliest)s to %(latest)s.",
+                                     earliest=long_date(earliest), latest=long_date(latest)))
+
+    def validate_hours(self, field):
+        if field.data is not None and not 1 <= field.data <= situations.MAX_HOURS:
+            raise ValidationError(_l("Hours a week are from 1 to 60."))
+
+    def validate_employer(self, field):
+        if len(field.data or "") > situations.MAX_EMPLOYER:
+            raise ValidationError(_l("At most 120 characters, please."))
+        PlainText(allow_newlines=False)(self, field)
+
+    @property
+    def day(self) -> date | None:
+        return parse_day(self.starts_on.data)
+
+    @property
+    def hours_asked(self) -> int | None:
+        return None if self.hours in self._unasked() else self.hours.data
+
+    @property
+    def employer_asked(self) -> str | None:
+        return None if self.employer in self._unasked() else (self.employer.data or None)

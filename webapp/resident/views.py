@@ -69,7 +69,7 @@ def save_contact():
 def consent_again():
     if consent.is_current(current_user):
         return redirect(url_for("resident.home"))
-    template, context = pages.consent_again_page()
+    template, context = pages.consent_again_page(current_user)
     return render(template, shown_in=str(get_locale()), **context)
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..models import Consent, ConsentText, User
 
-VERSION = "2026-12-06.1"
+VERSION = "2026-12-06.2"
 
 # The periods the words below name, as the retention run applies them (config.py). A test pins the two
 # together: change the words and the defaults at once, and raise VERSION.
@@ -27,13 +27,17 @@ def paragraphs() -> list[tuple[str, str]]:
         (_("What we keep"),
          _("Your name, your phone number if you give it, your housing area, and what you write or say in "
            "Sammen: how you are, what stands in your way, your goals and your appointments. Also what your "
-           "advisor writes to you, when you sign in and on which phone, and which staff open your page.")),
+           "advisor writes to you, your situation as your advisor records it (for example in work or in "
+           "education, with the hours and the employer), when you sign in and on which phone, and which staff "
+           "open your page.")),
         (_("Who can see it"),
          _("You and your personal job advisor from the job centre (jobcenter). If you get a new advisor, the "
            "new advisor can see it all too. The coordinator (the person who runs Sammen in the community "
            "house) can see your name, your username, who your advisor is and when you sign in. Until you "
            "have an advisor, the advisors of your housing area can see your name. The volunteer who helps "
-           "you sign up can see your name for one day. Volunteers cannot see what you write. Nobody else can.")),
+           "you sign up can see your name for one day. Volunteers cannot see what you write. Nobody else can. "
+           "The partnership that pays for Sammen (the municipality, the housing association and the fund) "
+           "sees only numbers about groups of 5 residents or more, never who anyone is.")),
         (_("Your rights"),
          _("Under “My data” in the app you can see all of it, correct your phone number, and download a "
            "copy. If you ask for a copy in writing, your advisor or the coordinator can make it for you, and "
@@ -47,14 +51,22 @@ def paragraphs() -> list[tuple[str, str]]:
     ]
 
 
-def changes() -> list[str]:
-    """What is new in this version, for a resident who agreed to an earlier one."""
-    return [
-        _("It now says that your advisor works at the job centre, and that a new advisor can see everything too."),
-        _("It now says what the coordinator, the advisors of your housing area and the volunteers can see."),
-        _("You can now see all your data, download it, and stop using Sammen, in the app."),
-        _("It now says how long things are kept. After that, they are deleted by themselves."),
+def changes(since: str | None = None) -> list[str]:
+    """What is new since the version the resident agreed to (all of it for one who agreed to none), oldest first."""
+    by_version = [
+        ("2026-12-06.1", [
+            _("It now says that your advisor works at the job centre, and that a new advisor can see everything too."),
+            _("It now says what the coordinator, the advisors of your housing area and the volunteers can see."),
+            _("You can now see all your data, download it, and stop using Sammen, in the app."),
+            _("It now says how long things are kept. After that, they are deleted by themselves."),
+        ]),
+        ("2026-12-06.2", [
+            _("Your advisor can now record your situation, for example when you start work or an education."),
+            _("It now says that the partnership that pays for Sammen sees only numbers about groups of 5 residents "
+              "or more."),
+        ]),
     ]
+    return [change for version, said in by_version if since is None or version > since for change in said]
 
 
 def as_text() -> str:

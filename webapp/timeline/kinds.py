@@ -6,7 +6,7 @@ rewrites history. The record services and the demo build it with the functions h
 """
 from __future__ import annotations
 
-from ..models import Appointment, EntryKind, Goal, User
+from ..models import Appointment, EntryKind, Goal, ResidentSituation, Situation, User
 from . import phrases
 
 NEEDS = ("needs_childcare", "needs_companion", "needs_transport")
@@ -64,6 +64,18 @@ def voice(key: str, *, seconds: float, mimetype: str) -> dict:
     return {"audio": key, "seconds": seconds, "type": mimetype}
 
 
+def situation(listed: Situation, record: ResidentSituation) -> dict:
+    """The situation as it was said: its key (each reader reads a built-in one in their language) and its name
+    (in case the list changes later), from when, and the hours and employer where it asks for them."""
+    return {"key": listed.key, "name": listed.name, "category": listed.category,
+            "starts_on": record.starts_on.isoformat(), "hours": record.hours_per_week, "employer": record.employer}
+
+
+def follow_up(listed: Situation, record: ResidentSituation, *, months: int, hours: int | None) -> dict:
+    """"Still there" after `months`, with the hours of now."""
+    return {**situation(listed, record), "months": months, "hours": hours}
+
+
 # Which function builds each kind's data (None: a message keeps only its body).
 BUILDERS = {
     EntryKind.MESSAGE: None,
@@ -89,4 +101,6 @@ BUILDERS = {
     EntryKind.APPOINTMENT_RESTORED: appointment,
     EntryKind.APPOINTMENT_ANSWERED: appointment,
     EntryKind.APPOINTMENT_OUTCOME: appointment,
+    EntryKind.SITUATION: situation,
+    EntryKind.FOLLOW_UP: follow_up,
 }

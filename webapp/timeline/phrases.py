@@ -80,6 +80,8 @@ RESIDENT_BOOK = (
     Group("work", N_("Work and courses"), "briefcase", _phrases(
         ("job_interview", N_("I have a job interview")),
         ("started_working", N_("I started working")),
+        ("started_education", N_("I started an education")),
+        ("lost_job", N_("I lost my job"), 1, True),
         ("applied_for_job", N_("I have applied for a job")),
         ("started_course", N_("I have started a course")),
         ("want_course", N_("I would like to take a course")),
@@ -172,6 +174,9 @@ def _index(*books) -> dict[str, Phrase]:
 
 PHRASES = _index(RESIDENT_BOOK, ADVISOR_BOOK)
 URGENT = tuple(key for key, phrase in PHRASES.items() if phrase.urgent)
+# What the resident tells first about their situation: the advisor is asked to record it
+# (`ResidentActivity.told_phrase`) until a situation newer than it is recorded.
+TOLD = ("started_working", "started_education", "lost_job")
 
 
 def book_for(is_resident: bool) -> tuple[Group, ...]:

@@ -1,0 +1,1 @@
+"""The partnership's page: counts per housing area and period, never a person."""
