@@ -34,7 +34,9 @@ from webapp import create_app
 from webapp.auth import services as accounts
 from webapp.cli import alembic_config
 from webapp.db import engine
-from webapp.models import User
+from webapp.models import Role, User, utcnow
+from webapp.outcomes import figures
+from webapp.outcomes.periods import Period
 from webapp.passwords import hash_secret
 from webapp.timeline import activity
 
@@ -93,6 +95,11 @@ def build(url: str, scale: Scale) -> None:
         connection.execute(text("VACUUM ANALYZE"))
     db.dispose()
     log(f"  caseload summary for {rebuilt:,} residents; ready after {time.perf_counter() - started:.0f} s")
+    counting = time.perf_counter()
+    with app.app_context():
+        periods = figures.count_periods(Session(engine()), now=utcnow())
+    log(f"  the partnership's figures: {len(periods)} periods counted in {time.perf_counter() - counting:.0f} s "
+        f"(`flask partnership count`, run each night)")
 
 
 def bench_app(url: str):
@@ -178,6 +185,9 @@ def pages(scale: Scale, residents: dict[str, int]) -> list[tuple[str, str, str, 
         ("caseload, ~50 residents", "advisor2", "/advisor/", 200),
         (f"caseload, {scale.big_caseload} residents", "advisor1", "/advisor/", 200),
         ("advisor's resident page", "advisor2", f"/advisor/residents/{long_one}", 200),
+        ("partnership page, all areas, last quarter", "partner", "/partner/", 200),
+        ("partnership page, one area, a month", "partner",
+         f"/partner/?area=1&period={Period.month_of(utcnow().date()).shifted(-2).code}", 200),
     ]
 
 
@@ -194,7 +204,11 @@ def main() -> None:
     typical = scale.long_resident + scale.advisors - 1  # also advisor 2's
     set_secrets(app, {"adv1": PASSWORD, "adv2": PASSWORD, f"res{typical - scale.advisors}": PIN,
                       f"res{scale.long_resident - scale.advisors}": PIN})
+    with app.app_context(), Session(engine()) as session:
+        accounts.create_user(session, username="partner", display_name="Partnerskab", role=Role.PARTNER,
+                             secret=PASSWORD)
     clients = {"advisor1": staff_client(app, "adv1"), "advisor2": staff_client(app, "adv2"),
+               "partner": staff_client(app, "partner"),
                "typical": resident_client(app, f"res{typical - scale.advisors}"),
                "long": resident_client(app, f"res{scale.long_resident - scale.advisors}")}
     with app.app_context(), Session(engine()) as session:

@@ -116,12 +116,26 @@ def advisor_reply_too_long(page, server, me):
     page.click("#message-form button[type=submit]")
 
 
+def situation_in_work_with_too_many_hours(page, server, me):
+    page.goto(f"{server}/advisor/residents/{me}")
+    _open(page, "#situation details")
+    page.locator("#situation input[name=situation]").first.check()  # in work, which asks for hours
+    page.fill("#situation-hours", "99")
+    page.click("#situation form button[type=submit]")
+
+
+def situation_without_a_name(page, server, me):
+    page.goto(f"{server}/coordinator/situations")
+    page.click("form[action$='/situations'] button[type=submit]")
+
+
 RESIDENT_FORMS = [message_too_long, new_goal_without_kind, empty_step,
                   changed_goal_with_too_many_hours, barrier_words_too_long, new_appointment_without_time,
                   wrong_pin_for_a_new_pin, phone_number_of_letters]
 STAFF_FORMS = [("coordinator", area_without_a_name), ("coordinator", erasure_with_the_wrong_username),
                ("advisor", advisor_reply_too_long), ("advisor", empty_goal_comment),
-               ("advisor", appointment_moved_without_time)]
+               ("advisor", appointment_moved_without_time), ("advisor", situation_in_work_with_too_many_hours),
+               ("coordinator", situation_without_a_name)]
 
 CASES = [pytest.param("resident", refuse, language, id=f"resident-{refuse.__name__}-{language}")
          for refuse in RESIDENT_FORMS for language in LANGUAGES]
