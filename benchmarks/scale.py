@@ -244,7 +244,22 @@ def main() -> None:
         mine, hello = median_of(results[label]), median_of(hello_runs[label])
         log(f"| {label} | {mine['rps']:,.0f} | {hello['rps']:,.0f} | {mine['rps'] / hello['rps']:.1%} | "
             f"{mine['p50']:.1f} ms | {mine['p95']:.1f} ms | {mine['p99']:.1f} ms | {counts[label]} |")
+    one_at_a_time(clients, [entry for entry in plan if entry[1] == "partner"])
     sqlite_caseload()
+
+
+def one_at_a_time(clients: dict, plan: list, runs: int = 40) -> None:
+    """How long one request takes when nobody else is asking: the partnership page is opened by a few people."""
+    log("")
+    for label, who, path, status in plan:
+        timings = []
+        for _ in range(runs + 5):
+            started = time.perf_counter()
+            assert clients[who].get(path).status_code == status
+            timings.append((time.perf_counter() - started) * 1000)
+        timings = sorted(timings[5:])
+        log(f"{label}, one request at a time (test client): p50 {statistics.median(timings):.1f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms over {runs} requests")
 
 
 def sqlite_caseload(residents: int = 120, entries_each: int = 1000, runs: int = 50) -> None:

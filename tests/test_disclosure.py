@@ -103,3 +103,9 @@ def test_random_tables_of_areas_and_statuses_never_show_a_small_group(seed):
     (None, 20, None), (6, None, None), (None, None, None), (0, 0, None), (6, 12, 0.5)])
 def test_a_rate_is_shown_only_where_both_its_figures_are(numerator, denominator, share):
     assert rate(numerator, denominator) == share
+
+
+def test_a_figure_hidden_before_stays_hidden_and_its_sum_hides_another():
+    figures = {"all": people(1, 30), "Skovparken": people(1, 12), "Vindinggård": people(13, 30)}
+    shown = protect(figures, [Sum("all", ["Skovparken", "Vindinggård"])], hidden={"Skovparken"})
+    assert shown == {"all": 30, "Skovparken": None, "Vindinggård": None}

@@ -37,16 +37,17 @@ class Sum:
 
 
 def protect(figures: Mapping[Hashable, frozenset[int]], sums: Iterable[Sum] = (),
-            apart: Callable[[Hashable], Hashable | None] | None = None) -> dict[Hashable, int | None]:
+            apart: Callable[[Hashable], Hashable | None] | None = None,
+            hidden: Iterable[Hashable] = ()) -> dict[Hashable, int | None]:
     """Each figure's count where it may be shown, None where it may not (shown as "fewer than 5").
 
     `apart(key)`: the part of the population the figure counts in (e.g. its housing area), where figures of
     two different parts never share a resident; None for a figure that may share residents with any other
-    (e.g. one of all areas)."""
+    (e.g. one of all areas). `hidden`: figures hidden already (by an earlier protection they were part of)."""
     sums = list(sums)
     order = {key: index for index, key in enumerate(figures)}
     part_of = apart or (lambda _key: None)
-    hidden = {key for key, members in figures.items() if len(members) < THRESHOLD}
+    hidden = {key for key, members in figures.items() if len(members) < THRESHOLD} | set(hidden)
     while True:
         more = _alone_in_a_sum(figures, sums, hidden, order) | _small_differences(figures, hidden, order, part_of)
         if not more:

@@ -211,12 +211,11 @@ class _Run:
         sums: list[disclosure.Sum] = []
         for each in together:
             for key, members in self.read[each].figures.items():
-                full = (each.code, *key)
-                # Hidden before: it comes in hidden (an empty set is under the threshold, so never shown).
-                figures[full] = frozenset() if full in self.hidden else members
+                figures[(each.code, *key)] = members
             sums += resident_sets.sums(self.listed, (each.code,))
         sums += _quarter_sums(self.listed, together)
-        shown = disclosure.protect(figures, sums, apart=_area_of)
+        # What an earlier protection hid comes in hidden.
+        shown = disclosure.protect(figures, sums, apart=_area_of, hidden=self.hidden & figures.keys())
         newly = {key for key, count in shown.items() if count is None} - self.hidden
         self.hidden |= newly
         self.results[period] = self._result(period, shown)
