@@ -350,6 +350,17 @@ def test_the_csv_is_a_download_with_the_pages_figures(partner, data):
     assert ["Taking part at the end of the period", "7"] in list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
+def test_an_area_name_a_spreadsheet_would_run_as_a_formula_is_given_as_text_in_the_csv(partner, data):
+    area = data.area("=HYPERLINK(\"http://example.com\")")
+    data.residents(7, area=area)
+    count(data.app)
+    response = partner.get(f"/partner/figures.csv?period=2026-Q2&area={area}")
+
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert ["Housing area", "'=HYPERLINK(\"http://example.com\")"] in rows
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
 # The page
 
 

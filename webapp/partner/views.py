@@ -56,6 +56,12 @@ def print_view():
         return render("partner/print.html", **context)
 
 
+def _as_text(name: str) -> str:
+    """A name typed by the coordinator (an area, a situation) that a spreadsheet would run as a formula is given
+    with a leading apostrophe, which spreadsheets read as "this is text"."""
+    return f"'{name}" if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
+
+
 @bp.get("/figures.csv")
 @role_required(Role.PARTNER)
 def csv_download():
@@ -66,13 +72,14 @@ def csv_download():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Period"), page.period_label])
-    writer.writerow([_("Housing area"), page.area_label])
+    writer.writerow([_("Housing area"), _as_text(page.area_label)])
     writer.writerow([page.counted_on])
     for table in page.tables:
         writer.writerow([])
         writer.writerow([table.caption, *table.headings])
         for row in table.rows:
-            writer.writerow([row.label, *(str(FEWER_THAN_THRESHOLD) if cell is None else cell for cell in row.cells)])
+            writer.writerow([_as_text(row.label),
+                             *(str(FEWER_THAN_THRESHOLD) if cell is None else cell for cell in row.cells)])
     name = f"partnership-{page.period.code}-{page.area}.csv"
     # A byte order mark, so a spreadsheet opens the Danish, Arabic and Dari letters as UTF-8.
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
