@@ -49,7 +49,10 @@ def test_very_bad_check_in_offers_contact_and_flags_it(auth, accounts, resident,
 
 def test_contact_is_not_offered_on_a_good_day(auth, accounts, resident):
     resident.post(url(accounts, "checkins"), data={"mood": "4", "idempotency_key": key(1)})
-    assert "I want someone to contact me" not in page_text(resident.get("/me/"))
+    home = resident.get("/me/")
+    assert home.status_code == 200
+    assert "Today you said: Good" in page_text(home)  # the page that shows today's check-in
+    assert "I want someone to contact me" not in page_text(home)
     resident.post(url(accounts, "checkins/today"), data={"words": "", "wants_contact": "y"})
     assert not rows(auth.app, CheckIn)[0].wants_contact
 

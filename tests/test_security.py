@@ -33,7 +33,9 @@ def test_personal_pages_are_not_stored(auth, accounts):
 
 
 def test_templates_have_no_inline_script_or_handlers():
-    for template in TEMPLATES.rglob("*.html"):
+    templates = list(TEMPLATES.rglob("*.html"))
+    assert len(templates) >= 50  # the app's templates are where this looks for them
+    for template in templates:
         html = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), template
         assert not re.search(r"\son[a-z]+=", html), template
