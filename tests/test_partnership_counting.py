@@ -12,23 +12,13 @@ from sqlmodel import select
 from webapp.models import PartnershipCount
 from webapp.outcomes.figures import Period
 
-from .test_partnership import FIRST_ID, NOW, TODAY, Data, count, figure
+from .test_partnership import FIRST_ID, NOW, TODAY, count, data, figure, partner  # noqa: F401 (fixtures)
 from .factories import rows, run
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr("webapp.partner.views.today", lambda: TODAY)
-
-
-@pytest.fixture
-def data(app, accounts) -> Data:
-    return Data(app, accounts)
-
-
-@pytest.fixture
-def partner(auth):
-    return auth.client_for("partner1")
 
 
 TAKING_PART = "Taking part at the end of the period"
