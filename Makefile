@@ -4,24 +4,53 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 PORT ?= 5000
+# tests/ runs on this many pytest-xdist workers, each with databases of its own (tests/conftest.py); an idle
+# worker takes tests queued for the other (worksteal), so one long test does not hold the rest back.
+WORKERS ?= 2
+# The lock files: exact versions with their hashes, which every install here takes. pyproject.toml keeps the
+# ranges the wheel declares; `make lock` writes these from them.
+LOCK := requirements.txt
+TEST_LOCK := requirements-test.txt
+UV_VERSION := 0.13.9
 
-.PHONY: run test test-browser browser-suite bench bench-scale bench-lockout bench-voice bench-export install install-test translations migrate demo translate-update vendor clean
+.PHONY: run test lint lock mutate test-browser browser-suite bench bench-scale bench-lockout bench-voice bench-export install install-test translations migrate demo translate-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# What the lock names, then the app itself with nothing more; pip check fails on a lock older than pyproject.toml.
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+# The test lock holds the test and browser extras both.
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,browser]"
-	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+$(VENV)/.installed-browser: $(VENV)/.installed-test
+	touch $@
+
+# Both lock files again from pyproject.toml, keeping every pinned version that still fits (UPGRADE=1 takes
+# the newest allowed), for every Python from 3.11 with one version of each package where one will do.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) pyproject.toml -o $(LOCK)
+	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) pyproject.toml --extra test --extra browser -c $(LOCK) -o $(TEST_LOCK)
+
+LOCK_FLAGS = --universal --fork-strategy fewest --generate-hashes --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+
+# ruff's lint and format, and the import contracts (pyproject.toml).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -42,12 +71,21 @@ run: translations demo
 	@# gunicorn, as a community house would run it on one machine: two processes of four threads.
 	$(BIN)/gunicorn -c python:webapp.gunicorn_conf --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) "webapp:create_app()"
 
-# The whole suite: tests/ (on SQLite, and on TEST_DATABASE_URL when set), then the browser suite in
-# Chromium. Without Chromium it stops and says so; SKIP_BROWSER=1 runs without it, on purpose only.
+# The whole suite: the lint, tests/ on WORKERS workers (on SQLite, and on TEST_DATABASE_URL when set), then
+# the browser suite in Chromium, one test at a time. Without Chromium it stops and says so; SKIP_BROWSER=1
+# runs without it, on purpose only.
 test: $(VENV)/.installed-browser
+	@$(MAKE) --no-print-directory lint
 	$(FLASK) translate compile
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory browser-suite
+
+# Mutation testing (mutmut), not part of `make test`: policy, redirects, the lockout, barriers, appointments and
+# disclosure, each against its own tests, on SQLite, and a score per module. MODULES="redirects lockout" for some.
+# About an hour on two busy cores, the lockout half of it; docs/mutation.md explains the survivors left.
+mutate: $(VENV)/.installed-test
+	$(FLASK) translate compile
+	$(BIN)/python scripts/mutate.py $(MODULES)
 
 # Only the browser suite: every main screen in every language on phone, tablet and desk, and the journeys.
 # Screenshots of every screen land in build/screenshots (SCREENSHOTS=... to choose another folder).

@@ -1,6 +1,7 @@
 """The one build step pyproject.toml cannot say: the installed package carries what it needs at run
 time. The wheel gets the catalogs compiled from translations/ and a copy of migrations/, inside the
 `webapp` package; the repository keeps both folders at its top (see webapp/config.py, `bundled`)."""
+
 import shutil
 from pathlib import Path
 
@@ -26,8 +27,12 @@ class BuildWithCatalogsAndMigrations(build_py):
                 catalog = read_po(source)
             with target.open("wb") as compiled:
                 write_mo(compiled, catalog)
-        shutil.copytree(HERE / "migrations", package / "migrations", dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            HERE / "migrations",
+            package / "migrations",
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
 
 
 setup(cmdclass={"build_py": BuildWithCatalogsAndMigrations})

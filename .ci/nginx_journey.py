@@ -7,6 +7,7 @@ message and recording (byte for byte) are there, after an upgrade or on a restor
 Checks on the way: every cookie is Secure, pages carry Strict-Transport-Security, and one sign-in from
 another client address (127.0.0.9) reaches the app with that address (.ci/nginx-front checks the audit log).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -25,7 +26,7 @@ import pyotp
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import page_load  # noqa: E402
+from benchmarks import page_load
 
 NAME = os.environ.get("SERVER_NAME", "sammen.test")
 BASE = f"https://{NAME}"
@@ -119,12 +120,16 @@ def fetch_voice(page) -> dict:
     """The newest voice message's bytes as the page's own fetch gets them: their length and SHA-256."""
     voice = page.locator("#entries .entry--voice audio").first
     expect(voice).to_be_visible()
-    status, size, digest = page.evaluate("""async src => {
+    status, size, digest = page.evaluate(
+        """async src => {
         const answer = await fetch(src);
         const body = await answer.arrayBuffer();
         const digest = await crypto.subtle.digest("SHA-256", body);
-        return [answer.status, body.byteLength, [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, "0")).join("")];
-    }""", voice.get_attribute("src"))
+        const hex = [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, "0")).join("");
+        return [answer.status, body.byteLength, hex];
+    }""",
+        voice.get_attribute("src"),
+    )
     assert status == 200 and size > 1000, f"the voice message did not come back: {status}, {size} bytes"
     return {"bytes": size, "sha256": digest}
 
@@ -146,18 +151,32 @@ def sign_in_from_another_address() -> None:
     cookie = "; ".join(value.split(";", 1)[0] for key, value in response.getheaders() if key.lower() == "set-cookie")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     body = urlencode({"csrf_token": token, "username": STAFF, "password": "not-the-password"})
-    connection.request("POST", "/login/staff", body=body, headers={
-        "Host": NAME, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-        "Referer": f"{BASE}/login/staff", "Origin": BASE})
+    connection.request(
+        "POST",
+        "/login/staff",
+        body=body,
+        headers={
+            "Host": NAME,
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"{BASE}/login/staff",
+            "Origin": BASE,
+        },
+    )
     answer = connection.getresponse()
     answer.read()
     assert answer.status in (200, 422), f"a wrong password through nginx was answered {answer.status}"
 
 
 def open_browser(playwright):
-    return page_load.launch(playwright, extra=[
-        f"--host-resolver-rules=MAP {NAME} 127.0.0.1", "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream"])
+    return page_load.launch(
+        playwright,
+        extra=[
+            f"--host-resolver-rules=MAP {NAME} 127.0.0.1",
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+        ],
+    )
 
 
 def signed_in_staff(browser, state: Path):
@@ -191,8 +210,9 @@ def again(state: Path) -> None:
         page = signed_in_staff(browser, state)
         page.goto(f"{BASE}/coordinator/")
         expect(page.locator("main")).to_contain_text("Amina Nginx")
-        phone = browser.new_context(ignore_https_errors=True, viewport={"width": 360, "height": 740},
-                                    storage_state=state / "phone.json")
+        phone = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 360, "height": 740}, storage_state=state / "phone.json"
+        )
         mine = phone.new_page()
         mine.goto(f"{BASE}/me/")
         expect(mine).to_have_url(f"{BASE}/me/")  # still signed in: the same secret key signs the cookie
@@ -206,8 +226,10 @@ def again(state: Path) -> None:
         heard = fetch_voice(mine)
         browser.close()
     assert heard == json.loads((state / "voice.json").read_text()), "the voice message is not the one recorded"
-    print(f"the staff password, the PIN on the paired phone and the voice message ({heard['bytes']} bytes, "
-          "same SHA-256) all work")
+    print(
+        f"the staff password, the PIN on the paired phone and the voice message ({heard['bytes']} bytes, "
+        "same SHA-256) all work"
+    )
 
 
 if __name__ == "__main__":

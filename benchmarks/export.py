@@ -7,6 +7,7 @@ a file as a phone would, once for the time and the growth of the process's large
 (ru_maxrss) over a warm-up with the smallest export, once under tracemalloc for the peak of Python's
 allocations during the export alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,30 +37,53 @@ from .hello import app as hello
 from .scale import PIN, resident_client
 
 sys.path.insert(0, str(Path.cwd()))
-from tests.export_data import fill_history  # noqa: E402
-from tests.factories import audio_bytes  # noqa: E402
+from tests.export_data import fill_history
+from tests.factories import audio_bytes
 
 SIZES = (50, 5_000, 25_000)
 
 
 def make_app(url: str, audio_dir: str):
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "SECRET_PEPPER": "bench", "AUDIO_DIR": audio_dir,
-                       "WTF_CSRF_ENABLED": False, "ARGON2_MEMORY_KIB": 1024, "ARGON2_TIME_COST": 1})
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "SECRET_PEPPER": "bench",
+            "AUDIO_DIR": audio_dir,
+            "WTF_CSRF_ENABLED": False,
+            "ARGON2_MEMORY_KIB": 1024,
+            "ARGON2_TIME_COST": 1,
+        }
+    )
 
 
 def build(app) -> None:
     with app.app_context(), Session(engine(), expire_on_commit=False) as session:
-        advisor = accounts.create_user(session, username="adv", display_name="Mette", role=Role.ADVISOR,
-                                       secret="x" * 12)
+        advisor = accounts.create_user(
+            session, username="adv", display_name="Mette", role=Role.ADVISOR, secret="x" * 12
+        )
         for entries in SIZES:
-            resident = accounts.create_user(session, username=f"resident{entries}", display_name="فاطمة الحسن",
-                                            role=Role.RESIDENT, secret=PIN, locale="ar", advisor_id=advisor.id)
+            resident = accounts.create_user(
+                session,
+                username=f"resident{entries}",
+                display_name="فاطمة الحسن",
+                role=Role.RESIDENT,
+                secret=PIN,
+                locale="ar",
+                advisor_id=advisor.id,
+            )
             resident.consent_version = consent.VERSION  # as a sign-up leaves them
             session.commit()
             key = key_for(resident.id, "bench.webm")
             audio_store().put(key, audio_bytes("voice.webm"))  # every voice entry plays this recording
-            fill_history(session, resident=resident, advisor=advisor, entries=entries,
-                         records=max(10, entries // 50), audio_key=key)
+            fill_history(
+                session,
+                resident=resident,
+                advisor=advisor,
+                entries=entries,
+                records=max(10, entries // 50),
+                audio_key=key,
+            )
 
 
 def download(client, target: Path) -> int:
@@ -97,8 +121,17 @@ def measure(url: str, audio_dir: str, username: str) -> dict:
     page_ms = median_ms(lambda: client.get("/me/data"))
     hello_ms = median_ms(lambda: hello.test_client().get("/"))
     app.extensions["db_engine"].dispose()
-    return {"seconds": seconds, "bytes": size, "peak": peak, "maxrss_kib": after, "grown_kib": after - before,
-            "entries": entries, "files": files, "page_ms": page_ms, "hello_ms": hello_ms}
+    return {
+        "seconds": seconds,
+        "bytes": size,
+        "peak": peak,
+        "maxrss_kib": after,
+        "grown_kib": after - before,
+        "entries": entries,
+        "files": files,
+        "page_ms": page_ms,
+        "hello_ms": hello_ms,
+    }
 
 
 def median_ms(get, rounds: int = 21) -> float:
@@ -120,15 +153,23 @@ def main() -> None:
     print(f"building residents with {', '.join(f'{n:,}' for n in SIZES)} entries on {url.split(':')[0]} …")
     build(app)
     app.extensions["db_engine"].dispose()
-    print(f"{'entries':>8} {'in data.json':>12} {'files':>6} {'ZIP':>9} {'time':>8} {'tracemalloc peak':>17} "
-          f"{'ru_maxrss growth':>17} {'ru_maxrss':>10} {'My data page':>13} {'hello':>8}")
+    print(
+        f"{'entries':>8} {'in data.json':>12} {'files':>6} {'ZIP':>9} {'time':>8} {'tracemalloc peak':>17} "
+        f"{'ru_maxrss growth':>17} {'ru_maxrss':>10} {'My data page':>13} {'hello':>8}"
+    )
     for entries in SIZES:
-        done = subprocess.run([sys.executable, "-m", "benchmarks.export", "measure", url, audio_dir,
-                               f"resident{entries}"], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.export", "measure", url, audio_dir, f"resident{entries}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         figures = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{entries:>8,} {figures['entries']:>12,} {figures['files']:>6,} {figures['bytes'] / 2**20:>7.1f}MB "
-              f"{figures['seconds']:>7.2f}s {figures['peak'] / 2**20:>15.2f}MB {figures['grown_kib'] / 1024:>15.1f}MB "
-              f"{figures['maxrss_kib'] / 1024:>8.0f}MB {figures['page_ms']:>11.1f}ms {figures['hello_ms']:>6.2f}ms")
+        print(
+            f"{entries:>8,} {figures['entries']:>12,} {figures['files']:>6,} {figures['bytes'] / 2**20:>7.1f}MB "
+            f"{figures['seconds']:>7.2f}s {figures['peak'] / 2**20:>15.2f}MB {figures['grown_kib'] / 1024:>15.1f}MB "
+            f"{figures['maxrss_kib'] / 1024:>8.0f}MB {figures['page_ms']:>11.1f}ms {figures['hello_ms']:>6.2f}ms"
+        )
 
 
 if __name__ == "__main__":

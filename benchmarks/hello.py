@@ -1,4 +1,5 @@
 """The baseline every figure is compared with: the least a Flask app served by gunicorn can do."""
+
 from flask import Flask
 
 app = Flask(__name__)

@@ -7,6 +7,7 @@
 3. The staff form: how long a wrong password takes to be refused for a name with an account (fresh, and
    waiting after 10 wrong tries) and for a name without one. The answers must not tell them apart.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
 
-from tests.conftest import make_app, migrate  # noqa: E402
-from tests.factories import RESIDENT_PIN, STAFF_PASSWORD, make_accounts, pair_client, rows, set_values  # noqa: E402
-from webapp.models import AuditEvent, User, utcnow  # noqa: E402
+from tests.conftest import make_app, migrate
+from tests.factories import RESIDENT_PIN, STAFF_PASSWORD, make_accounts, pair_client, rows, set_values
+from webapp.models import AuditEvent, User, utcnow
 
 ROUNDS, TRIES, TIMED = 10, 12, 40
 PRODUCTION_HASH = {"ARGON2_MEMORY_KIB": 19456, "ARGON2_TIME_COST": 2}
@@ -54,8 +55,13 @@ def wrong_checked_before_success(app) -> int:
     checked (the account was locked or waiting), or right but refused (a lock came in meanwhile)."""
     events = sorted(rows(app, AuditEvent), key=lambda e: e.id)
     success = next((e.id for e in events if e.action == "sign_in"), None)
-    return sum(1 for e in events if e.action == "sign_in_failed" and not (e.detail or {}).keys() & {"unchecked", "locked"}
-               and (success is None or e.id < success))
+    return sum(
+        1
+        for e in events
+        if e.action == "sign_in_failed"
+        and not (e.detail or {}).keys() & {"unchecked", "locked"}
+        and (success is None or e.id < success)
+    )
 
 
 def resident_round(path: Path) -> tuple[int, bool]:
@@ -63,8 +69,9 @@ def resident_round(path: Path) -> tuple[int, bool]:
     phones = [app.test_client() for _ in range(TRIES)]
     for phone in phones:
         pair_client(app, phone, "resident1")
-    results = at_once(lambda n: phones[n].post(
-        "/login", data={"pin": RESIDENT_PIN if n == TRIES // 2 else "9999"}).status_code)
+    results = at_once(
+        lambda n: phones[n].post("/login", data={"pin": RESIDENT_PIN if n == TRIES // 2 else "9999"}).status_code
+    )
     wrong = wrong_checked_before_success(app)
     app.extensions["db_engine"].dispose()
     return wrong, 303 in results
@@ -124,13 +131,20 @@ def main() -> None:
         times = timing(Path(folder) / "timing.sqlite3")
     print(f"{TRIES} parallel tries (11 wrong, 1 right), {ROUNDS} rounds, SQLite, argon2id m=19456 t=2")
     wrong = [w for w, _ in residents]
-    print(f"  resident: wrong PINs checked before the lock or the right PIN: min {min(wrong)}, max {max(wrong)}: {wrong}")
+    print(
+        f"  resident: wrong PINs checked before the lock or the right PIN: min {min(wrong)}, max {max(wrong)}: {wrong}"
+    )
     print(f"  resident: right PIN got in: {sum(ok for _, ok in residents)} of {ROUNDS} rounds")
     wrong = [w for w, _ in staff]
-    print(f"  staff: wrong passwords checked before the wait or the right one: min {min(wrong)}, max {max(wrong)}: {wrong}")
+    print(
+        "  staff: wrong passwords checked before the wait or the right one: "
+        f"min {min(wrong)}, max {max(wrong)}: {wrong}"
+    )
     outcomes = [o for _, o in staff]
-    print("  staff: right password got in " + ", ".join(
-        f"{kind}: {outcomes.count(kind)}" for kind in ("at once", "after the wait", "never")))
+    print(
+        "  staff: right password got in "
+        + ", ".join(f"{kind}: {outcomes.count(kind)}" for kind in ("at once", "after the wait", "never"))
+    )
     print(f"The staff form refusing a wrong password, {TIMED} tries each, interleaved; median / mean ms")
     for case, values in times.items():
         print(f"  {case:22} {statistics.median(values) * 1000:7.2f} / {statistics.mean(values) * 1000:7.2f}")

@@ -5,6 +5,7 @@ this machine's, on the demo data, beside a "hello" page served the same way in t
 Run by `make bench` (needs Chromium: `apt-get install chromium`). The browser suite asserts the bytes
 and requests, which are the same on every run; LCP and CLS depend on the machine, so they are printed here.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,9 @@ VITALS = """() => new Promise(resolve => {
   let lcp = 0, cls = 0;
   new PerformanceObserver(list => { for (const entry of list.getEntries()) lcp = entry.startTime; })
     .observe({type: 'largest-contentful-paint', buffered: true});
-  new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) cls += entry.value; })
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) cls += entry.value;
+  })
     .observe({type: 'layout-shift', buffered: true});
   setTimeout(() => resolve({lcp, cls}), 300);
 })"""
@@ -45,8 +48,16 @@ def demo_app(folder: Path, **config):
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
     # As `make run` serves the demo: staff sign in with the password alone.
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser", "SECRET_PEPPER": "browser",
-                      "AUDIO_DIR": str(folder / "audio"), "STAFF_SECOND_FACTOR": False, **config})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "browser",
+            "SECRET_PEPPER": "browser",
+            "AUDIO_DIR": str(folder / "audio"),
+            "STAFF_SECOND_FACTOR": False,
+            **config,
+        }
+    )
     with app.app_context():
         demo.load(get_session())
     return app
@@ -66,22 +77,40 @@ def serve(app):
 
 def launch(playwright, extra: list[str] = ()):
     """Debian's Chromium, headless (Playwright's own browser download is not reachable here)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", *extra])
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            *extra,
+        ],
+    )
 
 
 def measure_cold(browser, url: str, storage_state=None) -> dict:
     """Open `url` in a fresh phone (nothing cached) on slow 4G with a slow CPU; what went over the wire."""
-    context = browser.new_context(viewport={"width": 360, "height": 800}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, storage_state=storage_state)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        storage_state=storage_state,
+    )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_4G)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     urls, sizes, loaded = {}, {}, []
-    cdp.on("Network.requestWillBeSent", lambda event: loaded or urls.setdefault(event["requestId"], event["request"]["url"]))
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda event: loaded or urls.setdefault(event["requestId"], event["request"]["url"]),
+    )
     cdp.on("Network.loadingFinished", lambda event: sizes.__setitem__(event["requestId"], event["encodedDataLength"]))
     page.goto(url, wait_until="load")
     loaded.append(True)
@@ -89,9 +118,13 @@ def measure_cold(browser, url: str, storage_state=None) -> dict:
     vitals = page.evaluate(VITALS)
     counted = [request for request, address in urls.items() if not any(part in address for part in NOT_LOADING)]
     context.close()
-    return {"bytes": sum(sizes.get(request, 0) for request in counted), "requests": len(counted),
-            "lcp_ms": vitals["lcp"], "cls": vitals["cls"],
-            "urls": sorted(f"{sizes.get(request, 0) / 1024:5.1f} KB  {urls[request]}" for request in counted)}
+    return {
+        "bytes": sum(sizes.get(request, 0) for request in counted),
+        "requests": len(counted),
+        "lcp_ms": vitals["lcp"],
+        "cls": vitals["cls"],
+        "urls": sorted(f"{sizes.get(request, 0) / 1024:5.1f} KB  {urls[request]}" for request in counted),
+    }
 
 
 def signed_in_state(browser, address: str, pair_link: str) -> dict:
@@ -123,8 +156,10 @@ def report(browser, name: str, url: str, state) -> None:
     runs = [measure_cold(browser, url, state) for _ in range(RUNS)]
     lcp = statistics.median(run["lcp_ms"] for run in runs)
     cls = max(run["cls"] for run in runs)
-    print(f"{name:>25}, cold, slow 4G, CPU ÷{CPU_SLOWDOWN}: {runs[0]['bytes'] / 1024:5.1f} KB in "
-          f"{runs[0]['requests']} requests, LCP median {lcp:6.0f} ms over {RUNS} runs, CLS at most {cls:.3f}")
+    print(
+        f"{name:>25}, cold, slow 4G, CPU ÷{CPU_SLOWDOWN}: {runs[0]['bytes'] / 1024:5.1f} KB in "
+        f"{runs[0]['requests']} requests, LCP median {lcp:6.0f} ms over {RUNS} runs, CLS at most {cls:.3f}"
+    )
 
 
 def add_messages(app, username: str, count: int) -> None:
@@ -140,9 +175,13 @@ def add_messages(app, username: str, count: int) -> None:
         resident = services.find_user(db, username)
         advisor = db.get(type(resident), resident.advisor_id)
         for n in range(count):
-            timeline.post_message(db, resident=resident, author=advisor if n % 2 else resident,
-                                  body=f"Besked nummer {n}: vi ses i beboerhuset på tirsdag kl. 10.",
-                                  idempotency_key=uuid.uuid4().hex)
+            timeline.post_message(
+                db,
+                resident=resident,
+                author=advisor if n % 2 else resident,
+                body=f"Besked nummer {n}: vi ses i beboerhuset på tirsdag kl. 10.",
+                idempotency_key=uuid.uuid4().hex,
+            )
         close_session()
 
 

@@ -11,6 +11,7 @@
 
 Figures, not assertions: nothing here fails on a slow machine.
 """
+
 from __future__ import annotations
 
 import os
@@ -98,8 +99,10 @@ def build(url: str, scale: Scale) -> None:
     counting = time.perf_counter()
     with app.app_context():
         periods = figures.count_periods(Session(engine()), now=utcnow())
-    log(f"  the partnership's figures: {len(periods)} periods counted in {time.perf_counter() - counting:.0f} s "
-        f"(`flask partnership count`, run each night)")
+    log(
+        f"  the partnership's figures: {len(periods)} periods counted in {time.perf_counter() - counting:.0f} s "
+        f"(`flask partnership count`, run each night)"
+    )
 
 
 def bench_app(url: str):
@@ -144,8 +147,19 @@ def cookie_header(app, client) -> str:
 def gunicorn(target: str, env: dict[str, str]):
     port = free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         target], env={**os.environ, **env}, cwd=ROOT)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
     try:
         wait_until_listening(port)
         yield f"http://127.0.0.1:{port}"
@@ -180,14 +194,22 @@ def pages(scale: Scale, residents: dict[str, int]) -> list[tuple[str, str, str, 
     return [
         ("resident home", "typical", "/me/", 200),
         ("poll, typical resident, nothing new", "typical", f"/residents/{typical}/updates?after={far_ahead}", 204),
-        (f"poll, resident with {scale.long_history:,} entries", "long",
-         f"/residents/{long_one}/updates?after={far_ahead}", 204),
+        (
+            f"poll, resident with {scale.long_history:,} entries",
+            "long",
+            f"/residents/{long_one}/updates?after={far_ahead}",
+            204,
+        ),
         ("caseload, ~50 residents", "advisor2", "/advisor/", 200),
         (f"caseload, {scale.big_caseload} residents", "advisor1", "/advisor/", 200),
         ("advisor's resident page", "advisor2", f"/advisor/residents/{long_one}", 200),
         ("partnership page, all areas, last quarter", "partner", "/partner/", 200),
-        ("partnership page, one area, a month", "partner",
-         f"/partner/?area=1&period={Period.month_of(utcnow().date()).shifted(-2).code}", 200),
+        (
+            "partnership page, one area, a month",
+            "partner",
+            f"/partner/?area=1&period={Period.month_of(utcnow().date()).shifted(-2).code}",
+            200,
+        ),
     ]
 
 
@@ -196,21 +218,34 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk (make bench-scale installs it)")
     scale = Scale.national(float(os.environ.get("SCALE", "1")))
     url = fresh_postgres_url()
-    log(f"Building {scale.residents:,} residents, {scale.advisors:,} advisors, {scale.entries:,} entries "
-        f"on {make_url(url).render_as_string(hide_password=True)}")
+    log(
+        f"Building {scale.residents:,} residents, {scale.advisors:,} advisors, {scale.entries:,} entries "
+        f"on {make_url(url).render_as_string(hide_password=True)}"
+    )
     build(url, scale)
 
     app = bench_app(url)
     typical = scale.long_resident + scale.advisors - 1  # also advisor 2's
-    set_secrets(app, {"adv1": PASSWORD, "adv2": PASSWORD, f"res{typical - scale.advisors}": PIN,
-                      f"res{scale.long_resident - scale.advisors}": PIN})
+    set_secrets(
+        app,
+        {
+            "adv1": PASSWORD,
+            "adv2": PASSWORD,
+            f"res{typical - scale.advisors}": PIN,
+            f"res{scale.long_resident - scale.advisors}": PIN,
+        },
+    )
     with app.app_context(), Session(engine()) as session:
-        accounts.create_user(session, username="partner", display_name="Partnerskab", role=Role.PARTNER,
-                             secret=PASSWORD)
-    clients = {"advisor1": staff_client(app, "adv1"), "advisor2": staff_client(app, "adv2"),
-               "partner": staff_client(app, "partner"),
-               "typical": resident_client(app, f"res{typical - scale.advisors}"),
-               "long": resident_client(app, f"res{scale.long_resident - scale.advisors}")}
+        accounts.create_user(
+            session, username="partner", display_name="Partnerskab", role=Role.PARTNER, secret=PASSWORD
+        )
+    clients = {
+        "advisor1": staff_client(app, "adv1"),
+        "advisor2": staff_client(app, "adv2"),
+        "partner": staff_client(app, "partner"),
+        "typical": resident_client(app, f"res{typical - scale.advisors}"),
+        "long": resident_client(app, f"res{scale.long_resident - scale.advisors}"),
+    }
     with app.app_context(), Session(engine()) as session:
         assert session.get(User, typical).advisor_id == 2 and session.get(User, scale.long_resident).advisor_id == 2
     plan = pages(scale, {"typical": typical, "long": scale.long_resident})
@@ -236,14 +271,18 @@ def main() -> None:
                 results[label].append(wrk(app_url + path, headers))
 
     log("")
-    log(f"gunicorn -w 2 (sync), wrk -t2 -c{CONNECTIONS} {SECONDS} s, median of {ROUNDS} rounds; "
-        f"hello served by the same gunicorn in the same rounds")
+    log(
+        f"gunicorn -w 2 (sync), wrk -t2 -c{CONNECTIONS} {SECONDS} s, median of {ROUNDS} rounds; "
+        f"hello served by the same gunicorn in the same rounds"
+    )
     log("| page | req/s | hello req/s | of hello | p50 | p95 | p99 | statements |")
     log("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, *_rest in plan:
         mine, hello = median_of(results[label]), median_of(hello_runs[label])
-        log(f"| {label} | {mine['rps']:,.0f} | {hello['rps']:,.0f} | {mine['rps'] / hello['rps']:.1%} | "
-            f"{mine['p50']:.1f} ms | {mine['p95']:.1f} ms | {mine['p99']:.1f} ms | {counts[label]} |")
+        log(
+            f"| {label} | {mine['rps']:,.0f} | {hello['rps']:,.0f} | {mine['rps'] / hello['rps']:.1%} | "
+            f"{mine['p50']:.1f} ms | {mine['p95']:.1f} ms | {mine['p99']:.1f} ms | {counts[label]} |"
+        )
     one_at_a_time(clients, [entry for entry in plan if entry[1] == "partner"])
     sqlite_caseload()
 
@@ -258,8 +297,10 @@ def one_at_a_time(clients: dict, plan: list, runs: int = 40) -> None:
             assert clients[who].get(path).status_code == status
             timings.append((time.perf_counter() - started) * 1000)
         timings = sorted(timings[5:])
-        log(f"{label}, one request at a time (test client): p50 {statistics.median(timings):.1f} ms, "
-            f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms over {runs} requests")
+        log(
+            f"{label}, one request at a time (test client): p50 {statistics.median(timings):.1f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms over {runs} requests"
+        )
 
 
 def sqlite_caseload(residents: int = 120, entries_each: int = 1000, runs: int = 50) -> None:
@@ -269,7 +310,9 @@ def sqlite_caseload(residents: int = 120, entries_each: int = 1000, runs: int = 
     command.upgrade(alembic_config(url), "head")
     app = bench_app(url)
     with app.app_context(), Session(engine()) as session:
-        advisor = accounts.create_user(session, username="adv1", display_name="Rådgiver", role="advisor", secret=PASSWORD)
+        advisor = accounts.create_user(
+            session, username="adv1", display_name="Rådgiver", role="advisor", secret=PASSWORD
+        )
         with session.begin():
             build_sqlite(session.connection(), residents=residents, entries_each=entries_each, advisor_id=advisor.id)
         activity.rebuild(session)
@@ -283,9 +326,11 @@ def sqlite_caseload(residents: int = 120, entries_each: int = 1000, runs: int = 
     with counted_queries(app) as statements:
         client.get("/advisor/")
     log("")
-    log(f"SQLite, caseload of {residents} residents with {entries_each:,} entries each: p50 "
+    log(
+        f"SQLite, caseload of {residents} residents with {entries_each:,} entries each: p50 "
         f"{statistics.median(timings):.1f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms over {runs} "
-        f"requests, {len(statements)} statements")
+        f"requests, {len(statements)} statements"
+    )
     shutil.rmtree(folder)
 
 

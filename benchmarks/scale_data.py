@@ -3,6 +3,7 @@
 `build_postgres` uses generate_series; `build_sqlite` writes the small embedded case with executemany.
 Both end with the caseload summary rebuilt from the entries, as `flask caseload rebuild` does.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,10 @@ KIND_DATA = {
     13: ("barrier_added", {"key": "transport"}),
     14: ("goal_comment", {"kind": "job"}),
     15: ("step_done", {"kind": "job"}),
-    16: ("appointment_added", {"starts_at": "2026-12-01T09:00:00+00:00", "with_whom": "advisor", "place": "Beboerhuset"}),
+    16: (
+        "appointment_added",
+        {"starts_at": "2026-12-01T09:00:00+00:00", "with_whom": "advisor", "place": "Beboerhuset"},
+    ),
     17: ("appointment_answered", {"starts_at": "2026-12-01T09:00:00+00:00", "response": "coming"}),
     18: ("barrier_status", {"key": "transport", "status": "better"}),
     19: ("goal_added", {"kind": "job", "hours": 20}),
@@ -42,8 +46,12 @@ class Scale:
 
     @classmethod
     def national(cls, factor: float = 1.0) -> Scale:
-        return cls(residents=max(300, int(100_000 * factor)), advisors=max(6, int(2_000 * factor)),
-                   entries=max(30_000, int(10_000_000 * factor)), long_history=max(1_000, int(25_000 * factor)))
+        return cls(
+            residents=max(300, int(100_000 * factor)),
+            advisors=max(6, int(2_000 * factor)),
+            entries=max(30_000, int(10_000_000 * factor)),
+            long_history=max(1_000, int(25_000 * factor)),
+        )
 
     # Ids: advisors 1..A, residents A+1..A+R. Advisor 1 has the big caseload; the resident
     # with the long history is the first of advisor 2's.
@@ -61,28 +69,45 @@ def build_postgres(connection: Connection, scale: Scale) -> None:
     entry_indexes = [index for index in Entry.__table__.indexes]
     for index in entry_indexes:  # build them once at the end: much faster than row by row
         connection.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
-    params = {"a": scale.advisors, "r": scale.residents, "e": scale.entries, "l": scale.long_history,
-              "big": scale.big_caseload, "long": scale.long_resident, "days": DAYS, "now": utcnow(),
-              "consent": consent.VERSION}
-    connection.execute(text("""
+    params = {
+        "a": scale.advisors,
+        "r": scale.residents,
+        "e": scale.entries,
+        "l": scale.long_history,
+        "big": scale.big_caseload,
+        "long": scale.long_resident,
+        "days": DAYS,
+        "now": utcnow(),
+        "consent": consent.VERSION,
+    }
+    connection.execute(
+        text("""
         INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, failed_logins, lock_count,
                            unlock_by_staff, created_at)
         SELECT i, 'adv' || i, 'Rådgiver ' || i, 'advisor', 'da', 'x', true, 0, 0, false, :now - interval '800 days'
-        FROM generate_series(1, :a) AS i"""), params)
-    connection.execute(text("""
+        FROM generate_series(1, :a) AS i"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, advisor_id, failed_logins,
                            lock_count, unlock_by_staff, created_at, contact_preference, consent_version)
         SELECT :a + j, 'res' || j, 'Beboer ' || j, 'resident', 'ar', 'x', true,
                CASE WHEN j <= :big THEN 1 ELSE 2 + (j - :big - 1) % (:a - 1) END, 0, 0, false,
                :now - interval '750 days', 'sms', :consent
-        FROM generate_series(1, :r) AS j"""), params)
+        FROM generate_series(1, :r) AS j"""),
+        params,
+    )
     kind = _case("i % 20", {k: f"'{name}'" for k, (name, _d) in KIND_DATA.items()}, "'message'")
     data = _case("i % 20", {k: f"'{json.dumps(d)}'::json" for k, (_n, d) in KIND_DATA.items()}, "NULL")
     theirs = ", ".join(str(k) for k, (name, _d) in KIND_DATA.items() if name in BY_RESIDENT)
     # Messages: the resident's and the advisor's in turns of a few.
-    by_resident = f"CASE WHEN i % 20 IN ({theirs}) THEN true WHEN i % 20 < 12 THEN ((i / :r) + (i / 3)) % 2 = 0 ELSE false END"
+    by_resident = (
+        f"CASE WHEN i % 20 IN ({theirs}) THEN true WHEN i % 20 < 12 THEN ((i / :r) + (i / 3)) % 2 = 0 ELSE false END"
+    )
     # The long history first (ids in time order within it), then everyone else's, round-robin.
-    connection.execute(text(f"""
+    connection.execute(
+        text(f"""
         INSERT INTO entries (resident_id, author_id, kind, body, data, created_at, seen_at)
         SELECT s.resident, CASE WHEN s.mine THEN s.resident ELSE u.advisor_id END, s.kind,
                CASE WHEN s.kind = 'message' THEN 'Besked nummer ' || s.i END, s.data, s.at,
@@ -92,64 +117,106 @@ def build_postgres(connection: Connection, scale: Scale) -> None:
                    {kind} AS kind, {data} AS data, {by_resident} AS mine,
                    :now - make_interval(secs => (:days * 86400.0) * (1 - i::float8 / :e)) AS at
             FROM generate_series(1, :e) AS i
-        ) AS s JOIN users u ON u.id = s.resident"""), params)
+        ) AS s JOIN users u ON u.id = s.resident"""),
+        params,
+    )
     _records_postgres(connection, params)
     _outcomes_postgres(connection, {**params, "per_area": scale.residents_per_area})
     for index in entry_indexes:
         index.create(connection)
-    for table in ("users", "checkins", "barriers", "goals", "goal_steps", "appointments", "contact_requests",
-                  "housing_areas", "resident_situations", "follow_ups", "answer_times"):
-        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
+    for table in (
+        "users",
+        "checkins",
+        "barriers",
+        "goals",
+        "goal_steps",
+        "appointments",
+        "contact_requests",
+        "housing_areas",
+        "resident_situations",
+        "follow_ups",
+        "answer_times",
+    ):
+        connection.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))")
+        )
 
 
 def _records_postgres(connection: Connection, params: dict) -> None:
     """Records in proportion: per resident 10 check-ins, 2 barriers, 2 goals of 2 steps, 4 appointments."""
-    connection.execute(text("""
+    connection.execute(
+        text("""
         INSERT INTO checkins (resident_id, day, mood, wants_contact, created_at, updated_at)
         SELECT :a + j, (:now - make_interval(days => d * 3))::date, 1 + (j + d) % 5, false,
                :now - make_interval(days => d * 3), :now - make_interval(days => d * 3)
-        FROM generate_series(1, :r) AS j, generate_series(0, 9) AS d"""), params)
-    connection.execute(text("""
+        FROM generate_series(1, :r) AS j, generate_series(0, 9) AS d"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO barriers (resident_id, key, status, created_at, updated_at, acknowledged_at)
         SELECT :a + j, (ARRAY['transport', 'childcare'])[b], 'present', :now - interval '40 days', :now - interval '40 days',
                CASE WHEN j % 10 = 0 THEN NULL ELSE :now - interval '39 days' END
-        FROM generate_series(1, :r) AS j, generate_series(1, 2) AS b"""), params)
-    connection.execute(text("""
+        FROM generate_series(1, :r) AS j, generate_series(1, 2) AS b"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO goals (resident_id, kind, status, created_at, updated_at)
         SELECT :a + j, (ARRAY['job', 'danish'])[g], 'active', :now - interval '60 days', :now - interval '60 days'
-        FROM generate_series(1, :r) AS j, generate_series(1, 2) AS g"""), params)
-    connection.execute(text("""
+        FROM generate_series(1, :r) AS j, generate_series(1, 2) AS g"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO goal_steps (goal_id, text, created_by, created_at)
         SELECT g.id, 'Trin ' || s, g.resident_id, :now - interval '50 days'
-        FROM goals g, generate_series(1, 2) AS s"""), params)
-    connection.execute(text("""
+        FROM goals g, generate_series(1, 2) AS s"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO appointments (resident_id, created_by, starts_at, place, with_whom, needs_childcare, needs_companion,
                                   needs_transport, status, version, created_at, updated_at)
         SELECT u.id, u.advisor_id, :now + make_interval(days => n * 7 - 14), 'Jobcentret', 'advisor', false, false, false,
                'planned', 1, :now - interval '30 days', :now - interval '30 days'
-        FROM users u, generate_series(0, 3) AS n WHERE u.role = 'resident'"""), params)
-    connection.execute(text("""
+        FROM users u, generate_series(0, 3) AS n WHERE u.role = 'resident'"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO contact_requests (resident_id, asked_at)
-        SELECT :a + j, :now - interval '1 day' FROM generate_series(1, :r, 50) AS j"""), params)
+        SELECT :a + j, :now - interval '1 day' FROM generate_series(1, :r, 50) AS j"""),
+        params,
+    )
 
 
 def _outcomes_postgres(connection: Connection, params: dict) -> None:
     """Housing areas of about 250 residents; situations over the two years (a third into work, some of them
     followed up, a sixth into education, some ended); and an answer time for each advisor's message."""
-    connection.execute(text("""
+    connection.execute(
+        text("""
         INSERT INTO housing_areas (id, name, active, created_at)
         SELECT n, 'Område ' || n, true, :now - interval '800 days'
-        FROM generate_series(1, GREATEST(1, :r / :per_area)) AS n"""), params)
-    connection.execute(text("""
-        UPDATE users SET housing_area_id = 1 + (id % GREATEST(1, :r / :per_area)) WHERE role = 'resident'"""), params)
+        FROM generate_series(1, GREATEST(1, :r / :per_area)) AS n"""),
+        params,
+    )
+    connection.execute(
+        text("""
+        UPDATE users SET housing_area_id = 1 + (id % GREATEST(1, :r / :per_area)) WHERE role = 'resident'"""),
+        params,
+    )
     situation = "(SELECT id FROM situations WHERE key = '{}')"
     # Everyone starts "not yet in anything" when they join; then, by resident, one change on a day of the two years.
-    connection.execute(text(f"""
+    connection.execute(
+        text(f"""
         INSERT INTO resident_situations (resident_id, situation_id, starts_on, run_starts_on, recorded_by, recorded_at)
-        SELECT u.id, {situation.format('nothing_yet')}, u.created_at::date, u.created_at::date, u.advisor_id, u.created_at
-        FROM users u WHERE u.role = 'resident'"""), params)
-    connection.execute(text("""
+        SELECT u.id, {situation.format("nothing_yet")}, u.created_at::date, u.created_at::date, u.advisor_id, u.created_at
+        FROM users u WHERE u.role = 'resident'"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO resident_situations (resident_id, situation_id, starts_on, run_starts_on, hours_per_week, employer,
                                          recorded_by, recorded_at)
         SELECT u.id, s.id, d.day, d.day, CASE WHEN s.asks_hours THEN 10 + u.id % 28 END,
@@ -158,19 +225,26 @@ def _outcomes_postgres(connection: Connection, params: dict) -> None:
         JOIN situations s ON s.key = (ARRAY['work', 'work', 'education', 'flex_job', 'sick_leave', 'ended',
                                             'course', 'wage_subsidy', 'work_placement', 'nothing_yet'])[1 + u.id % 10]
         CROSS JOIN LATERAL (SELECT (:now - make_interval(days => (u.id * 7919) % 700))::date AS day) AS d
-        WHERE u.role = 'resident' AND u.id % 10 <> 9"""), params)
-    connection.execute(text("""
+        WHERE u.role = 'resident' AND u.id % 10 <> 9"""),
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO follow_ups (resident_id, run_starts_on, months, still_there, hours_per_week, recorded_by, recorded_at)
         SELECT rs.resident_id, rs.run_starts_on, m.months, true, rs.hours_per_week, rs.recorded_by,
                rs.run_starts_on + make_interval(months => m.months)
         FROM resident_situations rs JOIN situations s ON s.id = rs.situation_id,
              (VALUES (1), (3), (6), (12)) AS m(months)
         WHERE s.category IN ('work', 'education') AND rs.run_starts_on + make_interval(months => m.months) < :now"""),
-        params)
-    connection.execute(text("""
+        params,
+    )
+    connection.execute(
+        text("""
         INSERT INTO answer_times (resident_id, answered_at, waited_seconds)
         SELECT resident_id, created_at, 60 + (id::bigint * 7919) % 172800 FROM entries
-        WHERE kind = 'message' AND author_id <> resident_id"""), params)
+        WHERE kind = 'message' AND author_id <> resident_id"""),
+        params,
+    )
 
 
 def build_sqlite(connection: Connection, *, residents: int, entries_each: int, advisor_id: int) -> list[int]:
@@ -178,38 +252,90 @@ def build_sqlite(connection: Connection, *, residents: int, entries_each: int, a
     now = utcnow()
     first = connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM users")).scalar() + 1
     ids = list(range(first, first + residents))
-    connection.execute(text(
-        "INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, advisor_id, failed_logins, "
-        "lock_count, unlock_by_staff, created_at, consent_version) "
-        "VALUES (:id, :u, :u, 'resident', 'ar', 'x', 1, :adv, 0, 0, 0, :at, :consent)"),
-        [{"id": i, "u": f"res{i}", "adv": advisor_id, "at": _sqlite_time(now - timedelta(days=750)),
-          "consent": consent.VERSION} for i in ids])
+    connection.execute(
+        text(
+            "INSERT INTO users (id, username, display_name, role, locale, secret_hash, active, advisor_id, failed_logins, "
+            "lock_count, unlock_by_staff, created_at, consent_version) "
+            "VALUES (:id, :u, :u, 'resident', 'ar', 'x', 1, :adv, 0, 0, 0, :at, :consent)"
+        ),
+        [
+            {
+                "id": i,
+                "u": f"res{i}",
+                "adv": advisor_id,
+                "at": _sqlite_time(now - timedelta(days=750)),
+                "consent": consent.VERSION,
+            }
+            for i in ids
+        ],
+    )
     rows = []
     for resident in ids:
         for n in range(entries_each):
             kind, data = KIND_DATA.get(n % 20, ("message", None))
             mine = kind in BY_RESIDENT or (kind == "message" and (n // 20) % 2 == 0)
             at = now - timedelta(days=DAYS * (1 - n / entries_each))
-            rows.append({"r": resident, "a": resident if mine else advisor_id, "k": kind,
-                         "b": f"Besked nummer {n}" if kind == "message" else None,
-                         "d": json.dumps(data) if data else None, "at": _sqlite_time(at),
-                         "seen": _sqlite_time(at + timedelta(hours=1)) if mine and n < entries_each - 3 else None})
-    connection.execute(text("INSERT INTO entries (resident_id, author_id, kind, body, data, created_at, seen_at) "
-                            "VALUES (:r, :a, :k, :b, :d, :at, :seen)"), rows)
-    connection.execute(text(
-        "INSERT INTO checkins (resident_id, day, mood, wants_contact, created_at, updated_at) "
-        "VALUES (:r, :day, :mood, 0, :at, :at)"),
-        [{"r": r, "day": (now - timedelta(days=d * 3)).date().isoformat(), "mood": 1 + (r + d) % 5,
-          "at": _sqlite_time(now - timedelta(days=d * 3))} for r in ids for d in range(10)])
-    connection.execute(text(
-        "INSERT INTO barriers (resident_id, key, status, created_at, updated_at) VALUES (:r, :key, 'present', :at, :at)"),
-        [{"r": r, "key": key, "at": _sqlite_time(now - timedelta(days=40))} for r in ids for key in ("transport", "childcare")])
-    connection.execute(text(
-        "INSERT INTO appointments (resident_id, created_by, starts_at, place, with_whom, needs_childcare, needs_companion, "
-        "needs_transport, status, version, created_at, updated_at) "
-        "VALUES (:r, :adv, :starts, 'Jobcentret', 'advisor', 0, 0, 0, 'planned', 1, :at, :at)"),
-        [{"r": r, "adv": advisor_id, "starts": _sqlite_time(now + timedelta(days=7 * n - 14)),
-          "at": _sqlite_time(now - timedelta(days=30))} for r in ids for n in range(4)])
+            rows.append(
+                {
+                    "r": resident,
+                    "a": resident if mine else advisor_id,
+                    "k": kind,
+                    "b": f"Besked nummer {n}" if kind == "message" else None,
+                    "d": json.dumps(data) if data else None,
+                    "at": _sqlite_time(at),
+                    "seen": _sqlite_time(at + timedelta(hours=1)) if mine and n < entries_each - 3 else None,
+                }
+            )
+    connection.execute(
+        text(
+            "INSERT INTO entries (resident_id, author_id, kind, body, data, created_at, seen_at) "
+            "VALUES (:r, :a, :k, :b, :d, :at, :seen)"
+        ),
+        rows,
+    )
+    connection.execute(
+        text(
+            "INSERT INTO checkins (resident_id, day, mood, wants_contact, created_at, updated_at) "
+            "VALUES (:r, :day, :mood, 0, :at, :at)"
+        ),
+        [
+            {
+                "r": r,
+                "day": (now - timedelta(days=d * 3)).date().isoformat(),
+                "mood": 1 + (r + d) % 5,
+                "at": _sqlite_time(now - timedelta(days=d * 3)),
+            }
+            for r in ids
+            for d in range(10)
+        ],
+    )
+    connection.execute(
+        text(
+            "INSERT INTO barriers (resident_id, key, status, created_at, updated_at) VALUES (:r, :key, 'present', :at, :at)"
+        ),
+        [
+            {"r": r, "key": key, "at": _sqlite_time(now - timedelta(days=40))}
+            for r in ids
+            for key in ("transport", "childcare")
+        ],
+    )
+    connection.execute(
+        text(
+            "INSERT INTO appointments (resident_id, created_by, starts_at, place, with_whom, needs_childcare, needs_companion, "
+            "needs_transport, status, version, created_at, updated_at) "
+            "VALUES (:r, :adv, :starts, 'Jobcentret', 'advisor', 0, 0, 0, 'planned', 1, :at, :at)"
+        ),
+        [
+            {
+                "r": r,
+                "adv": advisor_id,
+                "starts": _sqlite_time(now + timedelta(days=7 * n - 14)),
+                "at": _sqlite_time(now - timedelta(days=30)),
+            }
+            for r in ids
+            for n in range(4)
+        ],
+    )
     return ids
 
 

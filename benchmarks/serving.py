@@ -1,4 +1,5 @@
 """Serving the app on a free port for a benchmark or a test, and waiting until it answers."""
+
 from __future__ import annotations
 
 import socket

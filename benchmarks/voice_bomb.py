@@ -12,6 +12,7 @@ each upload took to be answered.
 Figures, not assertions: nothing here fails on a slow machine. The target is a caseload delayed by at
 most a second.
 """
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -54,24 +55,45 @@ def log(message: str) -> None:
 
 
 def flask(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([str(BIN / "flask"), "--app", "webapp", *args], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "webapp", *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @contextmanager
 def served_demo(folder: Path):
     """`make run` on a fresh SQLite database in `folder`: yields the address and the pairing links."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}", "SECRET_KEY": "bench-voice",
-           "SECRET_PEPPER": "bench-voice", "AUDIO_DIR": str(folder / "audio"), "PORT": str(port),
-           "STAFF_SECOND_FACTOR": "off"}  # as `make run` sets it
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "SECRET_KEY": "bench-voice",
+        "SECRET_PEPPER": "bench-voice",
+        "AUDIO_DIR": str(folder / "audio"),
+        "PORT": str(port),
+        "STAFF_SECOND_FACTOR": "off",
+    }  # as `make run` sets it
     flask(env, "db", "upgrade")
     flask(env, "demo", "load")
     links = dict(re.findall(r"(\S+)\s+(http\S+)", flask(env, "pair-link", *RESIDENTS)))
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:webapp.gunicorn_conf", "--workers", "2",
-                               "--threads", "4", "--bind",
-                               f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
-                              env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "python:webapp.gunicorn_conf",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         wait_until_listening(port)
         yield f"http://127.0.0.1:{port}", links
@@ -96,8 +118,9 @@ class Browser:
 
     def post(self, url: str, fields: dict[str, str], files: dict[str, tuple[str, str, bytes]] | None = None):
         body, content_type = multipart(fields, files or {})
-        request = urllib.request.Request(self._absolute(url), data=body, method="POST",
-                                         headers={**self.headers, "Content-Type": content_type})
+        request = urllib.request.Request(
+            self._absolute(url), data=body, method="POST", headers={**self.headers, "Content-Type": content_type}
+        )
         return self._send(request)
 
     def csrf(self, html: str) -> str:
@@ -116,11 +139,17 @@ class Browser:
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
     for name, (filename, mimetype, data) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: {mimetype}\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {mimetype}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -136,8 +165,9 @@ def resident_phone(address: str, link: str) -> tuple[Browser, str]:
 def advisor_laptop(address: str) -> Browser:
     laptop = Browser(address)
     _status, page = laptop.get("/login/staff")
-    status, _home = laptop.post("/login/staff", {"csrf_token": laptop.csrf(page), "username": "advisor1",
-                                                 "password": STAFF_PASSWORD})
+    status, _home = laptop.post(
+        "/login/staff", {"csrf_token": laptop.csrf(page), "username": "advisor1", "password": STAFF_PASSWORD}
+    )
     assert status == 200, status
     return laptop
 
@@ -233,11 +263,15 @@ def main() -> None:
         phones = [resident_phone(address, links[username]) for username in RESIDENTS]
         laptop = advisor_laptop(address)
         quiet, _ = while_polling(laptop, lambda: time.sleep(QUIET_SECONDS))
-        runs = {label: while_polling(laptop, lambda files=files: send_at_once(phones, files))
-                for label, files in loads.items()}
+        runs = {
+            label: while_polling(laptop, lambda files=files: send_at_once(phones, files))
+            for label, files in loads.items()
+        }
 
-    log(f"gunicorn --workers 2 --threads 4, SQLite, demo data; the caseload (/advisor/) every {ms(POLL_EVERY)}; "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+    log(
+        f"gunicorn --workers 2 --threads 4, SQLite, demo data; the caseload (/advisor/) every {ms(POLL_EVERY)}; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
+    )
     log("| caseload | requests | median | slowest |")
     log("|---|---:|---:|---:|")
     log(f"| alone | {len(quiet)} | {ms(statistics.median(quiet))} | {ms(max(quiet))} |")

@@ -1,4 +1,5 @@
 """Browser journeys: the demo data served on a free port, driven in headless Chromium."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ class Server(str):
         from webapp.db import close_session, get_session
 
         with self.app.app_context():
-            found = {key: services.find_user(get_session(), username).id
-                     for key, username in (("me", RESIDENT_FOR[language]), ("resident", "resident1"))}
+            found = {
+                key: services.find_user(get_session(), username).id
+                for key, username in (("me", RESIDENT_FOR[language]), ("resident", "resident1"))
+            }
             close_session()
         return found
 
@@ -43,10 +46,15 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = page_load.launch(playwright, extra=[
-            # A microphone that plays a tone and needs no permission prompt, for the voice journeys.
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required"])
+        browser = page_load.launch(
+            playwright,
+            extra=[
+                # A microphone that plays a tone and needs no permission prompt, for the voice journeys.
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -56,7 +64,12 @@ def phone(browser):
     """A 360 px wide phone; console errors (CSP violations included) are collected."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     context.console_errors = []
-    context.on("console", lambda message: message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}"))
+    context.on(
+        "console",
+        lambda message: (
+            message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}")
+        ),
+    )
     yield context
     context.close()
 
@@ -96,7 +109,9 @@ def signed_in(browser, server):
             held.clear()
             context = browser.new_context(**VIEWPORTS[device], java_script_enabled=javascript)
             context.console_errors = []
-            context.on("console", lambda message: message.type == "error" and context.console_errors.append(message.text))
+            context.on(
+                "console", lambda message: message.type == "error" and context.console_errors.append(message.text)
+            )
             sign_in(context.new_page(), server, role, language)
             held[key] = context
         return held[key]
@@ -118,7 +133,12 @@ def tablet(browser):
     """The community-house tablet, 800 × 1280."""
     context = browser.new_context(viewport={"width": 800, "height": 1280})
     context.console_errors = []
-    context.on("console", lambda message: message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}"))
+    context.on(
+        "console",
+        lambda message: (
+            message.type == "error" and context.console_errors.append(f"{message.location}: {message.text}")
+        ),
+    )
     yield context
     context.close()
 

@@ -1,4 +1,5 @@
 """What the suite measures inside a page: JavaScript run through Playwright, with the results in Python."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -42,7 +43,9 @@ function interactive() {
 }
 """
 
-SMALL_TARGETS = INTERACTIVE + """
+SMALL_TARGETS = (
+    INTERACTIVE
+    + """
 () => {
   const small = [];
   let smallest = null;
@@ -55,6 +58,7 @@ SMALL_TARGETS = INTERACTIVE + """
   return {small, smallest};
 }
 """
+)
 
 PAGE_FACTS = """
 () => {
@@ -197,7 +201,9 @@ SELECTS_CUT = """
 
 # What of a form lies under its Send button, where the reader sees it now: boxes that overlap the
 # button (as far as a scrolling box around them shows them), and whatever is on top at its middle.
-UNDER_SEND = INTERACTIVE + """
+UNDER_SEND = (
+    INTERACTIVE
+    + """
 (form) => {
   const send = form.querySelector(':scope > button[type=submit]');
   function seen(element) {
@@ -225,6 +231,7 @@ UNDER_SEND = INTERACTIVE + """
   return under;
 }
 """
+)
 
 # Groups of choices framed by the browser's own grey groove, unlike every other group in the app.
 DEFAULT_FRAMES = """
@@ -259,7 +266,9 @@ DOTS_STARTING_LINES = """
 }
 """
 
-FOCUSED = INTERACTIVE + """
+FOCUSED = (
+    INTERACTIVE
+    + """
 () => {
   const element = document.activeElement;
   if (!element || element === document.body) return null;
@@ -272,8 +281,11 @@ FOCUSED = INTERACTIVE + """
   return {what: describe(element), visible: outline || shadow, inView};
 }
 """
+)
 
-UNREACHED = INTERACTIVE + """
+UNREACHED = (
+    INTERACTIVE
+    + """
 () => {
   const reached = new Set([...document.querySelectorAll('[data-tabbed]')].map(el => el.name && el.type === 'radio' ? 'radio:' + el.name : el));
   return interactive().filter(element => {
@@ -283,6 +295,7 @@ UNREACHED = INTERACTIVE + """
   }).map(describe);
 }
 """
+)
 
 FIRST_ERROR = """
 () => {
@@ -323,12 +336,15 @@ def run_axe(page, *, contrast: bool) -> tuple[list[str], dict[str, int]]:
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(_axe_source())  # through the DevTools protocol, which the page's CSP does not govern
     rules = {} if contrast else {"color-contrast": {"enabled": False}}
-    result = page.evaluate("""async ([rules, ALSO]) => {
+    result = page.evaluate(
+        """async ([rules, ALSO]) => {
         const result = await axe.run(document, {resultTypes: ['violations'], rules});
         const counts = {};
         for (const v of result.violations) counts[v.impact] = (counts[v.impact] || 0) + v.nodes.length;
         const blocking = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical' || ALSO.includes(v.id))
           .map(v => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
         return [blocking, counts];
-    }""", [rules, ALSO_CHECKED])
+    }""",
+        [rules, ALSO_CHECKED],
+    )
     return result

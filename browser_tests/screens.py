@@ -1,4 +1,5 @@
 """Every main screen of the app, who sees it, on which devices, and how a browser gets there."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,7 +11,12 @@ LANGUAGES = {"da": "da", "ar": "ar", "fa_AF": "fa-AF", "en": "en"}
 RTL = {"ar", "fa_AF"}
 
 VIEWPORTS = {
-    "phone": {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 360, "height": 800},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "tablet": {"viewport": {"width": 800, "height": 1280}, "has_touch": True},
     "staff": {"viewport": {"width": 1280, "height": 800}},
 }
@@ -49,6 +55,7 @@ class Screen:
 def go(path: str) -> Callable:
     def reach(page, server, language):
         page.goto(server + path.format(**server.ids(language)))
+
     return reach
 
 
@@ -147,5 +154,7 @@ def sign_in(page, server, role: str, language: str) -> None:
         page.fill("#password", STAFF_PASSWORD)
         page.click("main button[type=submit]")
         expect(page.locator("header.top .who")).to_be_visible()
-    page.goto(f"{server}/login/staff?lang={language}" if role == "visitor" else f"{page.url.split('?')[0]}?lang={language}")
+    page.goto(
+        f"{server}/login/staff?lang={language}" if role == "visitor" else f"{page.url.split('?')[0]}?lang={language}"
+    )
     expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[language])

@@ -1,8 +1,8 @@
 """The resident sees who opened their page, in their own language, on their phone."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
-
 from test_journeys import sign_in_resident, sign_in_staff
 
 

@@ -1,6 +1,7 @@
 """What a walk through the app on a phone found, each kept fixed by a check a person would make:
 the answer to an action is in view and read out, refusals keep the page and focus the first mistake,
 the faces read without colour, and right to left looks right."""
+
 from __future__ import annotations
 
 import re
@@ -103,12 +104,25 @@ def test_a_refused_record_form_keeps_the_pages_address_so_a_reload_shows_it_agai
 # --- A refused form: focus on the first mistake, the mistake tied to its field ----------------
 
 REFUSALS = [
-    ("resident", "ar", "home", lambda page: (page.fill("#message-body", "x" * 4001),
-                                              page.click("#message-form button[type=submit]")), "message-body"),
+    (
+        "resident",
+        "ar",
+        "home",
+        lambda page: (page.fill("#message-body", "x" * 4001), page.click("#message-form button[type=submit]")),
+        "message-body",
+    ),
     ("resident", "da", "goals", lambda page: page.locator("article.goal form.inline-form button").first.click(), None),
-    ("resident", "fa_AF", "appointments", lambda page: (page.click("details.card > summary"),
-                                                        page.fill("#new-where", "Lægehuset"),
-                                                        page.click("details.card button[type=submit]")), "new-when"),
+    (
+        "resident",
+        "fa_AF",
+        "appointments",
+        lambda page: (
+            page.click("details.card > summary"),
+            page.fill("#new-where", "Lægehuset"),
+            page.click("details.card button[type=submit]"),
+        ),
+        "new-when",
+    ),
     ("volunteer", "en", "about", lambda page: page.click("main button[type=submit]:not([name=view])"), "name"),
     ("coordinator", "da", "new-staff", lambda page: page.click("main button[type=submit]"), None),
 ]
@@ -116,8 +130,12 @@ REFUSALS = [
 
 def reach(page, server, language, where):
     me = server.ids(language)["me"]
-    paths = {"home": "/me/", "goals": f"/residents/{me}/goals", "appointments": f"/residents/{me}/appointments",
-             "new-staff": "/coordinator/staff/new"}
+    paths = {
+        "home": "/me/",
+        "goals": f"/residents/{me}/goals",
+        "appointments": f"/residents/{me}/appointments",
+        "new-staff": "/coordinator/staff/new",
+    }
     if where == "about":
         reach_signup_about(page, server, language)
     else:
@@ -126,8 +144,15 @@ def reach(page, server, language, where):
 
 # Each with htmx and without JavaScript: autofocus on the first mistake does it for both.
 REFUSAL_CASES = [
-    pytest.param(role, language, where, refuse, first, javascript,
-                 id=f"{role}-{where}-{'htmx' if javascript else 'no-javascript'}")
+    pytest.param(
+        role,
+        language,
+        where,
+        refuse,
+        first,
+        javascript,
+        id=f"{role}-{where}-{'htmx' if javascript else 'no-javascript'}",
+    )
     for role, language, where, refuse, first in REFUSALS
     for javascript in (True, False)
 ]
@@ -135,7 +160,8 @@ REFUSAL_CASES = [
 
 @pytest.mark.parametrize(("role", "language", "where", "refuse", "first", "javascript"), REFUSAL_CASES)
 def test_a_refused_form_puts_focus_on_the_first_mistake_and_ties_it_to_the_field(
-        open_as, server, role, language, where, refuse, first, javascript):
+    open_as, server, role, language, where, refuse, first, javascript
+):
     page = open_as(role, language, "tablet" if role == "volunteer" else "phone", javascript=javascript)
     reach(page, server, language, where)
     refuse(page)

@@ -1,17 +1,18 @@
 """Issue 6's journey: a volunteer signs up a resident on the tablet; the card's link pairs a phone."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 from playwright.sync_api import expect
-
 from test_journeys import sign_in_staff
 
 
 @pytest.mark.parametrize(("locale", "tag", "name"), [("ar", "ar", "سلمى يوسف"), ("fa_AF", "fa-AF", "زرغونه احمدی")])
 def test_volunteer_signs_up_a_resident_whose_phone_then_signs_in_with_the_pin_only(
-        server, tablet, phone, browser, tmp_path, locale, tag, name):
+    server, tablet, phone, browser, tmp_path, locale, tag, name
+):
     page = tablet.new_page()
     sign_in_staff(page, server, "volunteer1")
     page.click("text=Ny beboer")

@@ -147,8 +147,14 @@ def test_resident_records_everything_and_advisor_sees_it_in_danish(server, phone
     assert all("venter på svar" in text for text in above), above  # only those waiting for an answer come first
     fatima.click()
     timeline = advisor.locator("#entries")
-    for danish in ("Ny forhindring: Transport", "Nyt mål: Uddannelse", "Ny aftale:", "Dagens humør: Dårligt",
-                   "Kan vi flytte den?", "Tolk: Arabisk"):
+    for danish in (
+        "Ny forhindring: Transport",
+        "Nyt mål: Uddannelse",
+        "Ny aftale:",
+        "Dagens humør: Dårligt",
+        "Kan vi flytte den?",
+        "Tolk: Arabisk",
+    ):
         expect(timeline).to_contain_text(danish)
     advisor.fill("#message-body", "Vi finder en ny tid. Passer onsdag kl. 10?")
     advisor.click("#message-form button[type=submit]")

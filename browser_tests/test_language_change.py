@@ -1,6 +1,7 @@
 """A language change through a boosted form or link lays the page out in the new language: `<html lang dir>`
 follow the page that was swapped in, so the faces run the right way, screen readers and "Listen" speak the
 right language, and a Danish staff page after a sign-up in Arabic is not mirrored."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

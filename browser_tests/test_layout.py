@@ -1,5 +1,6 @@
 """Layout a reader meets on a phone: nothing of a form hidden under its Send button, a dot that stays
 with its words, a printed card that is easiest to read in the reader's own language."""
+
 from __future__ import annotations
 
 import re
@@ -76,7 +77,9 @@ def test_the_dot_after_an_answer_stays_with_the_answer_right_to_left(open_as, se
     card.locator("textarea[name=words]").fill("ابني مريض منذ أمس")
     card.locator("button[value=cant_come]").click()
     answer = page.locator("article.appointment", has_text="Beboerhuset").locator(".appointment__answer")
-    expect(answer).to_contain_text("ابني مريض منذ أمس")  # the answer swapped in (another journey may have answered before)
+    expect(answer).to_contain_text(
+        "ابني مريض منذ أمس"
+    )  # the answer swapped in (another journey may have answered before)
     assert "·" in answer.inner_text()
     cdp = page.context.new_cdp_session(page)
     starting = {}

@@ -1,5 +1,6 @@
 """My phones, as a Dari reader with two Android phones sees it at 360 px (issue 18, the walk's defect 3): the
 phone in her hand is marked, another phone goes at one tap, and removing the one in her hand asks first."""
+
 from __future__ import annotations
 
 import probes
@@ -9,8 +10,10 @@ from screens import LANGUAGES, RESIDENT_FOR, VIEWPORTS
 from test_privacy import in_app, pair_and_sign_in, said
 
 LANGUAGE = "fa_AF"
-CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-          "Chrome/124.0.0.0 Mobile Safari/537.36")
+CHROME = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
 FIREFOX = "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0"
 REMOVED = "This phone is removed. To use Sammen on it again, ask for a new QR code in the community house."
 CONFIRM = "You will need a new QR code from the community house to use Sammen on this phone again."
@@ -37,8 +40,9 @@ def newest_phone_id(server) -> int:
 
     def work(db):
         me = services.find_user(db, RESIDENT_FOR[LANGUAGE])
-        return db.exec(select(TrustedDevice.id).where(TrustedDevice.resident_id == me.id)
-                       .order_by(TrustedDevice.id.desc())).first()
+        return db.exec(
+            select(TrustedDevice.id).where(TrustedDevice.resident_id == me.id).order_by(TrustedDevice.id.desc())
+        ).first()
 
     return in_app(server, work)
 
@@ -54,8 +58,7 @@ def no_sideways_scroll(page) -> None:
     assert facts["scrollWidth"] <= page.viewport_size["width"], f"scrolls sideways: {facts['scrollWidth']} px"
 
 
-def test_two_android_phones_in_dari_this_one_is_marked_the_other_goes_at_once_this_one_asks(
-        server, two_android_phones):
+def test_two_android_phones_in_dari_this_one_is_marked_the_other_goes_at_once_this_one_asks(server, two_android_phones):
     chrome, firefox = two_android_phones
     pair_and_sign_in(chrome, server, resident())
     chrome_id = newest_phone_id(server)
@@ -71,7 +74,9 @@ def test_two_android_phones_in_dari_this_one_is_marked_the_other_goes_at_once_th
     expect(marked).to_contain_text("Firefox")
     expect(marked.locator(".badge")).to_have_text(said(server, LANGUAGE, "This phone"))
     expect(firefox.locator("#my-phones > li").first).to_have_attribute("aria-current", "true")
-    other = firefox.locator("#my-phones > li", has=firefox.locator(f"form[action='/account/phones/{chrome_id}/remove']"))
+    other = firefox.locator(
+        "#my-phones > li", has=firefox.locator(f"form[action='/account/phones/{chrome_id}/remove']")
+    )
     expect(other).to_contain_text("Chrome")
     no_sideways_scroll(firefox)
 

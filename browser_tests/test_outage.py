@@ -2,6 +2,7 @@
 comes back to its pace when the server does; words typed in the message box stay, a message sent then is
 not lost from the box, and a link followed shows the server's page saying so. The browser suite serves
 the demo with POLL_SECONDS=1."""
+
 from __future__ import annotations
 
 import time
@@ -9,20 +10,22 @@ import time
 from playwright.sync_api import expect
 
 WORDS = "Jeg kommer lidt senere i dag."
-AWAY_PAGE = ('<!doctype html><html lang="da" dir="ltr"><title>Sammen</title><body><main id="main">'
-             '<div class="error-page" role="alert"><h1>Sammen kan ikke bruges lige nu</h1></div></main></body></html>')
+AWAY_PAGE = (
+    '<!doctype html><html lang="da" dir="ltr"><title>Sammen</title><body><main id="main">'
+    '<div class="error-page" role="alert"><h1>Sammen kan ikke bruges lige nu</h1></div></main></body></html>'
+)
 
 
 def away(route) -> None:
-    route.fulfill(status=503, headers={"Retry-After": "30", "Content-Type": "text/html; charset=utf-8"},
-                  body=AWAY_PAGE)
+    route.fulfill(status=503, headers={"Retry-After": "30", "Content-Type": "text/html; charset=utf-8"}, body=AWAY_PAGE)
 
 
 def polls_of(page) -> list[tuple[float, int]]:
     """When each poll was answered, and with what."""
     seen: list[tuple[float, int]] = []
-    page.on("response", lambda response: "/updates?" in response.url
-            and seen.append((time.monotonic(), response.status)))
+    page.on(
+        "response", lambda response: "/updates?" in response.url and seen.append((time.monotonic(), response.status))
+    )
     return seen
 
 
@@ -41,7 +44,7 @@ def test_the_poll_backs_off_on_503_keeps_the_words_and_recovers(open_as):
     failed = [at for at, status in polls if status == 503]
     # Every second without the back-off; with it the waits are 2, 4 and 8 seconds.
     assert 2 <= len(failed) <= 4, polls
-    gaps = [later - earlier for earlier, later in zip(failed, failed[1:])]
+    gaps = [later - earlier for earlier, later in zip(failed, failed[1:], strict=False)]
     assert all(gap > 1.5 for gap in gaps) and gaps == sorted(gaps), gaps
     expect(page.locator("#message-body")).to_have_value(WORDS)
 

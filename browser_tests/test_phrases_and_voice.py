@@ -1,12 +1,12 @@
 """Across languages and without writing: phrases each side reads in their own language, and voice
 messages recorded in the browser and played on a phone."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
-
 from test_journeys import sign_in_resident, sign_in_staff
 
 
@@ -32,12 +32,16 @@ def play(page, audio) -> float:
     })""")
 
 
-@pytest.mark.parametrize(("username", "name", "their_language", "cant_come"), [
-    ("resident1", "فاطمة الحسن", "ar", "لا أستطيع الحضور اليوم"),
-    ("resident2", "مریم", "fa_AF", None),
-])
-def test_phrases_and_voice_cross_the_language_line(server, phone, laptop, tmp_path, username, name, their_language,
-                                                   cant_come):
+@pytest.mark.parametrize(
+    ("username", "name", "their_language", "cant_come"),
+    [
+        ("resident1", "فاطمة الحسن", "ar", "لا أستطيع الحضور اليوم"),
+        ("resident2", "مریم", "fa_AF", None),
+    ],
+)
+def test_phrases_and_voice_cross_the_language_line(
+    server, phone, laptop, tmp_path, username, name, their_language, cant_come
+):
     resident = phone.new_page()
     sign_in_resident(resident, server, username)
     expect(resident.locator("html")).to_have_attribute("lang", their_language.replace("_", "-"))
@@ -64,7 +68,8 @@ def test_phrases_and_voice_cross_the_language_line(server, phone, laptop, tmp_pa
 
     # The advisor answers with a phrase about a day in March, and with a voice message.
     advisor.click("#message-form details.phrasebook > summary") if not advisor.locator(
-        "#message-form details.phrasebook[open]").count() else None
+        "#message-form details.phrasebook[open]"
+    ).count() else None
     advisor.check("#message-form input[name=phrase][value=moved_to]")
     march = date(date.today().year + 1, 3, 2)
     advisor.fill("#phrase-on", march.isoformat())

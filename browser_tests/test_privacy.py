@@ -1,6 +1,7 @@
 """Issue 17's journeys: a resident's own data (download, consent asked again, stopping) and the coordinator's
 deletion, in the browser. Each journey makes residents of its own (advisor2's, whom no other browser test
 reads), so the demo accounts the other tests use stay as they were."""
+
 from __future__ import annotations
 
 import json
@@ -28,6 +29,7 @@ BARRIER_WORDS = "ليس لدي من يعتني بابني بعد المدرسة"
 
 # --- Residents of the journeys' own, made as a sign-up leaves them -------------------------------------
 
+
 def new_resident(server, *, name: str, locale: str) -> dict:
     """A resident of advisor2 with the PIN of the demo, agreed to today's consent in their language."""
     from flask_babel import force_locale
@@ -41,8 +43,15 @@ def new_resident(server, *, name: str, locale: str) -> dict:
     with server.app.app_context():
         db = get_session()
         advisor = accounts.find_user(db, ADVISOR)
-        user = accounts.create_user(db, username=username, display_name=name, role=Role.RESIDENT, secret=PIN,
-                                    locale=locale, advisor_id=advisor.id)
+        user = accounts.create_user(
+            db,
+            username=username,
+            display_name=name,
+            role=Role.RESIDENT,
+            secret=PIN,
+            locale=locale,
+            advisor_id=advisor.id,
+        )
         with writing(db), force_locale(locale):
             consent.record_agreement(db, resident=user, locale=locale, at=utcnow())
         found = {"id": user.id, "username": username, "name": name, "locale": locale}
@@ -77,16 +86,27 @@ def give_history(server, resident: dict) -> None:
     def work(db):
         me = db.get(User, resident["id"])
         timeline.post_message(db, resident=me, author=me, body=MESSAGE, idempotency_key=uuid.uuid4().hex)
-        timeline.post_message(db, resident=me, author=me, body=None, kind=EntryKind.PHRASE,
-                              data=phrases.stored(phrases.PHRASES["cant_come_today"]),
-                              idempotency_key=uuid.uuid4().hex)
+        timeline.post_message(
+            db,
+            resident=me,
+            author=me,
+            body=None,
+            kind=EntryKind.PHRASE,
+            data=phrases.stored(phrases.PHRASES["cant_come_today"]),
+            idempotency_key=uuid.uuid4().hex,
+        )
         barriers.add(db, resident=me, key="childcare", words=BARRIER_WORDS, idempotency_key=uuid.uuid4().hex)
         data = AUDIO.read_bytes()
         audio = voice.check(data, max_bytes=server.app.config["VOICE_MAX_BYTES"], max_seconds=120)
-        timeline.post_message(db, resident=me, author=me, body=None, kind=EntryKind.VOICE,
-                              data=kinds.voice(voice.keep(me.id, data, audio), seconds=audio.seconds,
-                                               mimetype=audio.mimetype),
-                              idempotency_key=uuid.uuid4().hex)
+        timeline.post_message(
+            db,
+            resident=me,
+            author=me,
+            body=None,
+            kind=EntryKind.VOICE,
+            data=kinds.voice(voice.keep(me.id, data, audio), seconds=audio.seconds, mimetype=audio.mimetype),
+            idempotency_key=uuid.uuid4().hex,
+        )
 
     in_app(server, work)
 
@@ -108,7 +128,7 @@ def said(server, locale: str, text: str, **dates) -> str:
     """The app's own words in `locale` (English until the catalog has them), dates written as its pages write them."""
     from flask_babel import force_locale, gettext
 
-    from webapp.templating import day_month
+    from webapp.dates import day_month
 
     with server.app.test_request_context(), force_locale(locale):
         return gettext(text, **{key: day_month(moment) for key, moment in dates.items()})
@@ -133,6 +153,7 @@ def test_a_refused_phone_number_on_my_data_is_in_view_with_what_was_typed_in_ara
 
 
 # --- Browsers -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def handset(browser):
@@ -173,8 +194,10 @@ def resident_row(page, resident: dict):
 
 # --- The journeys -------------------------------------------------------------------------------------
 
+
 def test_an_arabic_reader_downloads_their_data_on_a_phone_and_the_page_in_it_reads_right_to_left(
-        server, handset, browser, tmp_path):
+    server, handset, browser, tmp_path
+):
     resident = new_resident(server, name="ليلى منصور", locale="ar")
     give_history(server, resident)
     phone = handset.new_page()
@@ -269,7 +292,8 @@ def test_a_dari_reader_with_an_older_consent_sees_only_the_consent_page_until_th
 
 
 def test_a_resident_who_stops_is_signed_out_everywhere_told_the_account_is_closed_and_their_advisor_sees_it(
-        server, handset, browser, laptop):
+    server, handset, browser, laptop
+):
     resident = new_resident(server, name="سارة خليل", locale="ar")
     phone = handset.new_page()
     pair_and_sign_in(phone, server, resident)
@@ -288,9 +312,15 @@ def test_a_resident_who_stops_is_signed_out_everywhere_told_the_account_is_close
     assert closed.stopped_at is not None and closed.erase_after is not None and not closed.active
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
-    expect(phone.locator("#closed")).to_have_text(said(
-        server, "ar", "Your account is closed. Everything is deleted on %(date)s. If you change your mind before "
-        "then, ask the staff in the community house.", date=closed.erase_after))
+    expect(phone.locator("#closed")).to_have_text(
+        said(
+            server,
+            "ar",
+            "Your account is closed. Everything is deleted on %(date)s. If you change your mind before "
+            "then, ask the staff in the community house.",
+            date=closed.erase_after,
+        )
+    )
     expect(phone.locator("#pin")).to_have_count(0)
 
     # The other phone's poll meets the sign-in wall, and the whole page goes to the sign-in page.
@@ -311,7 +341,8 @@ def test_a_resident_who_stops_is_signed_out_everywhere_told_the_account_is_close
 
 
 def test_the_coordinator_deletes_one_resident_now_after_a_wrong_username_and_plans_and_cancels_another(
-        server, browser, handset):
+    server, browser, handset
+):
     gone = new_resident(server, name="Nadia Karimi", locale="en")
     kept = new_resident(server, name="Ahmad Rasuli", locale="da")
     phone = handset.new_page()

@@ -1,5 +1,6 @@
 """What a resident can read on their phone: an advisor's own Danish words after a phrase are named as a
 language their screen does not use, with a way to ask for a phrase or a voice message, as plain messages are."""
+
 from __future__ import annotations
 
 import uuid
@@ -20,9 +21,15 @@ def test_danish_words_after_an_advisors_phrase_are_marked_for_a_dari_reader(brow
         from webapp.timeline import phrases
         from webapp.timeline import services as timeline
 
-        timeline.post_message(db, resident=db.get(User, resident["id"]), author=accounts.find_user(db, ADVISOR),
-                              body=WORDS, kind=EntryKind.PHRASE, data=phrases.stored(phrases.PHRASES["well_done"]),
-                              idempotency_key=uuid.uuid4().hex)
+        timeline.post_message(
+            db,
+            resident=db.get(User, resident["id"]),
+            author=accounts.find_user(db, ADVISOR),
+            body=WORDS,
+            kind=EntryKind.PHRASE,
+            data=phrases.stored(phrases.PHRASES["well_done"]),
+            idempotency_key=uuid.uuid4().hex,
+        )
 
     in_app(server, advisor_says_well_done_and_more)
     page = browser.new_context(**VIEWPORTS["phone"]).new_page()

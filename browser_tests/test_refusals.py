@@ -1,6 +1,7 @@
 """A refused form shows its first mistake on screen: the field, with its error beside it, in view at
 360 px, in every language, with JavaScript on (the normal case) and without it. A resident who sees the top
 of the page after tapping Save believes it was saved."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,10 @@ FIRST_MISTAKE = """
   if (!field) return null;
   const ids = (field.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
   const error = ids.map(id => document.getElementById(id)).find(Boolean) || field;
-  const inView = el => { const b = el.getBoundingClientRect(); return b.height > 0 && b.top >= 0 && b.bottom <= innerHeight; };
+  const inView = el => {
+    const b = el.getBoundingClientRect();
+    return b.height > 0 && b.top >= 0 && b.bottom <= innerHeight;
+  };
   return {field: field.id || field.name || field.className, fieldInView: inView(field), errorInView: inView(error),
           top: Math.round(field.getBoundingClientRect().top + scrollY), scrollY: Math.round(scrollY)};
 }
@@ -129,27 +133,49 @@ def situation_without_a_name(page, server, me):
     page.click("form[action$='/situations'] button[type=submit]")
 
 
-RESIDENT_FORMS = [message_too_long, new_goal_without_kind, empty_step,
-                  changed_goal_with_too_many_hours, barrier_words_too_long, new_appointment_without_time,
-                  wrong_pin_for_a_new_pin, phone_number_of_letters]
-STAFF_FORMS = [("coordinator", area_without_a_name), ("coordinator", erasure_with_the_wrong_username),
-               ("advisor", advisor_reply_too_long), ("advisor", empty_goal_comment),
-               ("advisor", appointment_moved_without_time), ("advisor", situation_in_work_with_too_many_hours),
-               ("coordinator", situation_without_a_name)]
+RESIDENT_FORMS = [
+    message_too_long,
+    new_goal_without_kind,
+    empty_step,
+    changed_goal_with_too_many_hours,
+    barrier_words_too_long,
+    new_appointment_without_time,
+    wrong_pin_for_a_new_pin,
+    phone_number_of_letters,
+]
+STAFF_FORMS = [
+    ("coordinator", area_without_a_name),
+    ("coordinator", erasure_with_the_wrong_username),
+    ("advisor", advisor_reply_too_long),
+    ("advisor", empty_goal_comment),
+    ("advisor", appointment_moved_without_time),
+    ("advisor", situation_in_work_with_too_many_hours),
+    ("coordinator", situation_without_a_name),
+]
 
-CASES = [pytest.param("resident", refuse, language, id=f"resident-{refuse.__name__}-{language}")
-         for refuse in RESIDENT_FORMS for language in LANGUAGES]
-CASES += [pytest.param(role, refuse, language, id=f"{role}-{refuse.__name__}-{language}")
-          for role, refuse in STAFF_FORMS for language in LANGUAGES]
+CASES = [
+    pytest.param("resident", refuse, language, id=f"resident-{refuse.__name__}-{language}")
+    for refuse in RESIDENT_FORMS
+    for language in LANGUAGES
+]
+CASES += [
+    pytest.param(role, refuse, language, id=f"{role}-{refuse.__name__}-{language}")
+    for role, refuse in STAFF_FORMS
+    for language in LANGUAGES
+]
 # A resident moves only an appointment they added themself: in the demo data, the Dari resident's.
-CASES += [pytest.param("resident", appointment_moved_without_time, "fa_AF",
-                       id="resident-appointment_moved_without_time-fa_AF")]
+CASES += [
+    pytest.param(
+        "resident", appointment_moved_without_time, "fa_AF", id="resident-appointment_moved_without_time-fa_AF"
+    )
+]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 @pytest.mark.parametrize(("role", "refuse", "language"), CASES)
-def test_the_first_mistake_of_a_refused_form_is_in_view_at_360_px(signed_in, server, role, refuse, language,
-                                                                   javascript):
+def test_the_first_mistake_of_a_refused_form_is_in_view_at_360_px(
+    signed_in, server, role, refuse, language, javascript
+):
     page = signed_in(role, language, javascript=javascript).pages[0]
     ids = server.ids(language)
     refuse(page, server, ids["resident"] if role == "advisor" else ids["me"])

@@ -3,6 +3,7 @@ by touch, by keyboard, with text at twice the size, right to left, and through a
 
 Screenshots of every render go to SCREENSHOTS (build/screenshots by default), to look through by eye.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,8 @@ CASES = [
     for role, devices in DEVICES.items()
     for language in LANGUAGES
     for device in devices
-    for screen in SCREENS if screen.role == role
+    for screen in SCREENS
+    if screen.role == role
 ]
 
 
@@ -96,8 +98,10 @@ CLOSE_AGAIN = """() => document.querySelectorAll('[data-opened-for-check]').forE
 
 def keyboard_problems(page) -> list[str]:
     """Tab from the top to the end: every control is reached, and each shows where the focus is."""
-    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();"
-                  "document.querySelectorAll('[data-tabbed]').forEach(el => delete el.dataset.tabbed)")
+    page.evaluate(
+        "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();"
+        "document.querySelectorAll('[data-tabbed]').forEach(el => delete el.dataset.tabbed)"
+    )
     problems, seen = [], []
     count = page.evaluate(probes.INTERACTIVE + "() => interactive().length")
     for _ in range(count + 15):
@@ -178,8 +182,11 @@ def test_screen_works_for_everyone(screen, language, device, signed_in, server):
             cdp.detach()
 
     # The browser notes the status of a "not found" page itself as an error: that one is meant.
-    problems += [f"console: {error}" for error in context.console_errors
-                 if not (screen.status != 200 and f"status of {screen.status}" in error)]
+    problems += [
+        f"console: {error}"
+        for error in context.console_errors
+        if not (screen.status != 200 and f"status of {screen.status}" in error)
+    ]
     context.console_errors.clear()
     assert not problems, "\n".join(problems)
 
@@ -189,8 +196,10 @@ def figures() -> list[str]:
     lines = []
     if SMALLEST:
         smallest = SMALLEST["smallest"]
-        lines.append(f"smallest touch target: {smallest['width']:.0f}×{smallest['height']:.0f} px, "
-                     f"{smallest['what']} on {smallest['where']}")
+        lines.append(
+            f"smallest touch target: {smallest['width']:.0f}×{smallest['height']:.0f} px, "
+            f"{smallest['what']} on {smallest['where']}"
+        )
     for language, tally in AXE_TALLY.items():
         found = ", ".join(f"{impact} {tally.get(impact, 0)}" for impact in ("critical", "serious", "moderate", "minor"))
         lines.append(f"axe, {language}: {tally['renders']} screens; elements breaking a rule, by impact: {found}")

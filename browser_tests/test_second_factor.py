@@ -1,6 +1,7 @@
 """Staff confirm their sign-in with a second factor, in Chromium: a passkey made at the first sign-in with a
 virtual authenticator (the device's screen lock, verified), then used to sign in again; and an
 authenticator app's code, set up and used in a browser without JavaScript."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmarks import page_load
-
 from webapp.demo import STAFF_PASSWORD
 
 
@@ -49,9 +49,18 @@ def test_a_passkey_made_at_the_first_sign_in_signs_in_again(browser, served):
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True}})["authenticatorId"]
+    authenticator = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )["authenticatorId"]
 
     sign_in_with_password(page, served, "advisor1")
     page.click("button[data-passkey]")
@@ -78,9 +87,18 @@ def test_a_passkey_refused_by_the_screen_lock_leaves_the_sign_in_half_done(brows
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": False}})
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": False,
+            }
+        },
+    )
 
     sign_in_with_password(page, served, "volunteer1")
     page.click("button[data-passkey]")

@@ -1,6 +1,7 @@
 """Words being typed when the session ends are not lost (issue 18, defect 9 of the browser walk): signed out
 from a second tab, the page with the words goes to sign-in at its next poll, and after signing in again the
 words are back in the box. They wait on the server, never in the browser's storage: devices are shared."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,10 @@ import re
 from playwright.sync_api import expect
 from screens import PIN, STAFF, STAFF_PASSWORD, VIEWPORTS, sign_in
 
-WORDS = {"ar": "أريد أن أسأل عن الدورة يوم الثلاثاء، هل يمكن أن آتي مع ابنتي؟",
-         "da": "Kære Fatima, jeg har talt med kommunen om kurset. Vi kan mødes onsdag"}
+WORDS = {
+    "ar": "أريد أن أسأل عن الدورة يوم الثلاثاء، هل يمكن أن آتي مع ابنتي؟",
+    "da": "Kære Fatima, jeg har talt med kommunen om kurset. Vi kan mødes onsdag",
+}
 
 
 def sign_out_in_another_tab(context, server) -> None:
@@ -22,7 +25,8 @@ def sign_out_in_another_tab(context, server) -> None:
 
 def not_in_the_browsers_storage(page, words: str) -> None:
     stored = page.evaluate("""async () => {
-        const values = [localStorage, sessionStorage].flatMap(store => Object.keys(store).map(key => store.getItem(key)));
+        const values = [localStorage, sessionStorage]
+            .flatMap(store => Object.keys(store).map(key => store.getItem(key)));
         return {values, databases: (await indexedDB.databases()).length};
     }""")
     assert stored["databases"] == 0

@@ -1,5 +1,6 @@
 """The community-house tablet, with the browser's clock run forward: one way to sign out, and the countdown
 and the sign-out when the README says they come."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -54,7 +55,8 @@ def test_on_the_tablet_the_countdown_comes_at_90_seconds_and_sign_out_at_2_minut
 
 
 def test_a_dari_sign_up_tells_the_helper_in_danish_to_hand_over_and_the_pin_screen_speaks_to_the_resident(
-        browser, server):
+    browser, server
+):
     context = browser.new_context(**VIEWPORTS["tablet"])
     page = context.new_page()
     sign_in(page, server, "volunteer", "da")

@@ -1,9 +1,9 @@
 """Issue 16's journey: a volunteer's QR code never hands them a resident's account; the advisor's does
 what it should, and the resident sees who made it."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
-
 from test_journeys import sign_in_staff
 
 NAME = "شکیلا نوری"  # no other journey signs up this name on the shared demo
@@ -34,7 +34,8 @@ def sign_up(page):
 
 
 def test_a_volunteers_qr_code_cannot_take_over_a_resident_and_the_advisors_is_seen_by_the_resident(
-        server, tablet, phone, browser, tmp_path):
+    server, tablet, phone, browser, tmp_path
+):
     page = tablet.new_page()
     register_as_tablet(page, server)
     sign_in_staff(page, server, "volunteer1")
@@ -45,8 +46,10 @@ def test_a_volunteers_qr_code_cannot_take_over_a_resident_and_the_advisors_is_se
     page.goto(card_url)  # the card again, now in the volunteer's Danish
     expect(page.locator("input[name=new_pin]")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("kan deres personlige jobrådgiver lave en QR-kode, der sætter en ny")
-    forced = page.request.post(server + page.locator("form[action$='/qr']").get_attribute("action"),
-                               form={"new_pin": "yes", "csrf_token": page.locator("form[action$='/qr'] input[name=csrf_token]").input_value()})
+    forced = page.request.post(
+        server + page.locator("form[action$='/qr']").get_attribute("action"),
+        form={"new_pin": "yes", "csrf_token": page.locator("form[action$='/qr'] input[name=csrf_token]").input_value()},
+    )
     assert forced.status == 403
     page.click("form[action$='/qr'] button[type=submit]")
     link = page.locator(".signin-card__link").get_attribute("href")
@@ -107,8 +110,10 @@ def test_a_volunteers_qr_code_cannot_take_over_a_resident_and_the_advisors_is_se
     mobile.screenshot(path=tmp_path / "resident-account-fa_AF.png")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
 
-    advisor.goto(server + card_url.removeprefix(server).replace("/volunteer/residents/", "/advisor/residents/")
-                 .removesuffix("/card"))
+    advisor.goto(
+        server
+        + card_url.removeprefix(server).replace("/volunteer/residents/", "/advisor/residents/").removesuffix("/card")
+    )
     expect(advisor.locator("#entries")).to_contain_text("advisor1")  # he reads the same line in her timeline
     advisor.context.close()
     # The one error a browser logs is the refusal's own status, 409, on the tablet.

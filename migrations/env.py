@@ -1,4 +1,5 @@
 """Alembic runs on SQLModel's metadata; the URL comes from `flask db` or DATABASE_URL."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ def database_url() -> str:
 
 def run_migrations_offline() -> None:
     url = database_url()
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=url.startswith("sqlite")
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -44,8 +46,12 @@ def run_migrations_online() -> None:
         if sqlite:
             set_foreign_keys(connection, on=False)
         try:
-            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite,
-                              on_version_apply=[refuse_broken_foreign_keys] if sqlite else [])
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=sqlite,
+                on_version_apply=[refuse_broken_foreign_keys] if sqlite else [],
+            )
             with context.begin_transaction():
                 context.run_migrations()
         finally:
@@ -67,8 +73,10 @@ def refuse_broken_foreign_keys(*, ctx, step, **_given) -> None:
     commits: on SQLite each migration runs in a transaction of its own, which this undoes."""
     broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
-        raise RuntimeError(f"{'upgrade to' if step.is_upgrade else 'downgrade from'} {step.up_revision_id} would "
-                           f"leave rows pointing at rows that are not there (table, row, parent): {broken[:5]}")
+        raise RuntimeError(
+            f"{'upgrade to' if step.is_upgrade else 'downgrade from'} {step.up_revision_id} would "
+            f"leave rows pointing at rows that are not there (table, row, parent): {broken[:5]}"
+        )
 
 
 if context.is_offline_mode():

@@ -1,4 +1,5 @@
 """What the backup tests share: running a command, a second empty database, apps on it, an age key pair."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,17 +1,24 @@
-"""Fixtures: a fresh database per test, on SQLite always and on TEST_DATABASE_URL when set."""
+"""Fixtures: a fresh database per test, on SQLite always and on TEST_DATABASE_URL when set.
+
+Under pytest-xdist (`make test` runs two workers) each worker has a PostgreSQL database of its own, named
+after TEST_DATABASE_URL's and the worker (`..._gw0`), made when the worker starts and dropped when its
+session ends; its SQLite files and temporary folders are its own already (tmp_path).
+"""
+
 from __future__ import annotations
 
 import os
 import re
-from html import unescape
 import shutil
 import tempfile
+from html import unescape
 from pathlib import Path
 
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from webapp import create_app
 from webapp.cli import TRANSLATIONS, alembic_config
@@ -49,12 +56,38 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs():
-    """The suite tests what people see, so it runs on freshly compiled translations."""
-    from babel.messages.frontend import CommandLineInterface
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        # The suite tests what people see, so it runs on freshly compiled translations: compiled once, by the
+        # process that starts the run, before any xdist worker reads them.
+        from babel.messages.frontend import CommandLineInterface
 
-    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS)])
+        CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(TRANSLATIONS)])
+    elif os.environ.get("TEST_DATABASE_URL"):
+        shared = config.stash[SHARED_DATABASE] = os.environ["TEST_DATABASE_URL"]
+        name = f"{make_url(shared).database}_{config.workerinput['workerid']}"
+        on_server(shared, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        os.environ["TEST_DATABASE_URL"] = make_url(shared).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    # Not at unconfigure: the worker is told to stop as soon as it reports its session finished.
+    if SHARED_DATABASE in session.config.stash:
+        name = make_url(os.environ["TEST_DATABASE_URL"]).database
+        on_server(session.config.stash[SHARED_DATABASE], f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SHARED_DATABASE = pytest.StashKey[str]()
+
+
+def on_server(url: str, *statements: str) -> None:
+    """Statements about whole databases, sent through the database `url` names."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +109,8 @@ def postgres_schema() -> str:
 # Rows the migrations insert (the default situations), kept aside and put back after each truncation, so
 # PostgreSQL starts each test as the SQLite template does.
 SEED_SCHEMA = "test_seed"
+PUBLIC_TABLES = text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+SCHEMA_TABLES = text("SELECT tablename FROM pg_tables WHERE schemaname = :schema")
 
 
 def keep_seeded_rows(url: str) -> None:
@@ -83,8 +118,7 @@ def keep_seeded_rows(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {SEED_SCHEMA} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {SEED_SCHEMA}"))
-        tables = [row[0] for row in connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        tables = connection.execute(PUBLIC_TABLES).scalars().all()
         for table in tables:
             if connection.execute(text(f'SELECT EXISTS (SELECT 1 FROM public."{table}")')).scalar():
                 connection.execute(text(f'CREATE TABLE {SEED_SCHEMA}."{table}" AS SELECT * FROM public."{table}"'))
@@ -94,15 +128,17 @@ def keep_seeded_rows(url: str) -> None:
 def truncate_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
-        tables = [row[0] for row in connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        tables = connection.execute(PUBLIC_TABLES).scalars().all()
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        seeded = [row[0] for row in connection.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = :schema"), {"schema": SEED_SCHEMA})]
+        seeded = connection.execute(SCHEMA_TABLES, {"schema": SEED_SCHEMA}).scalars().all()
         for table in seeded:
             connection.execute(text(f'INSERT INTO public."{table}" SELECT * FROM {SEED_SCHEMA}."{table}"'))
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', 'id'), "
-                                    f'(SELECT max(id) FROM public."{table}"))'))
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', 'id'), "
+                    f'(SELECT max(id) FROM public."{table}"))'
+                )
+            )
     engine.dispose()
 
 

@@ -1,9 +1,10 @@
 """Plain functions that make what a test needs."""
+
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import event, update
 from sqlmodel import Session, select
 
 from webapp.auth import services as accounts
-from webapp.db import engine, writing
+from webapp.db import new_session, reread, writing
 from webapp.models import HousingArea, Role, User, utcnow
 from webapp.records import appointments, barriers, goals
 from webapp.signup import consent
@@ -34,8 +35,16 @@ class Accounts:
     partner1: User  # the partnership: counts only
 
 
-def make_user(session: Session, username: str, role: Role, *, advisor: User | None = None, locale: str = "en",
-              secret: str | None = None, display_name: str | None = None) -> User:
+def make_user(
+    session: Session,
+    username: str,
+    role: Role,
+    *,
+    advisor: User | None = None,
+    locale: str = "en",
+    secret: str | None = None,
+    display_name: str | None = None,
+) -> User:
     if secret is None:
         secret = RESIDENT_PIN if role == Role.RESIDENT else STAFF_PASSWORD
     user = accounts.create_user(
@@ -50,12 +59,12 @@ def make_user(session: Session, username: str, role: Role, *, advisor: User | No
     if role == Role.RESIDENT:  # as a sign-up leaves them: agreed to the consent of today, in their language
         with writing(session), force_locale(locale):
             consent.record_agreement(session, resident=user, locale=locale, at=utcnow())
-        user.consent_version = consent.VERSION
+        user = reread(session, User, user.id)
     return user
 
 
 def make_accounts(app) -> Accounts:
-    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+    with app.app_context(), new_session() as session:
         # Everyone reads English here so tests can assert the source strings;
         # test_i18n covers the other languages.
         coordinator = make_user(session, "coordinator", Role.COORDINATOR, display_name="Karin")
@@ -72,14 +81,15 @@ def make_accounts(app) -> Accounts:
 def write(app, resident: User, author: User, body: str, key: str | None = None):
     import uuid
 
-    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
-        return timeline.post_message(session, resident=resident, author=author, body=body,
-                                     idempotency_key=key or uuid.uuid4().hex)
+    with app.app_context(), new_session() as session:
+        return timeline.post_message(
+            session, resident=resident, author=author, body=body, idempotency_key=key or uuid.uuid4().hex
+        )
 
 
 def run(app, fn, **kwargs):
     """Call a service with a session of its own, as a request would."""
-    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+    with app.app_context(), new_session() as session:
         return fn(session, **kwargs)
 
 
@@ -92,11 +102,30 @@ def rows(app, model, *where):
 def records_of(app, resident, advisor) -> dict:
     """One of each record, for the routes that name one."""
     barrier = run(app, barriers.add, resident=resident, key="transport", words=None, idempotency_key="b" * 32).barrier
-    goal = run(app, goals.add, resident=resident, author=resident, kind="job", words=None, hours=None, month=None,
-               idempotency_key="g" * 32)
+    goal = run(
+        app,
+        goals.add,
+        resident=resident,
+        author=resident,
+        kind="job",
+        words=None,
+        hours=None,
+        month=None,
+        idempotency_key="g" * 32,
+    )
     step = run(app, goals.add_step, resident=resident, goal=goal, author=resident, text="CV", idempotency_key="s" * 32)
-    appointment = run(app, appointments.add, resident=resident, author=advisor, starts_at=utcnow() + timedelta(days=2),
-                      place="Beboerhuset", with_whom="advisor", interpreter=None, needs=set(), idempotency_key="a" * 32)
+    appointment = run(
+        app,
+        appointments.add,
+        resident=resident,
+        author=advisor,
+        starts_at=utcnow() + timedelta(days=2),
+        place="Beboerhuset",
+        with_whom="advisor",
+        interpreter=None,
+        needs=set(),
+        idempotency_key="a" * 32,
+    )
     return {"barrier_id": barrier.id, "goal_id": goal.id, "step_id": step.id, "appointment_id": appointment.id}
 
 
@@ -116,9 +145,15 @@ def send_voice(app, resident: User, author: User, name: str = "voice.webm") -> i
         data = audio_bytes(name)
         audio = voice.check(data, max_bytes=app.config["VOICE_MAX_BYTES"], max_seconds=120)
         key = voice.keep(resident.id, data, audio)
-        entry = timeline.post_message(session, resident=resident, author=author, body=None, kind="voice",
-                                      data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
-                                      idempotency_key=uuid.uuid4().hex)
+        entry = timeline.post_message(
+            session,
+            resident=resident,
+            author=author,
+            body=None,
+            kind="voice",
+            data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
+            idempotency_key=uuid.uuid4().hex,
+        )
         return entry.id
 
     return run(app, go)
@@ -140,7 +175,7 @@ def ask_for_contact(app, resident: User) -> int:
 
 def pair_client(app, client, username: str) -> None:
     """Make the test client a phone the resident paired before the test begins (pairing itself, with
-    its audit and timeline lines, is tested through the QR link in test_joining and test_takeover)."""
+    its audit and timeline lines, is tested through the QR link in test_pairing and test_takeover)."""
     import secrets
 
     from webapp.auth import pairing
@@ -151,8 +186,14 @@ def pair_client(app, client, username: str) -> None:
     def go(session):
         with writing(session):  # one write transaction from the start: parallel test processes share SQLite
             resident = accounts.find_user(session, username)
-            session.add(TrustedDevice(kind=pairing.PHONE, resident_id=resident.id,
-                                      token_hash=pairing.token_hash(token), device="android_phone"))
+            session.add(
+                TrustedDevice(
+                    kind=pairing.PHONE,
+                    resident_id=resident.id,
+                    token_hash=pairing.token_hash(token),
+                    device="android_phone",
+                )
+            )
 
     run(app, go)
     client.set_cookie(app.config["DEVICE_COOKIE_NAME"], token)
@@ -181,6 +222,7 @@ def set_values(app, model, where, **values) -> None:
 
 def make_area(app, name: str = "Skovparken", *, advisor: User | None = None) -> int:
     """A housing area, with the advisor who works there."""
+
     def go(session):
         area = HousingArea(name=name)
         session.add(area)
@@ -238,8 +280,11 @@ def ogg_voice_bomb(*, stated_seconds: float | None = None, size: int = BOMB_BYTE
     body = [SILENT_OPUS_PACKET] * 255
     count = (size - sum(map(len, pages))) // (27 + 255 * (1 + len(SILENT_OPUS_PACKET)))
     for n in range(count):
-        granule = ((n + 1) * 255 * SILENT_PACKET_SAMPLES if stated_seconds is None
-                   else round(stated_seconds * 48000 * (n + 1) / count))
+        granule = (
+            (n + 1) * 255 * SILENT_PACKET_SAMPLES
+            if stated_seconds is None
+            else round(stated_seconds * 48000 * (n + 1) / count)
+        )
         pages.append(_ogg_page(body, granule=granule, sequence=n + 2, flags=4 if n == count - 1 else 0))
     return b"".join(pages)
 
@@ -248,8 +293,9 @@ def _ogg_page(packets: list[bytes], *, granule: int, sequence: int, flags: int =
     import struct
 
     lacing = bytes(len(packet) for packet in packets)  # every packet under 255 bytes: one value each
-    page = (b"OggS" + struct.pack("<BBqIIIB", 0, flags, granule, 1, sequence, 0, len(lacing)) + lacing
-            + b"".join(packets))
+    page = (
+        b"OggS" + struct.pack("<BBqIIIB", 0, flags, granule, 1, sequence, 0, len(lacing)) + lacing + b"".join(packets)
+    )
     return page[:22] + struct.pack("<I", _ogg_crc(page)) + page[26:]
 
 
@@ -276,14 +322,21 @@ def webm_voice_bomb(*, stated_seconds: float | None = None, size: int = BOMB_BYT
     if stated_seconds is not None:
         info += _ebml(0x4489, struct.pack(">d", stated_seconds * 1000))
     audio = _ebml(0xB5, struct.pack(">d", 48000.0)) + _ebml(0x9F, b"\x01")
-    track = (_ebml(0xD7, b"\x01") + _ebml(0x73C5, b"\x01") + _ebml(0x83, b"\x02") + _ebml(0x86, b"A_OPUS")
-             + _ebml(0x63A2, opus_head()) + _ebml(0xE1, audio))
+    track = (
+        _ebml(0xD7, b"\x01")
+        + _ebml(0x73C5, b"\x01")
+        + _ebml(0x83, b"\x02")
+        + _ebml(0x86, b"A_OPUS")
+        + _ebml(0x63A2, opus_head())
+        + _ebml(0xE1, audio)
+    )
     segment_of_unknown_size = bytes.fromhex("18538067 01ffffffffffffff")
     out = [header, segment_of_unknown_size, _ebml(0x1549A966, info), _ebml(0x1654AE6B, _ebml(0xAE, track))]
     packet_ms, per_cluster = 120, 250
     # SimpleBlock: track 1, time from the cluster's start, keyframe flag, the packet.
-    blocks = b"".join(_ebml(0xA3, b"\x81" + struct.pack(">hB", n * packet_ms, 0x80) + SILENT_OPUS_PACKET)
-                      for n in range(per_cluster))
+    blocks = b"".join(
+        _ebml(0xA3, b"\x81" + struct.pack(">hB", n * packet_ms, 0x80) + SILENT_OPUS_PACKET) for n in range(per_cluster)
+    )
     written, start = sum(map(len, out)), 0
     while written + len(blocks) + 32 <= size:
         cluster = _ebml(0x1F43B675, _ebml(0xE7, start.to_bytes(4, "big")) + blocks)
@@ -299,14 +352,21 @@ def _ebml(element_id: int, payload: bytes) -> bytes:
     return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + size + payload
 
 
-def make_staff_with_link(app, username: str = "birgitte.lund", display_name: str = "Birgitte Lund", *,
-                         role: Role = Role.ADVISOR, locale: str = "en") -> tuple[User, str]:
+def make_staff_with_link(
+    app,
+    username: str = "birgitte.lund",
+    display_name: str = "Birgitte Lund",
+    *,
+    role: Role = Role.ADVISOR,
+    locale: str = "en",
+) -> tuple[User, str]:
     """A staff account as the coordinator makes it: no password yet, and the token of its password link."""
     from webapp.coordinator import services as coordinator
 
     def go(session):
         actor = session.exec(select(User).where(User.role == Role.COORDINATOR)).first()
-        return coordinator.create_staff(session, actor=actor, username=username, display_name=display_name,
-                                        role=role, locale=locale)
+        return coordinator.create_staff(
+            session, actor=actor, username=username, display_name=display_name, role=role, locale=locale
+        )
 
     return run(app, go)

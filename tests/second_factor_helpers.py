@@ -1,4 +1,5 @@
 """Staff sign-in with the second factor on: fixtures' helpers for test_second_factor*.py and test_password_reset.py."""
+
 from __future__ import annotations
 
 import re

@@ -1,24 +1,33 @@
-"""Every route × every role × own/other resident, generated from the app's URL map."""
+"""Every route × every role × own/other resident, generated from the app's URL map; for the routes that
+take a resident's id, also an id that names no resident, and a closed account."""
+
 from __future__ import annotations
 
 import pytest
 from flask import url_for
-
-from webapp import create_app
 from sqlmodel import select
 
-from webapp.auth import pairing
+from webapp import create_app
+from webapp.auth import leaving, pairing
 from webapp.models import DeviceSession, Role, TrustedDevice, User, utcnow
 from webapp.outcomes.figures import count_periods
 
 from .conftest import TEST_CONFIG
-from .factories import (ask_for_contact, make_area, make_staff_with_link, make_user, records_of, rows, run, send_voice,
-                        set_values)
-
+from .factories import (
+    ask_for_contact,
+    make_area,
+    make_staff_with_link,
+    make_user,
+    records_of,
+    rows,
+    run,
+    send_voice,
+    set_values,
+)
 
 # Who may take each action on a resident's records, written out here rather than read from the
 # policy under test. The matrix acts on records the advisor made: a resident may move, cancel and
-# restore only appointments they made themselves, which test_records checks.
+# restore only appointments they made themselves, which test_appointments.py checks.
 RECORD_RULES = {
     "check_in": {"the resident"},
     "add_barrier": {"the resident"},
@@ -64,6 +73,7 @@ def make_tablet(app) -> int:
 
 def make_link(session, *, resident):
     return pairing.make_link(session, resident=resident, actor=None, sets_pin=False)
+
 
 # What each endpoint is for. A route missing here fails test_every_route_is_in_the_matrix.
 ACCESS = {
@@ -198,8 +208,15 @@ ACTORS = {
     "coordinator": "coordinator",
     "partner": "partner1",
 }
-ROLE_OF = {"the resident": "resident", "another resident": "resident", "their advisor": "advisor",
-           "another advisor": "advisor", "volunteer": "volunteer", "coordinator": "coordinator", "partner": "partner"}
+ROLE_OF = {
+    "the resident": "resident",
+    "another resident": "resident",
+    "their advisor": "advisor",
+    "another advisor": "advisor",
+    "volunteer": "volunteer",
+    "coordinator": "coordinator",
+    "partner": "partner",
+}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -268,7 +285,8 @@ def expected(kind: str, actor: str, method: str = "GET") -> str | int:
             return 403
         return "allow" if actor == "their advisor" else 404
     if kind == "export":
-        # A copy of everything kept about resident1: they, their own advisor, and the coordinator (for a written request).
+        # A copy of everything kept about resident1: they, their own advisor, and the coordinator (for a written
+        # request).
         return "allow" if actor in ("the resident", "their advisor", "coordinator") else 404
     raise AssertionError(kind)
 
@@ -277,33 +295,58 @@ def test_every_route_is_in_the_matrix():
     assert {endpoint for endpoint, _ in ROUTES} == set(ACCESS)
 
 
-@pytest.mark.parametrize("actor", list(ACTORS))
-@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
-def test_access(app, auth, accounts, endpoint, method, actor):
+def open_route(
+    app, auth, accounts, endpoint: str, method: str, actor: str, *, target: str | None = None, closed: bool = False
+):
+    """`actor` sends `method` to `endpoint`, every id in the URL naming resident1's things (the newcomer for
+    advisor.take). `target`: another id where the resident's goes (see TARGETS). `closed`: resident1 has
+    stopped and the coordinator has closed the newcomer's account, both to be erased in 30 days."""
     auth.client_for("resident1")  # a device session and a paired phone of resident1's for the device routes
     device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
     phone = rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0]
     newcomer = make_newcomer(app, accounts)
     # A password link is a new staff member's; every other token is resident1's pairing link.
-    token = (make_staff_with_link(app)[1] if endpoint.startswith("password_link.")
-             else run(app, make_link, resident=accounts.resident1))
-    values = {"resident_id": newcomer.id if endpoint == "advisor.take" else accounts.resident1.id,
-              "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
-              "device_id": device.id, "phone_id": phone.id, "area_id": newcomer.housing_area_id,
-              "tablet_id": make_tablet(app), "token": token, "situation_id": 1,
-              "request_id": ask_for_contact(app, accounts.resident1),
-              "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
-              **records_of(app, accounts.resident1, accounts.advisor1)}
+    token = (
+        make_staff_with_link(app)[1]
+        if endpoint.startswith("password_link.")
+        else run(app, make_link, resident=accounts.resident1)
+    )
+    resident_id = newcomer.id if endpoint == "advisor.take" else accounts.resident1.id
+    values = {
+        "resident_id": TARGETS[target](accounts) if target else resident_id,
+        "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
+        "device_id": device.id,
+        "phone_id": phone.id,
+        "area_id": newcomer.housing_area_id,
+        "tablet_id": make_tablet(app),
+        "token": token,
+        "situation_id": 1,
+        "request_id": ask_for_contact(app, accounts.resident1),
+        "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
+        **records_of(app, accounts.resident1, accounts.advisor1),
+    }
+    if closed:
+        run(app, leaving.stop, resident=accounts.resident1)
+        run(app, leaving.erase_later, actor=accounts.coordinator, resident=newcomer)
     with app.test_request_context():
         rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
         url = url_for(endpoint, **{name: values[name] for name in rule.arguments})
     if endpoint.startswith("partner."):  # the partnership's figures are read as counted each night
         run(app, count_periods, now=utcnow())
     client = auth.client_for(ACTORS[actor]) if ACTORS[actor] else app.test_client()
+    return client.open(url, method=method, data={})
 
-    response = client.open(url, method=method, data={})
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_access(app, auth, accounts, endpoint, method, actor):
+    response = open_route(app, auth, accounts, endpoint, method, actor)
 
     outcome = expected(ACCESS[endpoint], actor, method)
+    assert_outcome(response, outcome, ACCESS[endpoint])
+
+
+def assert_outcome(response, outcome: str | int, kind: str) -> None:
     location = response.headers.get("Location", "")
     assert response.status_code < 500
     if outcome == "login":
@@ -312,10 +355,82 @@ def test_access(app, auth, accounts, endpoint, method, actor):
         # Let in: not refused for who they are. An empty form may still be refused for what it holds (400, 422):
         # that is the form's test to check, not this table's.
         assert response.status_code not in (401, 403, 404, 405), response.status_code
-        if ACCESS[endpoint] not in ("public", "resident_sign_in", "pairing_link", "password_link"):
+        if kind not in ("public", "resident_sign_in", "pairing_link", "password_link"):
             assert not location.startswith("/login")
     else:
         assert response.status_code == outcome
+
+
+RESIDENT_ROUTES = [
+    (endpoint, method)
+    for endpoint, method in ROUTES
+    if "resident_id"
+    in next(
+        r
+        for r in create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"}).url_map.iter_rules(endpoint)
+        if method in r.methods
+    ).arguments
+]
+# Ids that name no resident, put where a resident's goes. advisor1 is staff in the newcomer's area with no
+# advisor of their own, as an unassigned newcomer is: only the check of the role tells them apart.
+TARGETS = {
+    "a staff member's id": lambda accounts: accounts.advisor1.id,
+    "an unknown id": lambda accounts: 999_999,
+}
+
+
+def refused_by_role(kind: str, actor: str) -> bool:
+    """A route for other roles refuses them (403) before it looks at the id: test_access checks that."""
+    role = ROLE_OF[actor]
+    return (
+        (kind in ("sign_in_help", "remove_devices") and role in ("resident", "partner"))
+        or (kind in ("take_newcomer", "advisor_of_resident") and role != "advisor")
+        or (kind.startswith("role:") and role != kind.removeprefix("role:"))
+    )
+
+
+# One actor a role ("another resident" and "another advisor" meet the same checks), where the role may use the
+# route. The partner may use none of them.
+NO_RESIDENT_CASES = [
+    (endpoint, method, actor)
+    for endpoint, method in RESIDENT_ROUTES
+    for actor in ("the resident", "their advisor", "volunteer", "coordinator")
+    if not refused_by_role(ACCESS[endpoint], actor)
+]
+
+
+def test_every_resident_route_is_asked_for_a_non_resident():
+    asked = {endpoint for endpoint, _, _ in NO_RESIDENT_CASES}
+    assert asked == {endpoint for endpoint, _ in RESIDENT_ROUTES}
+    assert {"timeline.home", "signup.card", "signup.remove_phones", "advisor.take", "coordinator.erase"} <= asked
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize(("endpoint", "method", "actor"), NO_RESIDENT_CASES)
+def test_a_resident_route_finds_no_resident_behind_another_id(app, auth, accounts, endpoint, method, actor, target):
+    response = open_route(app, auth, accounts, endpoint, method, actor, target=target)
+
+    assert response.status_code == 404
+
+
+def expected_when_closed(kind: str, actor: str, method: str) -> str | int:
+    """A closed account (stopped, or to be erased) is still read by whoever read it, the advisor and the
+    coordinator's copy of everything included, but nobody writes in it, helps it sign in or takes it."""
+    if kind == "resident_data" and method != "GET" or kind.startswith("record:"):
+        return 404
+    if kind in ("sign_in_help", "remove_devices"):
+        return 404
+    if kind == "take_newcomer" and ROLE_OF[actor] == "advisor":
+        return 404
+    return expected(kind, actor, method)
+
+
+@pytest.mark.parametrize("actor", ["their advisor", "coordinator"])
+@pytest.mark.parametrize(("endpoint", "method"), RESIDENT_ROUTES)
+def test_a_closed_account_is_read_but_not_changed(app, auth, accounts, endpoint, method, actor):
+    response = open_route(app, auth, accounts, endpoint, method, actor, closed=True)
+
+    assert_outcome(response, expected_when_closed(ACCESS[endpoint], actor, method), ACCESS[endpoint])
 
 
 def test_the_record_rules_cover_every_record_route():

@@ -1,4 +1,5 @@
 """The caseload's summary of each timeline stays what the entries say, however they arrive."""
+
 from __future__ import annotations
 
 import random
@@ -11,11 +12,29 @@ from webapp.timeline import activity, phrases
 
 from .factories import rows, run
 
-KINDS = [EntryKind.MESSAGE, EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.PHRASE, EntryKind.VOICE,
-         EntryKind.GOAL_COMMENT, EntryKind.CHECKIN, EntryKind.BARRIER_ADDED, EntryKind.APPOINTMENT_MOVED,
-         EntryKind.STEP_DONE]
-SAID = ["call_me", "child_sick", "cant_come_today", "thank_you", "running_late", "well_done", "started_working",
-        "started_education", "lost_job"]
+KINDS = [
+    EntryKind.MESSAGE,
+    EntryKind.MESSAGE,
+    EntryKind.PHRASE,
+    EntryKind.PHRASE,
+    EntryKind.VOICE,
+    EntryKind.GOAL_COMMENT,
+    EntryKind.CHECKIN,
+    EntryKind.BARRIER_ADDED,
+    EntryKind.APPOINTMENT_MOVED,
+    EntryKind.STEP_DONE,
+]
+SAID = [
+    "call_me",
+    "child_sick",
+    "cant_come_today",
+    "thank_you",
+    "running_late",
+    "well_done",
+    "started_working",
+    "started_education",
+    "lost_job",
+]
 
 
 def expected(entries: list[tuple]) -> tuple:
@@ -24,29 +43,60 @@ def expected(entries: list[tuple]) -> tuple:
         return None
     answers = [at for at, kind, by_resident, _said in entries if kind in ANSWER_KINDS and not by_resident]
     last_answer = max(answers, default=None)
-    waiting = [at for at, kind, by_resident, _said in entries
-               if kind in MESSAGE_KINDS and by_resident and (last_answer is None or at > last_answer)]
+    waiting = [
+        at
+        for at, kind, by_resident, _said in entries
+        if kind in MESSAGE_KINDS and by_resident and (last_answer is None or at > last_answer)
+    ]
+
     # The newest urgent phrase of the resident's; of two at the same moment, the one written last.
     def newest(keys):
-        return max(((at, order, said) for order, (at, kind, by_resident, said) in enumerate(entries)
-                    if by_resident and kind == EntryKind.PHRASE and said in keys), default=None)
+        return max(
+            (
+                (at, order, said)
+                for order, (at, kind, by_resident, said) in enumerate(entries)
+                if by_resident and kind == EntryKind.PHRASE and said in keys
+            ),
+            default=None,
+        )
 
     urgent, told = newest(phrases.URGENT), newest(phrases.TOLD)
     kinds = [kind for _at, kind, _b, _s in entries]
-    return (max(at for at, _k, _b, _s in entries), last_answer, len(waiting), min(waiting, default=None),
-            max(waiting, default=None), urgent[2] if urgent else None, urgent[0] if urgent else None,
-            told[2] if told else None, told[0] if told else None, len(kinds),
-            sum(kind in (EntryKind.MESSAGE, EntryKind.PHRASE) for kind in kinds),
-            kinds.count(EntryKind.VOICE))
+    return (
+        max(at for at, _k, _b, _s in entries),
+        last_answer,
+        len(waiting),
+        min(waiting, default=None),
+        max(waiting, default=None),
+        urgent[2] if urgent else None,
+        urgent[0] if urgent else None,
+        told[2] if told else None,
+        told[0] if told else None,
+        len(kinds),
+        sum(kind in (EntryKind.MESSAGE, EntryKind.PHRASE) for kind in kinds),
+        kinds.count(EntryKind.VOICE),
+    )
 
 
 def summaries(app) -> dict[int, tuple]:
     def read(session):
-        return {row.resident_id: (row.last_entry_at, row.last_answer_at, row.waiting_count, row.waiting_since,
-                                  row.waiting_until, row.urgent_phrase, row.urgent_at, row.told_phrase, row.told_at,
-                                  row.entry_count,
-                                  row.message_count, row.voice_count)
-                for row in session.exec(select(ResidentActivity)).all()}
+        return {
+            row.resident_id: (
+                row.last_entry_at,
+                row.last_answer_at,
+                row.waiting_count,
+                row.waiting_since,
+                row.waiting_until,
+                row.urgent_phrase,
+                row.urgent_at,
+                row.told_phrase,
+                row.told_at,
+                row.entry_count,
+                row.message_count,
+                row.voice_count,
+            )
+            for row in session.exec(select(ResidentActivity)).all()
+        }
 
     return run(app, read)
 
@@ -66,8 +116,16 @@ def add_random_history(app, rng: random.Random, residents, staff) -> dict[int, l
                 at = start + timedelta(minutes=rng.randint(0, 300))
                 said = rng.choice(SAID) if kind == EntryKind.PHRASE else None
                 data = {"phrase": said, "version": 1, "params": {}} if said else None
-                session.add(Entry(resident_id=resident.id, author_id=resident.id if by_resident else rng.choice(staff).id,
-                                  kind=kind, body="x", data=data, created_at=at))
+                session.add(
+                    Entry(
+                        resident_id=resident.id,
+                        author_id=resident.id if by_resident else rng.choice(staff).id,
+                        kind=kind,
+                        body="x",
+                        data=data,
+                        created_at=at,
+                    )
+                )
                 written[resident.id].append((at, kind, by_resident, said))
             session.commit()
 
@@ -115,8 +173,15 @@ def add_in_order(app, resident, staff, *entries: tuple[int, bool]) -> datetime:
 
     def insert(session):
         for minutes, by_resident in entries:
-            session.add(Entry(resident_id=resident.id, author_id=resident.id if by_resident else staff.id,
-                              kind=EntryKind.MESSAGE, body="x", created_at=start + timedelta(minutes=minutes)))
+            session.add(
+                Entry(
+                    resident_id=resident.id,
+                    author_id=resident.id if by_resident else staff.id,
+                    kind=EntryKind.MESSAGE,
+                    body="x",
+                    created_at=start + timedelta(minutes=minutes),
+                )
+            )
             session.commit()
 
     run(app, insert)
@@ -141,8 +206,10 @@ def test_a_second_answer_with_nothing_waiting_writes_nothing(app, accounts):
 def test_each_wait_that_ends_is_written_down_once(app, accounts):
     resident, advisor = accounts.resident1, accounts.advisor1
     start = add_in_order(app, resident, advisor, (0, True), (30, False), (60, True), (61, True), (65, False))
-    assert answer_times(app) == [(resident.id, start + timedelta(minutes=30), 30 * 60),
-                                 (resident.id, start + timedelta(minutes=65), 5 * 60)]
+    assert answer_times(app) == [
+        (resident.id, start + timedelta(minutes=30), 30 * 60),
+        (resident.id, start + timedelta(minutes=65), 5 * 60),
+    ]
 
 
 def test_an_answer_from_the_resident_or_without_a_wait_is_no_answer_time(app, accounts):
@@ -161,3 +228,29 @@ def test_a_rebuild_writes_no_answer_time_again(app, accounts):
     before = answer_times(app)
     run(app, activity.rebuild)
     assert answer_times(app) == before and len(before) == 1
+
+
+def test_the_summary_is_kept_by_the_apps_sessions_and_only_by_them(app, accounts):
+    """The listener goes with the app's session class (db.AppSession), not with SQLAlchemy's Session: a session
+    the app did not make (another library's, a hand-made one) writes entries without touching the summary."""
+    from sqlmodel import Session as PlainSession
+
+    from webapp.db import engine, new_session
+
+    def add(make_session):
+        with app.app_context(), make_session() as session:
+            session.add(
+                Entry(
+                    resident_id=accounts.resident2.id,
+                    author_id=accounts.resident2.id,
+                    kind=EntryKind.MESSAGE,
+                    body="x",
+                    created_at=utcnow(),
+                )
+            )
+            session.commit()
+
+    add(lambda: PlainSession(engine()))
+    assert accounts.resident2.id not in summaries(app)
+    add(new_session)
+    assert summaries(app)[accounts.resident2.id][2] >= 1  # now waiting for an answer on the caseload

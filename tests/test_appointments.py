@@ -1,4 +1,5 @@
 """Appointments: made, answered, moved, cancelled and their outcome."""
+
 from __future__ import annotations
 
 import re
@@ -7,16 +8,24 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from webapp.models import COPENHAGEN, Appointment, Entry, Goal, utcnow
+from webapp.models import COPENHAGEN, Appointment, Entry, EntryKind, Goal, utcnow
+from webapp.records import appointments
 
 from .conftest import page_text
-from .factories import rows, run
-from .records_helpers import LANGUAGES, add_goal, key, local, speaking, url
+from .factories import records_of, rows, run, set_values
+from .records_helpers import LANGUAGES, add_goal, entries, key, landing, local, speaking, url
 
 
 def appointment_data(**extra):
-    return {"starts_at": local(utcnow() + timedelta(days=3)), "place": "Jobcentret, Vejlevej 5", "with_whom": "caseworker",
-            "interpreter": "ar", "needs_childcare": "y", "idempotency_key": key(1), **extra}
+    return {
+        "starts_at": local(utcnow() + timedelta(days=3)),
+        "place": "Jobcentret, Vejlevej 5",
+        "with_whom": "caseworker",
+        "interpreter": "ar",
+        "needs_childcare": "y",
+        "idempotency_key": key(1),
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
@@ -43,15 +52,19 @@ def test_advisor_makes_an_appointment_and_the_resident_asks_to_move_it(auth, acc
     advisor_da.post(url(accounts, "appointments"), data=appointment_data(with_whom="advisor", place="Beboerhuset"))
     (appointment,) = rows(auth.app, Appointment)
     assert "New appointment" in page_text(resident.get("/me/"))
-    response = resident.post(url(accounts, f"appointments/{appointment.id}/answer"),
-                             data={"response": "move", "version": appointment.version})
+    response = resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "move", "version": appointment.version},
+    )
     assert response.status_code == 303
     caseload = page_text(advisor_da.get("/advisor/"))
     assert "Har bedt om at flytte en aftale eller kan ikke komme" in caseload
     moved_to = utcnow() + timedelta(days=6)
     current = rows(auth.app, Appointment)[0]
-    advisor_da.post(url(accounts, f"appointments/{appointment.id}/move"),
-                    data={"starts_at": local(moved_to), "place": "Beboerhuset", "version": current.version})
+    advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/move"),
+        data={"starts_at": local(moved_to), "place": "Beboerhuset", "version": current.version},
+    )
     assert "Appointment moved to" in page_text(resident.get("/me/"))
     kinds = [e.kind for e in rows(auth.app, Entry, Entry.appointment_id == appointment.id)]
     assert kinds == ["appointment_added", "appointment_answered", "appointment_moved"]
@@ -60,12 +73,16 @@ def test_advisor_makes_an_appointment_and_the_resident_asks_to_move_it(auth, acc
 def test_cant_come_needs_a_reason_or_words(auth, accounts, resident, advisor_da):
     advisor_da.post(url(accounts, "appointments"), data=appointment_data())
     (appointment,) = rows(auth.app, Appointment)
-    response = resident.post(url(accounts, f"appointments/{appointment.id}/answer"),
-                             data={"response": "cant_come", "version": appointment.version})
+    response = resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "cant_come", "version": appointment.version},
+    )
     assert response.status_code == 422
     assert "Choose a reason or write a few words." in page_text(response)
-    response = resident.post(url(accounts, f"appointments/{appointment.id}/answer"),
-                             data={"response": "cant_come", "reason": "sick_child", "version": appointment.version})
+    response = resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "cant_come", "reason": "sick_child", "version": appointment.version},
+    )
     assert response.status_code == 303
 
 
@@ -74,10 +91,16 @@ def test_a_change_from_an_old_copy_is_refused_and_shows_the_current(auth, accoun
     (appointment,) = rows(auth.app, Appointment)
     seen_version = appointment.version
     new_time = utcnow() + timedelta(days=9)
-    assert advisor_da.post(url(accounts, f"appointments/{appointment.id}/move"),
-                           data={"starts_at": local(new_time), "place": "Jobcentret", "version": seen_version}).status_code == 303
-    response = resident.post(url(accounts, f"appointments/{appointment.id}/answer"),
-                             data={"response": "coming", "version": seen_version})
+    assert (
+        advisor_da.post(
+            url(accounts, f"appointments/{appointment.id}/move"),
+            data={"starts_at": local(new_time), "place": "Jobcentret", "version": seen_version},
+        ).status_code
+        == 303
+    )
+    response = resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"), data={"response": "coming", "version": seen_version}
+    )
     assert response.status_code == 409
     assert "This was just changed. Here is how it looks now." in page_text(response)
     assert "Jobcentret" in page_text(response)
@@ -87,8 +110,10 @@ def test_a_change_from_an_old_copy_is_refused_and_shows_the_current(auth, accoun
 def test_two_advisor_changes_from_the_same_copy_do_not_overwrite(auth, accounts, advisor_da):
     advisor_da.post(url(accounts, "appointments"), data=appointment_data())
     (appointment,) = rows(auth.app, Appointment)
-    first = advisor_da.post(url(accounts, f"appointments/{appointment.id}/move"),
-                            data={"starts_at": local(utcnow() + timedelta(days=4)), "place": "A", "version": 1})
+    first = advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/move"),
+        data={"starts_at": local(utcnow() + timedelta(days=4)), "place": "A", "version": 1},
+    )
     second = advisor_da.post(url(accounts, f"appointments/{appointment.id}/cancel"), data={"version": 1})
     assert (first.status_code, second.status_code) == (303, 409)
     assert rows(auth.app, Appointment)[0].status == "planned"
@@ -104,7 +129,9 @@ def test_two_advisor_changes_from_the_same_copy_do_not_overwrite(auth, accounts,
     ],
 )
 def test_appointment_time_out_of_range_is_refused_with_place_kept(auth, accounts, resident, starts_at, message):
-    response = resident.post(url(accounts, "appointments"), data=appointment_data(starts_at=starts_at(), place="Lægehuset ved torvet"))
+    response = resident.post(
+        url(accounts, "appointments"), data=appointment_data(starts_at=starts_at(), place="Lægehuset ved torvet")
+    )
     assert response.status_code == 422
     assert message in page_text(response)
     assert "Lægehuset ved torvet" in response.get_data(as_text=True)
@@ -114,11 +141,18 @@ def test_appointment_time_out_of_range_is_refused_with_place_kept(auth, accounts
 def test_advisor_marks_attended_without_sanction_words(auth, accounts, resident, advisor_da):
     advisor_da.post(url(accounts, "appointments"), data=appointment_data())
     (appointment,) = rows(auth.app, Appointment)
-    run(auth.app, lambda s: (s.execute(update(Appointment).values(starts_at=utcnow() - timedelta(hours=1))), s.commit()))
+    run(
+        auth.app, lambda s: (s.execute(update(Appointment).values(starts_at=utcnow() - timedelta(hours=1))), s.commit())
+    )
     page = advisor_da.get(url(accounts, "appointments")).get_data(as_text=True)
     assert re.search(r'name="outcome" value="missed"', page)
-    assert advisor_da.post(url(accounts, f"appointments/{appointment.id}/outcome"),
-                           data={"outcome": "missed", "version": appointment.version}).status_code == 303
+    assert (
+        advisor_da.post(
+            url(accounts, f"appointments/{appointment.id}/outcome"),
+            data={"outcome": "missed", "version": appointment.version},
+        ).status_code
+        == 303
+    )
     text = page_text(resident.get(url(accounts, "appointments")))
     assert "We did not meet" in text
     for word in ("sanction", "penalty", "absent", "no-show", "failed"):
@@ -134,8 +168,10 @@ def test_same_appointment_form_twice_makes_one(auth, accounts, resident):
 def test_outcome_before_the_appointment_is_refused(auth, accounts, advisor_da):
     advisor_da.post(url(accounts, "appointments"), data=appointment_data())
     (appointment,) = rows(auth.app, Appointment)
-    response = advisor_da.post(url(accounts, f"appointments/{appointment.id}/outcome"),
-                               data={"outcome": "attended", "version": appointment.version})
+    response = advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/outcome"),
+        data={"outcome": "attended", "version": appointment.version},
+    )
     assert response.status_code == 422
     assert rows(auth.app, Appointment)[0].outcome is None
 
@@ -149,3 +185,364 @@ def test_overview_shows_open_barriers_goals_with_steps_and_next_appointments(aut
     text = page_text(resident.get(url(accounts, "overview")))
     for expected in ("Transport", "Lagerjob", "Truckkort", "Jobcentret, Vejlevej 5"):
         assert expected in text
+
+
+# --- What each state allows (webapp.models.records.APPOINTMENT_MOVES) ---------------------------------------
+
+HOUR = timedelta(hours=1)
+# How each state is made from a fresh appointment at version 1: its columns as the database has them.
+STATES = {
+    "coming": lambda: {"starts_at": utcnow() + timedelta(days=2)},
+    "started": lambda: {"starts_at": utcnow() - HOUR},
+    "met": lambda: {"starts_at": utcnow() - HOUR, "outcome": "attended"},
+    "cancelled": lambda: {"starts_at": utcnow() - HOUR, "status": "cancelled", "updated_at": utcnow()},
+    "cancelled_long_ago": lambda: {
+        "starts_at": utcnow() - HOUR,
+        "status": "cancelled",
+        "updated_at": utcnow() - timedelta(minutes=11),
+    },
+}
+# Who sends each action (the resident answers what the advisor made), and what the form says besides the version.
+ACTIONS = {
+    "move": ("advisor1", lambda: {"starts_at": local(utcnow() + timedelta(days=5)), "place": "Biblioteket"}),
+    "cancel": ("advisor1", dict),
+    "restore": ("advisor1", dict),
+    "answer": ("resident1", lambda: {"response": "coming"}),
+    "outcome": ("advisor1", lambda: {"outcome": "missed"}),
+}
+# (status code, changed): 409 is a refusal that shows the appointment as it is; the late undo lands with its notice.
+ALLOWED = (303, True)
+REFUSED = (409, False)
+EXPECTED = {
+    "coming": {"move": ALLOWED, "cancel": ALLOWED, "restore": REFUSED, "answer": ALLOWED, "outcome": (422, False)},
+    "started": {"move": ALLOWED, "cancel": ALLOWED, "restore": REFUSED, "answer": ALLOWED, "outcome": ALLOWED},
+    "met": {"move": REFUSED, "cancel": REFUSED, "restore": REFUSED, "answer": REFUSED, "outcome": REFUSED},
+    "cancelled": {"move": REFUSED, "cancel": REFUSED, "restore": ALLOWED, "answer": REFUSED, "outcome": REFUSED},
+    "cancelled_long_ago": {
+        "move": REFUSED,
+        "cancel": REFUSED,
+        "restore": (303, False),
+        "answer": REFUSED,
+        "outcome": REFUSED,
+    },
+}
+
+
+def appointment_in(app, accounts, state: str) -> Appointment:
+    appointment = run(
+        app,
+        appointments.add,
+        resident=accounts.resident1,
+        author=accounts.advisor1,
+        starts_at=utcnow() + timedelta(days=2),
+        place="Beboerhuset",
+        with_whom="advisor",
+        interpreter=None,
+        needs=set(),
+        idempotency_key=key(1),
+    )
+    set_values(app, Appointment, Appointment.id == appointment.id, **STATES[state]())
+    return rows(app, Appointment)[0]
+
+
+def history(app) -> list[str]:
+    return [entry.kind for entry in rows(app, Entry, Entry.appointment_id.is_not(None))]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("state", STATES)
+def test_each_state_allows_only_its_changes(auth, accounts, state, action):
+    before = appointment_in(auth.app, accounts, state)
+    who, data = ACTIONS[action]
+
+    response = auth.client_for(who).post(
+        url(accounts, f"appointments/{before.id}/{action}"), data={"version": "1", **data()}
+    )
+
+    status_code, changed = EXPECTED[state][action]
+    assert response.status_code == status_code
+    (after,) = rows(auth.app, Appointment)
+    assert (after.version == 2) is changed
+    assert (len(history(auth.app)) == 2) is changed
+    if not changed:
+        assert (after.status, after.outcome, after.response, after.starts_at, after.updated_at) == (
+            before.status,
+            before.outcome,
+            before.response,
+            before.starts_at,
+            before.updated_at,
+        )
+
+
+@pytest.mark.parametrize("action", ["move", "cancel", "answer", "outcome"])
+def test_a_cancelled_appointment_refuses_every_change_but_the_undo_and_says_why(auth, accounts, action):
+    appointment = appointment_in(auth.app, accounts, "cancelled")
+    who, data = ACTIONS[action]
+
+    response = auth.client_for(who).post(
+        url(accounts, f"appointments/{appointment.id}/{action}"), data={"version": "1", **data()}
+    )
+
+    assert response.status_code == 409
+    assert "This appointment is cancelled, so it can no longer be changed." in page_text(response)
+
+
+@pytest.mark.parametrize("action", ["move", "cancel", "answer", "outcome"])
+def test_an_appointment_with_its_outcome_refuses_every_change_and_says_why(auth, accounts, action):
+    appointment = appointment_in(auth.app, accounts, "met")
+    who, data = ACTIONS[action]
+
+    response = auth.client_for(who).post(
+        url(accounts, f"appointments/{appointment.id}/{action}"), data={"version": "1", **data()}
+    )
+
+    assert response.status_code == 409
+    assert "This appointment is over, so it can no longer be changed." in page_text(response)
+
+
+def test_cancelling_twice_adds_one_entry_and_does_not_reopen_the_undo(auth, accounts):
+    appointment = appointment_in(auth.app, accounts, "coming")
+    advisor = auth.client_for("advisor1")
+    cancel = url(accounts, f"appointments/{appointment.id}/cancel")
+    assert advisor.post(cancel, data={"version": "1"}).status_code == 303
+    set_values(auth.app, Appointment, Appointment.id == appointment.id, updated_at=utcnow() - timedelta(minutes=11))
+
+    response = advisor.post(cancel, data={"version": "2"})
+
+    assert response.status_code == 409
+    assert history(auth.app) == ["appointment_added", "appointment_cancelled"]
+    assert "Undo the cancellation" not in page_text(advisor.get(url(accounts, "appointments")))
+
+
+def test_a_change_from_an_old_copy_is_shown_again_against_the_current_version(auth, accounts):
+    appointment = appointment_in(auth.app, accounts, "coming")
+    advisor = auth.client_for("advisor1")
+    move = {"starts_at": local(utcnow() + timedelta(days=5)), "place": "Biblioteket"}
+    moving = url(accounts, f"appointments/{appointment.id}/move")
+    assert advisor.post(moving, data={"version": "1", **move}).status_code == 303
+
+    response = advisor.post(moving, data={"version": "1", **move, "place": "Rådhuset"})
+
+    assert response.status_code == 409
+    form = re.search(r'<form[^>]*action="[^"]*/move"[^>]*>(.*?)</form>', response.get_data(as_text=True), re.S).group(1)
+    assert re.search(r'name="version"[^>]*value="2"', form)
+    assert "Rådhuset" in form
+
+
+def test_restore_of_an_appointment_that_is_not_cancelled_changes_nothing(auth, accounts):
+    appointment = appointment_in(auth.app, accounts, "coming")
+
+    response = auth.client_for("advisor1").post(
+        url(accounts, f"appointments/{appointment.id}/restore"), data={"version": "1"}
+    )
+
+    assert response.status_code == 409
+    assert "This was just changed. Here is how it looks now." in page_text(response)
+    assert history(auth.app) == ["appointment_added"]
+
+
+# What the page offers comes from the same table as what the server allows.
+OFFERS = {
+    "answer": 'name="response" value="coming"',
+    "move": "Move or cancel",
+    "cancel": "Yes, cancel it",
+    "restore": "Undo the cancellation",
+    "outcome": 'name="outcome" value="missed"',
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_page_offers_what_the_state_allows(auth, accounts, state):
+    appointment_in(auth.app, accounts, state)
+    resident_page = auth.client_for("resident1").get(url(accounts, "appointments")).get_data(as_text=True)
+    advisor_page = auth.client_for("advisor1").get(url(accounts, "appointments")).get_data(as_text=True)
+
+    for action, mark in OFFERS.items():
+        page = resident_page if ACTIONS[action][0] == "resident1" else advisor_page
+        assert (mark in page) is (EXPECTED[state][action] == ALLOWED), action
+
+
+def when(days: int) -> str:
+    return (utcnow() + timedelta(days=days)).strftime("%Y-%m-%d 10:00")
+
+
+def add_appointment(client, resident, n=1):
+    client.post(
+        f"/residents/{resident.id}/appointments",
+        data={"starts_at": when(3), "place": "Lægen", "with_whom": "doctor", "idempotency_key": key(n)},
+    )
+    return rows_by_place(client.application, "Lægen")[0]
+
+
+def rows_by_place(app, place):
+    return rows(app, Appointment, Appointment.place == place)
+
+
+def test_a_resident_corrects_and_cancels_an_appointment_they_added(app, auth, accounts):
+    resident = accounts.resident1
+    me = auth.client_for("resident1")
+    appointment = add_appointment(me, resident)
+    assert "Move or cancel" in page_text(me.get(f"/residents/{resident.id}/appointments"))
+
+    moved = me.post(
+        f"/residents/{resident.id}/appointments/{appointment.id}/move",
+        data={"version": "1", "starts_at": when(4), "place": "Lægehuset"},
+    )
+    cancelled = me.post(f"/residents/{resident.id}/appointments/{appointment.id}/cancel", data={"version": "2"})
+
+    assert (moved.status_code, cancelled.status_code) == (303, 303)
+    (after,) = rows(app, Appointment, Appointment.id == appointment.id)
+    assert (after.place, after.status, after.version) == ("Lægehuset", "cancelled", 3)
+
+
+def test_a_resident_cannot_move_or_cancel_an_appointment_the_advisor_made(app, auth, accounts):
+    resident = accounts.resident1
+    appointment = records_of(app, resident, accounts.advisor1)["appointment_id"]
+    me = auth.client_for("resident1")
+
+    assert "Move or cancel" not in page_text(me.get(f"/residents/{resident.id}/appointments"))
+    for action, data in (("move", {"version": "1", "starts_at": when(4), "place": "x"}), ("cancel", {"version": "1"})):
+        assert me.post(f"/residents/{resident.id}/appointments/{appointment}/{action}", data=data).status_code == 403
+
+
+def test_cancelling_asks_once_more_without_javascript(app, auth, accounts):
+    resident = accounts.resident1
+    records_of(app, resident, accounts.advisor1)
+
+    html = auth.client_for("advisor1").get(f"/residents/{resident.id}/appointments").get_data(as_text=True)
+
+    confirm = re.search(
+        r'<details class="confirm">\s*<summary[^>]*>.*?Cancel the appointment.*?</summary>(.*?)</details>', html, re.S
+    )
+    assert confirm is not None
+    assert "/cancel" in confirm.group(1) and "Yes, cancel it" in confirm.group(1)
+
+
+def test_a_cancelled_appointment_shows_as_cancelled_and_can_be_undone_for_ten_minutes(app, auth, accounts):
+    resident = accounts.resident1
+    appointment = records_of(app, resident, accounts.advisor1)["appointment_id"]
+    advisor = auth.client_for("advisor1")
+
+    response = advisor.post(f"/residents/{resident.id}/appointments/{appointment}/cancel", data={"version": "1"})
+
+    assert response.headers["Location"].endswith(f"#appointment-{appointment}")
+    text = page_text(advisor.get(f"/residents/{resident.id}/appointments"))
+    assert "Cancelled" in text and "Earlier" not in text
+    assert "Undo the cancellation" in text
+    advisor.post(f"/residents/{resident.id}/appointments/{appointment}/restore", data={"version": "2"})
+    (after,) = rows(app, Appointment, Appointment.id == appointment)
+    assert (after.status, after.version) == ("planned", 3)
+    assert len(entries(app, EntryKind.APPOINTMENT_RESTORED)) == 1
+
+
+def test_an_undo_after_ten_minutes_is_refused(app, auth, accounts):
+    resident = accounts.resident1
+    appointment = records_of(app, resident, accounts.advisor1)["appointment_id"]
+    advisor = auth.client_for("advisor1")
+    advisor.post(f"/residents/{resident.id}/appointments/{appointment}/cancel", data={"version": "1"})
+    set_values(app, Appointment, Appointment.id == appointment, updated_at=utcnow() - timedelta(minutes=11))
+
+    assert "Undo the cancellation" not in page_text(advisor.get(f"/residents/{resident.id}/appointments"))
+    response = advisor.post(f"/residents/{resident.id}/appointments/{appointment}/restore", data={"version": "2"})
+
+    assert "It is too late to undo this." in page_text(advisor.get(response.headers["Location"]))
+    assert rows(app, Appointment, Appointment.id == appointment)[0].status == "cancelled"
+
+
+def test_every_change_to_an_appointment_lands_at_it_and_says_what_changed(auth, accounts, resident, advisor_da):
+    response = advisor_da.post(
+        url(accounts, "appointments"),
+        data={
+            "starts_at": local(utcnow() + timedelta(days=3)),
+            "place": "Beboerhuset",
+            "with_whom": "advisor",
+            "interpreter": "",
+            "idempotency_key": key(1),
+        },
+    )
+    (appointment,) = rows(auth.app, Appointment)
+    at = f"appointment-{appointment.id}"
+    anchor, notice = landing(advisor_da, response)
+    assert anchor == at and notice.startswith("Gemt: Aftalen ")
+
+    response = resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "cant_come", "reason": "sick_child", "version": 1},
+    )
+    anchor, notice = landing(resident, response)
+    assert (anchor, notice) == (at, "Sent: I can't come")
+    page = resident.get(url(accounts, "appointments")).get_data(as_text=True)
+    card = page[page.index(f'id="{at}"') :]
+    assert "<details open" not in card[: card.index("</article>")]  # the "I can't come" form is closed again
+
+    version = rows(auth.app, Appointment)[0].version
+    moved = local(utcnow() + timedelta(days=4))
+    response = advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/move"),
+        data={"starts_at": moved, "place": "Beboerhuset", "version": version},
+    )
+    assert landing(advisor_da, response)[1].startswith("Gemt: Aftalen er nu ")
+    version = rows(auth.app, Appointment)[0].version
+    response = advisor_da.post(url(accounts, f"appointments/{appointment.id}/cancel"), data={"version": version})
+    assert landing(advisor_da, response) == (at, "Aftalen er aflyst. Du kan fortryde i 10 minutter.")
+    version = rows(auth.app, Appointment)[0].version
+    response = advisor_da.post(url(accounts, f"appointments/{appointment.id}/restore"), data={"version": version})
+    assert landing(advisor_da, response) == (at, "Aftalen gælder igen.")
+    set_values(auth.app, Appointment, Appointment.id == appointment.id, starts_at=utcnow() - timedelta(hours=1))
+    version = rows(auth.app, Appointment)[0].version
+    response = advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/outcome"), data={"outcome": "attended", "version": version}
+    )
+    assert landing(advisor_da, response) == (at, "Gemt: Vi mødtes")
+
+
+@pytest.mark.parametrize(
+    ("started", "section"), [(timedelta(hours=1, minutes=50), "Coming up"), (timedelta(hours=2, minutes=10), "Earlier")]
+)
+def test_an_appointment_stays_coming_up_for_two_hours_after_it_starts(auth, accounts, resident, started, section):
+    appointment = appointment_in(auth.app, accounts, "coming")
+    set_values(auth.app, Appointment, Appointment.id == appointment.id, starts_at=utcnow() - started)
+
+    text = page_text(resident.get(url(accounts, "appointments")))
+
+    coming_up, _, earlier = text.split("Coming up", 1)[1].partition("Earlier")  # "Earlier" is there only if needed
+    assert ("Beboerhuset" in coming_up, "Beboerhuset" in earlier) == (section == "Coming up", section == "Earlier")
+
+
+def test_every_need_asked_for_is_kept(auth, accounts, resident):
+    data = appointment_data(interpreter="", needs_childcare="y", needs_companion="y", needs_transport="y")
+    resident.post(url(accounts, "appointments"), data=data)
+
+    (appointment,) = rows(auth.app, Appointment)
+
+    assert (
+        appointment.interpreter,
+        appointment.needs_childcare,
+        appointment.needs_companion,
+        appointment.needs_transport,
+    ) == (None, True, True, True)
+    assert appointment.created_by == accounts.resident1.id
+
+
+def test_cant_come_keeps_the_reason_and_words_and_a_move_asks_again(auth, accounts, resident):
+    appointment = appointment_in(auth.app, accounts, "coming")
+    resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "cant_come", "reason": "sick_child", "words": "Hun har feber", "version": "1"},
+    )
+    (answered,) = rows(auth.app, Appointment)
+    assert (answered.response, answered.response_reason, answered.response_words, answered.response_version) == (
+        "cant_come",
+        "sick_child",
+        "Hun har feber",
+        2,
+    )
+    assert "Hun har feber" in page_text(auth.client_for("advisor1").get(url(accounts, "appointments")))
+
+    auth.client_for("advisor1").post(
+        url(accounts, f"appointments/{appointment.id}/move"),
+        data={"starts_at": local(utcnow() + timedelta(days=6)), "place": "Beboerhuset", "version": "2"},
+    )
+
+    (moved,) = rows(auth.app, Appointment)
+    assert (moved.response, moved.response_reason, moved.response_words, moved.version) == (None, None, None, 3)

@@ -1,4 +1,5 @@
 """Light on the wire: compressed answers, static files under content names cached for a year, an inline favicon."""
+
 from __future__ import annotations
 
 import gzip
@@ -50,10 +51,13 @@ def test_pages_stay_out_of_every_cache(auth):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize(("asked", "given", "decode"), [
-    ("gzip, deflate", "gzip", gzip.decompress),
-    ("gzip, deflate, br", "br", brotli.decompress),
-])
+@pytest.mark.parametrize(
+    ("asked", "given", "decode"),
+    [
+        ("gzip, deflate", "gzip", gzip.decompress),
+        ("gzip, deflate, br", "br", brotli.decompress),
+    ],
+)
 def test_pages_and_static_files_are_compressed_as_the_browser_asks(client, asked, given, decode):
     plain = client.get("/login/staff")
     packed = client.get("/login/staff", headers={"Accept-Encoding": asked})

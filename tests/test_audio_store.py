@@ -1,5 +1,6 @@
 """Voice messages on disk: written whole or not at all, and a full disk or a lost file said plainly to the
 person, with nothing half kept (no entry without its file, no file without its entry, no temporary file)."""
+
 from __future__ import annotations
 
 import errno
@@ -15,7 +16,9 @@ from webapp.storage import CannotKeep, LocalAudioStore
 
 from .factories import audio_bytes, rows, send_voice
 
-CANNOT_KEEP = "The server cannot keep recordings just now. Your message was not sent: please write it, or try again later."
+CANNOT_KEEP = (
+    "The server cannot keep recordings just now. Your message was not sent: please write it, or try again later."
+)
 
 
 def everything_in(folder) -> list[Path]:
@@ -38,9 +41,12 @@ def failing_inside(monkeypatch, folder, name: str, code: int) -> None:
 
 
 def upload(client, resident, headers=None):
-    return client.post(f"/residents/{resident.id}/voice", content_type="multipart/form-data", headers=headers or {},
-                       data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"),
-                             "idempotency_key": uuid.uuid4().hex})
+    return client.post(
+        f"/residents/{resident.id}/voice",
+        content_type="multipart/form-data",
+        headers=headers or {},
+        data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": uuid.uuid4().hex},
+    )
 
 
 def test_put_keeps_the_whole_file_and_nothing_beside_it(tmp_path):
@@ -52,8 +58,9 @@ def test_put_keeps_the_whole_file_and_nothing_beside_it(tmp_path):
 def test_put_syncs_the_file_and_then_its_folder_to_disk(tmp_path, monkeypatch):
     synced = []
     real = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda descriptor: (synced.append(os.readlink(f"/proc/self/fd/{descriptor}")),
-                                                         real(descriptor)))
+    monkeypatch.setattr(
+        os, "fsync", lambda descriptor: (synced.append(os.readlink(f"/proc/self/fd/{descriptor}")), real(descriptor))
+    )
     LocalAudioStore(tmp_path).put("7/a.webm", b"sound")
     folder = str((tmp_path / "7").resolve())
     assert len(synced) == 2 and synced[0].startswith(folder + "/.part-") and synced[1] == folder
@@ -79,8 +86,7 @@ def test_put_on_a_read_only_disk_raises_cannot_keep(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("name", "code"), [("write", errno.ENOSPC), ("fsync", errno.EDQUOT)])
-def test_a_full_disk_tells_the_resident_next_to_the_recorder_and_keeps_nothing(auth, accounts, monkeypatch, name,
-                                                                              code):
+def test_a_full_disk_tells_the_resident_next_to_the_recorder_and_keeps_nothing(auth, accounts, monkeypatch, name, code):
     client = auth.client_for("resident1")
     failing_inside(monkeypatch, auth.app.config["AUDIO_DIR"], name, code)
     response = upload(client, accounts.resident1)
@@ -142,6 +148,8 @@ def test_the_readme_gives_the_answers_to_a_full_disk_and_a_lost_file_as_the_app_
 
     said = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
     assert VOICE_NOT_NOW["cannot_keep"][0] == 507
-    assert ("told so next to the recorder, in their language (status 507), and nothing is kept: no file, no "
-            "temporary file, no message without its recording") in said
+    assert (
+        "told so next to the recorder, in their language (status 507), and nothing is kept: no file, no "
+        "temporary file, no message without its recording"
+    ) in said
     assert "whose file is gone answers a page that says so (404)" in said

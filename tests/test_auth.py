@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from webapp.auth.services import staff_wait
+from webapp.auth.services import Refusal, staff_wait
 from webapp.models import AuditEvent, DeviceSession, User, utcnow
 
 from .conftest import AuthActions, make_app, page_text
@@ -187,16 +187,25 @@ def test_staff_on_a_tablet_get_in_although_the_address_is_at_its_limit(flooded):
     assert auth.sign_in(tablet, "advisor1").status_code == 303
 
 
-@pytest.mark.parametrize(("failures", "wait"), [
-    (4, None), (5, timedelta(seconds=1)), (6, timedelta(seconds=2)), (7, timedelta(seconds=4)),
-    (14, timedelta(seconds=512)), (15, timedelta(minutes=15)), (1000, timedelta(minutes=15)),
-])
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        (4, None),
+        (5, timedelta(seconds=1)),
+        (6, timedelta(seconds=2)),
+        (7, timedelta(seconds=4)),
+        (14, timedelta(seconds=512)),
+        (15, timedelta(minutes=15)),
+        (1000, timedelta(minutes=15)),
+    ],
+)
 def test_a_staff_account_waits_longer_after_each_wrong_try_up_to_15_minutes(failures, wait):
     assert staff_wait(failures) == wait
 
 
 def test_wrong_staff_passwords_only_ever_slow_the_account_and_the_right_one_gets_in_after_the_wait(
-        app, auth, client, accounts):
+    app, auth, client, accounts
+):
     where = User.id == accounts.advisor1.id
     for failures in range(1, 25):
         assert auth.sign_in(client, "advisor1", "not-the-password").status_code == 422
@@ -240,7 +249,8 @@ def comparable(response, username: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize(("known", "form"), [("advisor1", "staff"), ("resident1", "tablet")])
 def test_a_name_without_an_account_gets_the_same_page_as_one_with_after_any_number_of_wrong_tries(
-        app, auth, accounts, known, form):
+    app, auth, accounts, known, form
+):
     unknown = "nobody.here"
     answers = {}
     for name in (known, unknown):
@@ -255,14 +265,16 @@ def test_a_name_without_an_account_gets_the_same_page_as_one_with_after_any_numb
 
 
 def test_a_name_without_an_account_runs_the_same_statements_and_checks_a_hash_of_the_same_cost(
-        app, auth, accounts, monkeypatch):
+    app, auth, accounts, monkeypatch
+):
     from webapp import passwords
     from webapp.db import engine
 
     hashes, statements = [], []
     real_verify = passwords.verify_secret
-    monkeypatch.setattr(passwords, "verify_secret", lambda stored, secret: hashes.append(stored) or real_verify(
-        stored, secret))
+    monkeypatch.setattr(
+        passwords, "verify_secret", lambda stored, secret: hashes.append(stored) or real_verify(stored, secret)
+    )
 
     def note(_conn, _cursor, statement, *_args):
         statements.append(statement)
@@ -327,15 +339,17 @@ def test_coordinator_signs_a_user_out_everywhere(auth, accounts):
 def test_staff_session_ends_after_30_idle_minutes(app, auth, accounts):
     advisor = auth.client_for("advisor1")
     assert advisor.get("/advisor/").status_code == 200
-    set_values(app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id,
-            last_seen_at=utcnow() - timedelta(minutes=31))
+    set_values(
+        app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id, last_seen_at=utcnow() - timedelta(minutes=31)
+    )
     assert advisor.get("/advisor/").status_code == 302
 
 
 def test_resident_session_survives_idle_days(app, auth, accounts):
     resident = auth.client_for("resident1")
-    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
-            last_seen_at=utcnow() - timedelta(days=10))
+    set_values(
+        app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, last_seen_at=utcnow() - timedelta(days=10)
+    )
     assert resident.get("/me/").status_code == 200
 
 
@@ -350,7 +364,9 @@ def test_session_lifetimes_are_set_per_role(app, auth, accounts, username, lifet
 
 def test_expired_session_is_refused(app, auth, accounts):
     resident = auth.client_for("resident1")
-    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, expires_at=utcnow() - timedelta(seconds=1))
+    set_values(
+        app, DeviceSession, DeviceSession.user_id == accounts.resident1.id, expires_at=utcnow() - timedelta(seconds=1)
+    )
     assert resident.get("/me/").status_code == 302
 
 
@@ -399,6 +415,13 @@ def test_staff_password_must_be_12_characters(auth):
     from .factories import STAFF_PASSWORD
 
     advisor = auth.client_for("advisor1")
-    response = advisor.post("/account/secret", data={"current": STAFF_PASSWORD, "new": "short-pass", "repeat": "short-pass"})
+    response = advisor.post(
+        "/account/secret", data={"current": STAFF_PASSWORD, "new": "short-pass", "repeat": "short-pass"}
+    )
     assert response.status_code == 422
     assert "at least 12 characters" in page_text(response)
+
+
+def test_refusal_reasons_keep_the_names_the_operators_log_and_metrics_use():
+    # Alerts and dashboards read these from `signin.failed` and `sammen_sign_in_failures_total`.
+    assert {reason.value for reason in Refusal} == {"invalid", "address", "locked", "staff_unlock", "busy", "waiting"}

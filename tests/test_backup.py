@@ -1,6 +1,7 @@
 """Backups restore: taken while twenty writers write, restored into a new database and audio folder, a
 resident signs in with their PIN and hears their voice message; checked in a scratch copy without touching
 production; never holding the pepper; taken by `upgrade` before it migrates."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,13 @@ class Writers:
                         break
                     body = f"writer {writer} message {n}"
                     with Session(engine, expire_on_commit=False) as session:
-                        timeline.post_message(session, resident=self.resident, author=self.author, body=body,
-                                              idempotency_key=uuid.uuid4().hex)
+                        timeline.post_message(
+                            session,
+                            resident=self.resident,
+                            author=self.author,
+                            body=body,
+                            idempotency_key=uuid.uuid4().hex,
+                        )
                     with self.lock:
                         self.committed.append((time.monotonic(), body))
         except Exception as error:  # noqa: BLE001 -- reported by the test
@@ -79,7 +85,8 @@ class Writers:
 
 
 def test_a_backup_taken_while_twenty_write_restores_with_pin_sign_in_and_voice(
-        app, accounts, tmp_path, fresh_url, app_on):
+    app, accounts, tmp_path, fresh_url, app_on
+):
     voice_id = send_voice(app, accounts.resident1, accounts.resident1)
     recipient, key_file = key_pair(tmp_path)
     app.config["BACKUP_RECIPIENT"] = recipient
@@ -107,7 +114,8 @@ def test_a_backup_taken_while_twenty_write_restores_with_pin_sign_in_and_voice(
 
 @pytest.mark.parametrize("schema", ["none", "migrated"])
 def test_a_plain_archive_restores_into_a_new_database_with_or_without_its_schema(
-        app, accounts, tmp_path, fresh_url, app_on, schema):
+    app, accounts, tmp_path, fresh_url, app_on, schema
+):
     send_voice(app, accounts.resident1, accounts.advisor1)
     invoke(app, "backup", "create", tmp_path / "backups")
     url = fresh_url()
@@ -133,8 +141,11 @@ def databases_named_verify() -> list[str]:
 
 def audio_listing(app) -> dict[str, str]:
     root = Path(app.config["AUDIO_DIR"])
-    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in root.rglob("*") if path.is_file()}
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
 
 
 def test_verify_restores_into_a_scratch_copy_and_leaves_production_untouched(app, accounts, tmp_path):

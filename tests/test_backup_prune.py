@@ -1,5 +1,6 @@
 """Pruning keeps the newest archive of each recent day and month, deletes only the app's own archives, and an
 erased resident leaves the backups within the time the README states."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,13 @@ from webapp.backup.prune import DAILY, MONTHLY, choose
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 README = Path(__file__).resolve().parent.parent / "README.md"
-NOT_OURS = ["notes.txt", "sammen-backup-latest.tar", ".sammen-backup-20261206T030000Z.tar.partial",
-            "sammen-backup-20261206T030000Z.tar.bak", "sammen-backup-20200101T000000Z.zip"]
+NOT_OURS = [
+    "notes.txt",
+    "sammen-backup-latest.tar",
+    ".sammen-backup-20261206T030000Z.tar.partial",
+    "sammen-backup-20261206T030000Z.tar.bak",
+    "sammen-backup-20200101T000000Z.zip",
+]
 
 
 def name(text: str, *, encrypted: bool = True) -> str:
@@ -23,8 +29,11 @@ def name(text: str, *, encrypted: bool = True) -> str:
 
 def twice_a_day(days: int) -> list[str]:
     start = NOW.replace(hour=3) - timedelta(days=days - 1)
-    return [archive_name(start + timedelta(days=day, hours=hours), encrypted=True)
-            for day in range(days) for hours in (0, 6)]
+    return [
+        archive_name(start + timedelta(days=day, hours=hours), encrypted=True)
+        for day in range(days)
+        for hours in (0, 6)
+    ]
 
 
 def test_the_newest_of_each_of_the_last_days_and_months_is_kept_and_the_rest_deleted():
@@ -32,8 +41,13 @@ def test_the_newest_of_each_of_the_last_days_and_months_is_kept_and_the_rest_del
 
     pruned = choose(names, now=NOW, daily=3, monthly=3)
 
-    assert pruned.kept == [name("2026-12-06 09:00"), name("2026-12-05 09:00"), name("2026-12-04 09:00"),
-                           name("2026-11-30 09:00"), name("2026-10-31 09:00")]
+    assert pruned.kept == [
+        name("2026-12-06 09:00"),
+        name("2026-12-05 09:00"),
+        name("2026-12-04 09:00"),
+        name("2026-11-30 09:00"),
+        name("2026-10-31 09:00"),
+    ]
     assert sorted(pruned.deleted) == sorted(set(names) - set(pruned.kept))
 
 
@@ -118,7 +132,7 @@ def test_with_monthly_archives_an_erased_resident_leaves_within_that_many_months
 
 def backups_section() -> str:
     text = README.read_text()
-    section = text[text.index("### Backups"):text.index("## For developers")]
+    section = text[text.index("### Backups") : text.index("## For developers")]
     return " ".join(section.split())
 
 
@@ -132,5 +146,8 @@ def test_the_readme_names_the_prune_defaults_the_command_uses():
 def test_the_readme_section_sits_after_retention_and_before_the_developers():
     text = README.read_text()
 
-    assert text.index("### Keeping nothing longer than promised") < text.index("### Backups") < text.index(
-        "## For developers")
+    assert (
+        text.index("### Keeping nothing longer than promised")
+        < text.index("### Backups")
+        < text.index("## For developers")
+    )

@@ -1,5 +1,6 @@
 """A backup that cannot be restored as it is says why in one line and changes nothing: a database or audio
 folder that holds something, a changed or damaged archive, a missing or wrong key, a full disk."""
+
 from __future__ import annotations
 
 import threading
@@ -54,8 +55,7 @@ def test_restore_refuses_a_database_that_holds_rows(app, accounts, tmp_path):
     assert database.row_counts(app.config["DATABASE_URL"]) == before
 
 
-def test_restore_refuses_an_audio_folder_that_holds_voice_messages(app, accounts, tmp_path, fresh_url,
-                                                                   app_on):
+def test_restore_refuses_an_audio_folder_that_holds_voice_messages(app, accounts, tmp_path, fresh_url, app_on):
     invoke(app, "backup", "create", tmp_path / "backups")
     (tmp_path / "audio" / "7").mkdir(parents=True)
     (tmp_path / "audio" / "7" / "old.webm").write_bytes(b"x")
@@ -68,7 +68,8 @@ def test_restore_refuses_an_audio_folder_that_holds_voice_messages(app, accounts
 
 
 def test_a_changed_voice_file_is_refused_by_its_checksum_and_nothing_is_restored(
-        app, accounts, tmp_path, fresh_url, app_on):
+    app, accounts, tmp_path, fresh_url, app_on
+):
     send_voice(app, accounts.resident1, accounts.resident1)
     invoke(app, "backup", "create", tmp_path / "backups")
     archive = only_archive(tmp_path / "backups")

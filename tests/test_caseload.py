@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from webapp.timeline import activity
 from webapp.models import Entry, Role
+from webapp.timeline import activity
 
 from .conftest import page_text
 from .factories import make_user, rows, run, write
@@ -13,8 +13,11 @@ from .factories import make_user, rows, run, write
 
 def backdate(app, entry, hours):
     """Rewrite when an entry was written, as a repair would: with SQL, then rebuild the summary."""
+
     def change(session):
-        session.execute(update(Entry).where(Entry.id == entry.id).values(created_at=entry.created_at - timedelta(hours=hours)))
+        session.execute(
+            update(Entry).where(Entry.id == entry.id).values(created_at=entry.created_at - timedelta(hours=hours))
+        )
         session.commit()
         activity.rebuild(session)
 
@@ -22,7 +25,9 @@ def backdate(app, entry, hours):
 
 
 def test_caseload_puts_those_waiting_longest_first_and_shows_count(app, auth, accounts):
-    extra = run(app, make_user, username="resident9", role=Role.RESIDENT, advisor=accounts.advisor1, display_name="Zainab")
+    extra = run(
+        app, make_user, username="resident9", role=Role.RESIDENT, advisor=accounts.advisor1, display_name="Zainab"
+    )
     # resident1: answered; resident2: one waiting for 2 hours; Zainab: two waiting, first for 5 hours.
     write(app, accounts.resident1, accounts.resident1, "Question")
     write(app, accounts.resident1, accounts.advisor1, "Answer")
@@ -75,25 +80,50 @@ SITUATIONS = [
 def build_situation(session, advisor, name):
     from sqlmodel import select
 
-    from webapp.models import (Appointment, Barrier, CheckIn, ContactRequest, ResidentSituation, Role, Situation, User,
-                               utcnow)
+    from webapp.models import (
+        Appointment,
+        Barrier,
+        CheckIn,
+        ContactRequest,
+        ResidentSituation,
+        Role,
+        Situation,
+        User,
+        utcnow,
+    )
     from webapp.outcomes.situations import add_months
     from webapp.records.checkins import today
 
     now = utcnow()
-    resident = User(username=name.lower().replace(" ", "-"), display_name=name, role=Role.RESIDENT, secret_hash="x",
-                    advisor_id=advisor.id, created_at=now - timedelta(days=30))
+    resident = User(
+        username=name.lower().replace(" ", "-"),
+        display_name=name,
+        role=Role.RESIDENT,
+        secret_hash="x",
+        advisor_id=advisor.id,
+        created_at=now - timedelta(days=30),
+    )
     session.add(resident)
     session.flush()
 
     def message(author, hours_ago):
-        session.add(Entry(resident_id=resident.id, author_id=author.id, kind="message", body="…",
-                          created_at=now - timedelta(hours=hours_ago)))
+        session.add(
+            Entry(
+                resident_id=resident.id,
+                author_id=author.id,
+                kind="message",
+                body="…",
+                created_at=now - timedelta(hours=hours_ago),
+            )
+        )
 
     def checkin(days_ago, mood, contact=False):
         at = now - timedelta(days=days_ago)
-        session.add(checkin := CheckIn(resident_id=resident.id, day=at.date(), mood=mood, wants_contact=contact,
-                                       created_at=at, updated_at=at))
+        session.add(
+            checkin := CheckIn(
+                resident_id=resident.id, day=at.date(), mood=mood, wants_contact=contact, created_at=at, updated_at=at
+            )
+        )
         if contact:
             session.flush()
             session.add(ContactRequest(resident_id=resident.id, checkin_id=checkin.id, asked_at=at))
@@ -113,20 +143,45 @@ def build_situation(session, advisor, name):
     elif name == "Bad day":
         checkin(3, 2)
     elif name == "Cannot come":
-        session.add(Appointment(resident_id=resident.id, created_by=advisor.id, starts_at=now + timedelta(days=2),
-                                place="Beboerhuset", with_whom="advisor", response="cant_come", version=2,
-                                response_version=2, updated_at=now - timedelta(hours=2)))
+        session.add(
+            Appointment(
+                resident_id=resident.id,
+                created_by=advisor.id,
+                starts_at=now + timedelta(days=2),
+                place="Beboerhuset",
+                with_whom="advisor",
+                response="cant_come",
+                version=2,
+                response_version=2,
+                updated_at=now - timedelta(hours=2),
+            )
+        )
     elif name == "Started working":
-        session.add(Entry(resident_id=resident.id, author_id=resident.id, kind="phrase",
-                          created_at=now - timedelta(hours=2), data={"phrase": "started_working", "version": 1, "params": {}}))
+        session.add(
+            Entry(
+                resident_id=resident.id,
+                author_id=resident.id,
+                kind="phrase",
+                created_at=now - timedelta(hours=2),
+                data={"phrase": "started_working", "version": 1, "params": {}},
+            )
+        )
     elif name == "New barrier":
         session.add(Barrier(resident_id=resident.id, key="transport", created_at=now - timedelta(hours=3)))
     elif name == "Follow up":
         work = session.exec(select(Situation).where(Situation.key == "work")).one()
         began = add_months(today(), -1)
-        session.add(ResidentSituation(resident_id=resident.id, situation_id=work.id, starts_on=began,
-                                      run_starts_on=began, hours_per_week=20, recorded_by=advisor.id,
-                                      recorded_at=now - timedelta(days=30)))
+        session.add(
+            ResidentSituation(
+                resident_id=resident.id,
+                situation_id=work.id,
+                starts_on=began,
+                run_starts_on=began,
+                hours_per_week=20,
+                recorded_by=advisor.id,
+                recorded_at=now - timedelta(days=30),
+            )
+        )
     elif name == "Quiet":
         checkin(20, 4)
         recent_checkin = False
@@ -166,8 +221,10 @@ def test_moving_the_appointment_clears_the_reason(auth, accounts):
     assert "Asked to move or cannot come to an appointment" in page_text(advisor.get("/advisor/"))
     (appointment,) = rows(auth.app, Appointment)
     later = (utcnow() + timedelta(days=5)).astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M")
-    advisor.post(f"/residents/{appointment.resident_id}/appointments/{appointment.id}/move",
-                 data={"starts_at": later, "place": "Beboerhuset", "version": appointment.version})
+    advisor.post(
+        f"/residents/{appointment.resident_id}/appointments/{appointment.id}/move",
+        data={"starts_at": later, "place": "Beboerhuset", "version": appointment.version},
+    )
     assert "Asked to move or cannot come" not in page_text(advisor.get("/advisor/"))
 
 
@@ -181,7 +238,9 @@ def test_every_reason_of_need_has_words_and_an_icon():
 def say(client, resident, phrase: str):
     import uuid
 
-    return client.post(f"/residents/{resident.id}/entries", data={"phrase": phrase, "idempotency_key": uuid.uuid4().hex})
+    return client.post(
+        f"/residents/{resident.id}/entries", data={"phrase": phrase, "idempotency_key": uuid.uuid4().hex}
+    )
 
 
 def record_situation(app, resident, advisor, key: str):
@@ -195,8 +254,16 @@ def record_situation(app, resident, advisor, key: str):
 
     def go(session):
         situation = session.exec(select(Situation).where(Situation.key == key)).one()
-        situations.record(session, resident=resident, advisor=advisor, situation=situation, starts_on=today(),
-                          hours=None, employer=None, idempotency_key=uuid.uuid4().hex)
+        situations.record(
+            session,
+            resident=resident,
+            advisor=advisor,
+            situation=situation,
+            starts_on=today(),
+            hours=None,
+            employer=None,
+            idempotency_key=uuid.uuid4().hex,
+        )
 
     run(app, go)
 
@@ -245,4 +312,5 @@ def test_a_situation_recorded_before_the_phrase_does_not_answer_it(auth, account
     record_situation(auth.app, accounts.resident1, accounts.advisor1, "course")
     say(auth.client_for("resident1"), accounts.resident1, "started_education")
     assert "Says: “I started an education” · Record their situation" in page_text(
-        auth.client_for("advisor1").get("/advisor/"))
+        auth.client_for("advisor1").get("/advisor/")
+    )

@@ -1,4 +1,5 @@
 """CHANGELOG.md is read before an upgrade: every migration is named in it, and its newest section is this version."""
+
 from __future__ import annotations
 
 import re

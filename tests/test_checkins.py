@@ -1,13 +1,13 @@
 """Check-ins: how the resident is today, as they and their advisor see it."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
-from webapp.models import CheckIn, Entry, EntryKind
+from webapp.models import CheckIn, ContactRequest, Entry, EntryKind
 
 from .conftest import page_text
-from .factories import rows
+from .factories import rows, set_values
 from .records_helpers import LANGUAGES, key, speaking, url
 
 
@@ -72,3 +72,22 @@ def test_check_in_words_too_long_are_refused_and_kept(auth, accounts, resident):
     assert response.status_code == 422
     assert "At most 1,000 characters" in page_text(response)
     assert words.strip() in response.get_data(as_text=True)
+
+
+def test_contact_is_not_asked_when_another_phone_made_the_day_good_meanwhile(auth, accounts, resident, monkeypatch):
+    """The mood that decides is the one stored when the words are written, not the one read at the request's start."""
+    from webapp.records import checkins
+
+    resident.post(url(accounts, "checkins"), data={"mood": "1", "idempotency_key": key(1)})
+    read_at_start = checkins.todays
+
+    def then_another_phone_says_good(session, *, resident):
+        found = read_at_start(session, resident=resident)
+        set_values(auth.app, CheckIn, CheckIn.id == found.id, mood=4)
+        return found
+
+    monkeypatch.setattr(checkins, "todays", then_another_phone_says_good)
+    resident.post(url(accounts, "checkins/today"), data={"words": "", "wants_contact": "y"})
+
+    assert not rows(auth.app, CheckIn)[0].wants_contact
+    assert rows(auth.app, ContactRequest) == []

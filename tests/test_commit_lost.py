@@ -6,8 +6,10 @@ server has answered it (the row is stored, the app never hears so) or before the
 server rolls back). On SQLite, which has no connection to lose, the driver's commit fails the same two
 ways: after a real commit, or instead of it.
 """
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
 import threading
@@ -32,9 +34,11 @@ class PostgresCommitCut:
         self.target = (target.host or "127.0.0.1", target.port or 5432)
         self.listener = socket.create_server(("127.0.0.1", 0))
         # No TLS, so the proxy can see where a COMMIT is.
-        self.url = target.set(host="127.0.0.1", port=self.listener.getsockname()[1],
-                              query={**target.query, "sslmode": "disable", "gssencmode": "disable"}
-                              ).render_as_string(hide_password=False)
+        self.url = target.set(
+            host="127.0.0.1",
+            port=self.listener.getsockname()[1],
+            query={**target.query, "sslmode": "disable", "gssencmode": "disable"},
+        ).render_as_string(hide_password=False)
         self.stored: bool | None = None
         self.happened = threading.Event()
         self.lock = threading.Lock()
@@ -105,10 +109,8 @@ class _Link:
 
     def cut(self) -> None:
         for sock in (self.app_side, self.server_side):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
@@ -188,8 +190,11 @@ def test_a_message_sent_with_htmx_and_stored_before_the_connection_was_lost_gets
     app, cut, phone, resident_id = lost
     cut.arm(stored=True)
 
-    sent = phone.post(f"/residents/{resident_id}/entries", headers={"HX-Request": "true"},
-                      data={"body": "Tak for i dag", "idempotency_key": "d" * 32})
+    sent = phone.post(
+        f"/residents/{resident_id}/entries",
+        headers={"HX-Request": "true"},
+        data={"body": "Tak for i dag", "idempotency_key": "d" * 32},
+    )
 
     assert cut.happened.is_set()
     assert sent.status_code == 200
@@ -214,10 +219,13 @@ def test_a_message_not_stored_when_the_connection_was_lost_at_commit_is_answered
     assert len(stored_entries(app, "Jeg kommer i morgen")) == 1
 
 
-@pytest.mark.parametrize(("what", "form", "model"), [
-    ("checkins", {"mood": "4"}, CheckIn),
-    ("barriers", {"key": "digital"}, Barrier),
-])
+@pytest.mark.parametrize(
+    ("what", "form", "model"),
+    [
+        ("checkins", {"mood": "4"}, CheckIn),
+        ("barriers", {"key": "digital"}, Barrier),
+    ],
+)
 def test_a_record_stored_before_the_connection_was_lost_at_commit_is_answered_as_added(lost, what, form, model):
     app, cut, phone, resident_id = lost
     form = {**form, "idempotency_key": "f" * 32}
@@ -231,12 +239,14 @@ def test_a_record_stored_before_the_connection_was_lost_at_commit_is_answered_as
     assert len(rows(app, model)) == 1
 
 
-@pytest.mark.parametrize(("what", "form", "model"), [
-    ("checkins", {"mood": "4"}, CheckIn),
-    ("barriers", {"key": "digital"}, Barrier),
-])
-def test_a_record_not_stored_when_the_connection_was_lost_at_commit_is_answered_with_an_error(
-        lost, what, form, model):
+@pytest.mark.parametrize(
+    ("what", "form", "model"),
+    [
+        ("checkins", {"mood": "4"}, CheckIn),
+        ("barriers", {"key": "digital"}, Barrier),
+    ],
+)
+def test_a_record_not_stored_when_the_connection_was_lost_at_commit_is_answered_with_an_error(lost, what, form, model):
     app, cut, phone, resident_id = lost
     cut.arm(stored=False)
 

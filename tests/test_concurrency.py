@@ -1,4 +1,5 @@
 """Several processes writing to one resident's timeline at once lose nothing and fail nothing."""
+
 from __future__ import annotations
 
 import multiprocessing

@@ -1,4 +1,5 @@
 """The consent: every sentence true of the code, kept with its version and language, and asked again when it changes."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,10 +27,18 @@ def test_the_periods_the_consent_names_are_the_ones_the_retention_run_uses(app):
 def test_the_consent_names_the_job_centre_the_coordinator_and_how_to_stop(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         text = consent.as_text()
-    for words in ("job centre (jobcenter)", "new advisor can see it all too", "the person who runs Sammen in the community house",
-                  "advisors of your housing area can see your name", "when you sign in and on which phone",
-                  "download a copy", "everything is deleted after 30 days", "for one year, everything is deleted",
-                  "kept for two years", "for 90 days"):
+    for words in (
+        "job centre (jobcenter)",
+        "new advisor can see it all too",
+        "the person who runs Sammen in the community house",
+        "advisors of your housing area can see your name",
+        "when you sign in and on which phone",
+        "download a copy",
+        "everything is deleted after 30 days",
+        "for one year, everything is deleted",
+        "kept for two years",
+        "for 90 days",
+    ):
         assert words in text, words
 
 
@@ -117,7 +126,7 @@ def test_staff_are_never_asked_for_the_residents_consent(app, accounts, auth):
 
 
 def test_a_sign_up_whose_consent_was_shown_in_another_language_makes_no_account(app, accounts, auth):
-    from .test_joining import about
+    from .signup_helpers import about
 
     helper = auth.client_for("volunteer1")
     helper.post("/volunteer/new", data={"locale": "ar"})
@@ -152,8 +161,10 @@ def test_the_coordinator_sees_name_username_advisor_and_sign_ins_and_nothing_wri
     assert coordinator.get(f"/residents/{accounts.resident1.id}/").status_code == 404
 
 
-@pytest.mark.parametrize(("locale", "attrs"), [("da", 'lang="da" dir="ltr"'), ("ar", 'lang="ar" dir="rtl"'),
-                                               ("fa_AF", 'lang="fa-AF" dir="rtl"')])
+@pytest.mark.parametrize(
+    ("locale", "attrs"),
+    [("da", 'lang="da" dir="ltr"'), ("ar", 'lang="ar" dir="rtl"'), ("fa_AF", 'lang="fa-AF" dir="rtl"')],
+)
 def test_the_consent_is_asked_again_in_the_residents_own_language(app, accounts, auth, locale, attrs):
     from .records_helpers import speaking
     from .test_i18n import english_strings

@@ -5,7 +5,8 @@ import re
 from webapp.models import AuditEvent, User
 
 from .conftest import page_text
-from .factories import make_area, rows, set_values, write
+from .factories import make_area, rows, run, set_values, write
+from .signup_helpers import area  # noqa: F401 -- area is a fixture
 
 NEW_STAFF = {
     "display_name": "Birgitte Lund",
@@ -114,8 +115,10 @@ def test_an_unassigned_resident_is_offered_only_the_advisors_of_their_area_after
     set_values(auth.app, User, User.id == accounts.resident3.id, advisor_id=None, housing_area_id=skovparken)
     coordinator = auth.client_for("coordinator")
     page = coordinator.get("/coordinator/").get_data(as_text=True)
-    select = re.search(rf'<select[^>]*name="resident-{accounts.resident3.id}-advisor_id".*?</select>', page, re.S).group(0)
-    options = re.findall(r'<option([^>]*)>([^<]*)</option>', select)
+    select = re.search(
+        rf'<select[^>]*name="resident-{accounts.resident3.id}-advisor_id".*?</select>', page, re.S
+    ).group(0)
+    options = re.findall(r"<option([^>]*)>([^<]*)</option>", select)
     assert [label for _, label in options] == ["Choose an advisor", "Mette"]  # not Jonas of Nørremarken
     assert not any("selected" in attributes for attributes, _ in options[1:])
 
@@ -174,8 +177,12 @@ def test_a_new_partner_gets_a_fresh_password_link_as_other_staff_do(auth, accoun
 def test_a_partner_who_lost_their_password_gets_a_reset_link(auth, accounts):
     response = auth.client_for("coordinator").post(f"/coordinator/staff/{accounts.partner1.id}/reset-link")
     assert response.status_code == 200
-    assert rows(auth.app, AuditEvent, AuditEvent.subject_id == accounts.partner1.id,
-                AuditEvent.action == "password_reset_link_made")
+    assert rows(
+        auth.app,
+        AuditEvent,
+        AuditEvent.subject_id == accounts.partner1.id,
+        AuditEvent.action == "password_reset_link_made",
+    )
 
 
 def test_a_partner_is_never_offered_as_an_advisor(auth, accounts):
@@ -190,12 +197,35 @@ def test_a_partner_is_never_offered_as_an_advisor(auth, accounts):
 def test_a_resident_cannot_be_given_a_partner_as_advisor(auth, accounts):
     response = auth.client_for("coordinator").post(
         f"/coordinator/residents/{accounts.resident1.id}/advisor",
-        data={f"resident-{accounts.resident1.id}-advisor_id": accounts.partner1.id})
+        data={f"resident-{accounts.resident1.id}-advisor_id": accounts.partner1.id},
+    )
     assert response.status_code == 422
     assert rows(auth.app, User, User.id == accounts.resident1.id)[0].advisor_id == accounts.advisor1.id
 
 
 def test_a_partner_has_no_housing_area_to_set(auth, accounts):
-    response = auth.client_for("coordinator").post(f"/coordinator/staff/{accounts.partner1.id}/area",
-                                                   data={f"user-{accounts.partner1.id}-area_id": "0"})
+    response = auth.client_for("coordinator").post(
+        f"/coordinator/staff/{accounts.partner1.id}/area", data={f"user-{accounts.partner1.id}-area_id": "0"}
+    )
     assert response.status_code == 404
+
+
+def test_coordinator_sets_an_advisors_area_and_a_repeat_changes_nothing(app, auth, accounts):
+    area_id = make_area(app, "Nørremarken")
+    coordinator = auth.client_for("coordinator")
+    field = f"user-{accounts.advisor2.id}-area_id"
+    for _ in range(2):
+        assert (
+            coordinator.post(f"/coordinator/staff/{accounts.advisor2.id}/area", data={field: str(area_id)}).status_code
+            == 303
+        )
+    assert run(app, lambda s: s.get(User, accounts.advisor2.id)).housing_area_id == area_id
+    assert [e.action for e in rows(app, AuditEvent)].count("area_assigned") == 1
+    coordinator.post(f"/coordinator/staff/{accounts.advisor2.id}/area", data={field: "0"})
+    assert run(app, lambda s: s.get(User, accounts.advisor2.id)).housing_area_id is None
+
+
+def test_coordinator_page_keeps_a_plain_title_and_lists_the_areas(auth, accounts, area):
+    html = auth.client_for("coordinator").get("/coordinator/").get_data(as_text=True)
+    assert "<title>Accounts and advisors · Sammen</title>" in html
+    assert html.count('id="areas-title"') == 1 and "Skovparken" in html

@@ -3,6 +3,7 @@
 A table of hostile values goes to every route of the URL map, for every kind of visitor: into each
 part of the path, into every query parameter the app reads, and into every field of every form.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,15 +19,30 @@ from webapp.models import DeviceSession, TrustedDevice, User
 from webapp.params import MAX_ID
 
 from .conftest import page_text
-from .factories import STAFF_PASSWORD, ask_for_contact, pair_client, records_of, rows, run, set_values, send_voice
+from .factories import STAFF_PASSWORD, ask_for_contact, pair_client, records_of, rows, run, send_voice, set_values
 from .test_access_matrix import make_link, make_newcomer, make_tablet
 
 HUGE_IDS = [str(MAX_ID + 1), str(2**63), "99999999999999999999"]
 HOSTILE = [
-    "\x00", "a\x00b", "\r\nX: y", "\t/evil.example/x", "/\t/evil.example/x", "//evil.example", "/\\evil.example",
-    "\\\\evil.example", "https://evil.example/", "/%2F%2Fevil.example", "javascript:alert(1)",
-    "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "99999999999999999999-01", "-1", *HUGE_IDS,
-    "١٢٣٤", "é" * 300, "<script>x</script>",
+    "\x00",
+    "a\x00b",
+    "\r\nX: y",
+    "\t/evil.example/x",
+    "/\t/evil.example/x",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "https://evil.example/",
+    "/%2F%2Fevil.example",
+    "javascript:alert(1)",
+    "0001-01-01T00:00:00+05:00",
+    "9999-12-31T23:59:59-05:00",
+    "99999999999999999999-01",
+    "-1",
+    *HUGE_IDS,
+    "١٢٣٤",
+    "é" * 300,
+    "<script>x</script>",
 ]
 # Every parameter the app reads from the address.
 QUERY = ["next", "lang", "since", "before", "after", "return_to", "person", "replaced", "thanks"]
@@ -57,24 +73,31 @@ def assert_answered(response, what: str) -> None:
         followed = as_browser_follows(location)
         parts = urlsplit(followed)
         if parts.netloc:  # Werkzeug's own redirects (merged slashes) name the host in full
-            assert parts.netloc == "localhost" and parts.scheme == "http", f"{what} redirects off the site: {location!r}"
+            assert parts.netloc == "localhost" and parts.scheme == "http", (
+                f"{what} redirects off the site: {location!r}"
+            )
         else:
             assert not parts.scheme and followed.startswith("/") and not followed.startswith("//"), (
-                f"{what} redirects off the site: {location!r}")
+                f"{what} redirects off the site: {location!r}"
+            )
 
 
 def valid_arguments(app, accounts) -> dict:
     """A real value for each part of a path, so each hostile value is tried in one place at a time."""
     newcomer = make_newcomer(app, accounts)
-    return {"resident_id": accounts.resident1.id, "user_id": accounts.volunteer1.id,
-            "device_id": rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0].id,
-            "phone_id": rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0].id,
-            "area_id": newcomer.housing_area_id, "tablet_id": make_tablet(app),
-            "token": run(app, make_link, resident=accounts.resident1),
-            "request_id": ask_for_contact(app, accounts.resident1),
-            "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
-            "situation_id": 1,  # the first of the default list
-            **records_of(app, accounts.resident1, accounts.advisor1)}
+    return {
+        "resident_id": accounts.resident1.id,
+        "user_id": accounts.volunteer1.id,
+        "device_id": rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0].id,
+        "phone_id": rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0].id,
+        "area_id": newcomer.housing_area_id,
+        "tablet_id": make_tablet(app),
+        "token": run(app, make_link, resident=accounts.resident1),
+        "request_id": ask_for_contact(app, accounts.resident1),
+        "entry_id": send_voice(app, accounts.resident1, accounts.advisor1),
+        "situation_id": 1,  # the first of the default list
+        **records_of(app, accounts.resident1, accounts.advisor1),
+    }
 
 
 SENTINEL = 424242424
@@ -136,8 +159,17 @@ def test_no_route_answers_crafted_input_with_a_server_error(app, auth, accounts)
     assert sent > 5000
 
 
-@pytest.mark.parametrize("path", ["/%09/evil.example/", "/%0d%0aX:%20y", "/%5Cevil.example/", "//evil.example/",
-                                  "/%5C%5Cevil.example", "/\t/evil.example/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%09/evil.example/",
+        "/%0d%0aX:%20y",
+        "/%5Cevil.example/",
+        "//evil.example/",
+        "/%5C%5Cevil.example",
+        "/\t/evil.example/",
+    ],
+)
 def test_the_language_switch_stays_on_the_site(client, accounts, path):
     response = client.get(path, query_string={"lang": "da"})
 
@@ -145,9 +177,22 @@ def test_the_language_switch_stays_on_the_site(client, accounts, path):
     assert response.status_code in (303, 404)
 
 
-@pytest.mark.parametrize("target", ["/%09/evil.example/x", "/\t/evil.example/x", "/\r\n/evil.example", "//evil.example",
-                                    "/\\evil.example", "\\/evil.example", "/%5Cevil.example", "https://evil.example/",
-                                    " //evil.example", "/%2F/evil.example", "/nowhere"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/x",
+        "/\t/evil.example/x",
+        "/\r\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        " //evil.example",
+        "/%2F/evil.example",
+        "/nowhere",
+    ],
+)
 def test_sign_in_never_follows_next_off_the_site(app, auth, accounts, target):
     client = app.test_client()
     pair_client(app, client, "resident1")
@@ -159,8 +204,11 @@ def test_sign_in_never_follows_next_off_the_site(app, auth, accounts, target):
 
 def test_sign_in_follows_next_to_a_page_of_the_app(app, auth, accounts):
     client = app.test_client()
-    response = client.post("/login/staff", query_string={"next": f"/residents/{accounts.resident1.id}/goals"},
-                           data={"username": "advisor1", "password": STAFF_PASSWORD})
+    response = client.post(
+        "/login/staff",
+        query_string={"next": f"/residents/{accounts.resident1.id}/goals"},
+        data={"username": "advisor1", "password": STAFF_PASSWORD},
+    )
 
     assert response.headers["Location"] == f"/residents/{accounts.resident1.id}/goals"
 
@@ -170,14 +218,22 @@ def test_a_record_form_returns_only_to_a_page_of_the_app(app, auth, accounts):
     client = auth.client_for("resident1")
     barrier = records_of(app, resident, accounts.advisor1)["barrier_id"]
 
-    response = client.post(f"/residents/{resident.id}/barriers/{barrier}/status",
-                           data={"status": "better", "return_to": "/\t/evil.example/"})
+    response = client.post(
+        f"/residents/{resident.id}/barriers/{barrier}/status",
+        data={"status": "better", "return_to": "/\t/evil.example/"},
+    )
 
     assert response.headers["Location"].startswith(f"/residents/{resident.id}/barriers")
 
 
-@pytest.mark.parametrize("url", ["/residents/2147483648/goals", "/residents/9223372036854775808/goals",
-                                 "/residents/1/appointments/99999999999999999999/cancel"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/residents/2147483648/goals",
+        "/residents/9223372036854775808/goals",
+        "/residents/1/appointments/99999999999999999999/cancel",
+    ],
+)
 def test_ids_past_what_the_database_holds_are_not_found(auth, accounts, url):
     client = auth.client_for("advisor1")
 
@@ -197,9 +253,11 @@ def test_a_cursor_past_what_the_database_holds_is_a_bad_request_in_the_readers_l
 def test_a_moment_before_year_one_is_a_bad_request(auth, accounts):
     client = auth.client_for("resident1")
 
-    response = client.get(f"/residents/{accounts.resident1.id}/updates",
-                          query_string={"after": "0", "since": "0001-01-01T00:00:00+05:00"},
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        f"/residents/{accounts.resident1.id}/updates",
+        query_string={"after": "0", "since": "0001-01-01T00:00:00+05:00"},
+        headers={"HX-Request": "true"},
+    )
 
     assert response.status_code == 400
 
@@ -207,8 +265,10 @@ def test_a_moment_before_year_one_is_a_bad_request(auth, accounts):
 def test_a_goal_month_too_far_away_is_refused_next_to_the_field(auth, accounts):
     client = auth.client_for("resident1")
 
-    response = client.post(f"/residents/{accounts.resident1.id}/goals",
-                           data={"kind": "job", "month": "99999999999999999999-01", "idempotency_key": "f" * 32})
+    response = client.post(
+        f"/residents/{accounts.resident1.id}/goals",
+        data={"kind": "job", "month": "99999999999999999999-01", "idempotency_key": "f" * 32},
+    )
 
     assert response.status_code == 422
     assert "Write the month like \u20662027-03\u2069." in page_text(response)

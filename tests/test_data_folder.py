@@ -2,6 +2,7 @@
 when it is set and the secrets are given: never inside the virtual environment, never a pepper made up anew.
 
 A wheel install is simulated by making `config.from_checkout` say no; .ci/production-install does it for real."""
+
 from __future__ import annotations
 
 import stat
@@ -53,7 +54,8 @@ def test_a_wheel_without_sammen_data_refuses_to_start_in_one_line_saying_what_to
 
 
 def test_a_wheel_without_secrets_refuses_to_start_saying_how_to_make_them_and_why_the_pepper_is_kept_apart(
-        data, capsys):
+    data, capsys
+):
     code, said = started(capsys)
     assert code == config.CANNOT_BOOT
     assert said.startswith(f"SECRET_KEY and SECRET_PEPPER are not set, and {data} holds no secret_key or pepper file.")
@@ -184,8 +186,10 @@ def test_a_wheel_does_not_offer_translate_and_explains_it_in_one_line(data, whee
     for args in (["translate", "compile"], ["translate", "update"], ["translate", "--help"]):
         tried = flask(*args)
         assert tried.exit_code == 1 and "Traceback" not in tried.output
-        assert tried.output.strip() == ("Error: flask translate works in a checkout of the repository; this "
-                                        "installed package carries its translations compiled.")
+        assert tried.output.strip() == (
+            "Error: flask translate works in a checkout of the repository; this "
+            "installed package carries its translations compiled."
+        )
 
 
 def test_a_checkout_offers_translate(monkeypatch, tmp_path):
@@ -201,13 +205,13 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def production_section() -> str:
     text = README.read_text()
-    return text[text.index("## Production"):text.index("\n## ", text.index("## Production") + 1)]
+    return text[text.index("## Production") : text.index("\n## ", text.index("## Production") + 1)]
 
 
 def production_steps() -> list[str]:
     section = production_section()
-    block = section[section.index("```sh\n") + 6:]
-    return [line.split("#")[0].strip() for line in block[:block.index("```")].splitlines()]
+    block = section[section.index("```sh\n") + 6 :]
+    return [line.split("#")[0].strip() for line in block[: block.index("```")].splitlines()]
 
 
 def test_the_readme_sets_sammen_data_and_makes_the_secrets_before_the_app_first_starts():
@@ -215,8 +219,12 @@ def test_the_readme_sets_sammen_data_and_makes_the_secrets_before_the_app_first_
     assert "SAMMEN_DATA=/srv/sammen/data" in steps  # a line of the settings file the steps load
     loaded = steps.index("cd /srv/sammen && set -a && . ./sammen.env && set +a")
     made = steps.index("runuser -u sammen -- venv/bin/flask --app webapp secrets create")
-    assert steps.index("SAMMEN_DATA=/srv/sammen/data") < loaded < made \
+    assert (
+        steps.index("SAMMEN_DATA=/srv/sammen/data")
+        < loaded
+        < made
         < steps.index("runuser -u sammen -- venv/bin/flask --app webapp db upgrade")
+    )
     assert not any("SECRET_KEY" in step or "SECRET_PEPPER" in step for step in steps)
 
 
@@ -231,8 +239,10 @@ def test_the_readme_names_the_files_and_folders_the_data_folder_holds(data, whee
     assert flask("secrets", "create").exit_code == 0
     app = create_app()
     said = " ".join(production_section().split())
-    assert ("the secret key and the pepper (the files `secret_key` and `pepper`), voice messages (`audio/`), "
-            "backups (`backups/`), and the SQLite database itself when `DATABASE_URL` is not set") in said
+    assert (
+        "the secret key and the pepper (the files `secret_key` and `pepper`), voice messages (`audio/`), "
+        "backups (`backups/`), and the SQLite database itself when `DATABASE_URL` is not set"
+    ) in said
     assert {path.name for path in data.iterdir()} == {"secret_key", "pepper"}
     assert Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent == data
     assert Path(app.config["AUDIO_DIR"]) == data / "audio"

@@ -1,4 +1,5 @@
 """Dates in each reader's language: Copenhagen time, the order their language writes, their month names."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -6,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from flask_babel import force_locale, get_locale
 
-from webapp.templating import clock, day_and_time, day_month, format_time, month_year, weekday_day, when
+from webapp.dates import clock, day_and_time, day_month, format_time, month_year, weekday_day, when
 from webapp.timeline import phrases
-from webapp.timeline.said import phrase_text
+from webapp.timeline.display import phrase_text
 
 # Monday 23 November 2026, 14:55 in Copenhagen.
 MONDAY = datetime(2026, 11, 23, 13, 55, tzinfo=UTC)

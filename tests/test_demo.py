@@ -48,8 +48,15 @@ def test_demo_resident_sees_arabic_home(demo_app):
 def test_demo_timeline_reads_in_time_order_and_has_every_kind_of_record(demo_app):
     entries = rows(demo_app, Entry)
     assert [e.id for e in sorted(entries, key=lambda e: e.created_at)] == sorted(e.id for e in entries)
-    assert {e.kind for e in entries} >= {"message", "checkin", "barrier_added", "goal_added", "step_added",
-                                         "appointment_added", "appointment_answered"}
+    assert {e.kind for e in entries} >= {
+        "message",
+        "checkin",
+        "barrier_added",
+        "goal_added",
+        "step_added",
+        "appointment_added",
+        "appointment_answered",
+    }
 
 
 def test_demo_load_on_a_database_with_accounts_of_its_own_shows_no_demo_sign_ins(app, accounts):

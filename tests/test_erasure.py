@@ -1,4 +1,5 @@
 """Removing a resident removes everything about them, their voice messages included."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,9 +15,20 @@ from webapp.coordinator import services as coordination
 from webapp.models import AuditEvent, Entry, EntryKind, Goal, GoalStep, SignupDraft, TrustedDevice, User, utcnow
 
 from .conftest import AuthActions, make_app
-from .factories import (Accounts, ask_for_contact, audio_bytes, make_accounts, make_area, records_of, rows, run,
-                        send_voice, set_values, write)
-from .test_joining import NEW_PIN, newest_resident, pair_url_from, sign_up
+from .factories import (
+    Accounts,
+    ask_for_contact,
+    audio_bytes,
+    make_accounts,
+    make_area,
+    records_of,
+    rows,
+    run,
+    send_voice,
+    set_values,
+    write,
+)
+from .signup_helpers import NEW_PIN, newest_resident, pair_url_from, sign_up
 from .test_lockout_parallel import at_once
 from .test_voice import upload
 
@@ -33,8 +45,11 @@ def test_erasing_a_resident_removes_their_data_and_audio_and_leaves_others_alone
     audio = Path(app.config["AUDIO_DIR"])
     assert len(list((audio / str(accounts.resident1.id)).iterdir())) == 2
 
-    theirs = [event.id for event in rows(app, AuditEvent)
-              if accounts.resident1.id in (event.actor_id, event.subject_id) and event.ip]
+    theirs = [
+        event.id
+        for event in rows(app, AuditEvent)
+        if accounts.resident1.id in (event.actor_id, event.subject_id) and event.ip
+    ]
     assert theirs  # the sign-in of their phone, with its address
 
     result = app.test_cli_runner().invoke(args=["users", "erase-resident", "resident1", "--yes"])
@@ -55,8 +70,11 @@ def test_erasing_a_resident_removes_their_data_and_audio_and_leaves_others_alone
     assert all(accounts.resident1.id not in (event.actor_id, event.subject_id) for event in events)
     # Besides resident2's sign-in just now, theirs were the only events with an address: those they did
     # are gone, any kept lost it.
-    assert [(event.action, event.ip, event.device) for event in events
-            if (event.ip or event.device) and event.actor_id != accounts.resident2.id] == []
+    assert [
+        (event.action, event.ip, event.device)
+        for event in events
+        if (event.ip or event.device) and event.actor_id != accounts.resident2.id
+    ] == []
     # The resident's phone is signed out: its session is gone.
     assert auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}").status_code == 404
 
@@ -99,15 +117,20 @@ def a_resident_with_a_history(app) -> tuple[User, Accounts]:
     assert phone.post("/login", data={"pin": NEW_PIN}).status_code == 303
     advisor = auth.client_for("advisor1")
     assert advisor.post(f"/advisor/residents/{resident.id}/take").status_code == 303
-    assert phone.post(f"/residents/{resident.id}/entries",
-                      data={"body": WORDS, "idempotency_key": uuid.uuid4().hex}).status_code == 303
+    assert (
+        phone.post(
+            f"/residents/{resident.id}/entries", data={"body": WORDS, "idempotency_key": uuid.uuid4().hex}
+        ).status_code
+        == 303
+    )
     assert upload(phone, resident, audio_bytes()).status_code == 303
     assert advisor.get(f"/advisor/residents/{resident.id}").status_code == 200
     app.test_client().post("/login/staff", data={"username": resident.username, "password": "not-a-staff-one"})
     again = auth.client_for("advisor1")
     again.post("/volunteer/new", data={"locale": "en"})
-    again.post("/volunteer/new/about", data={"name": NAME, "phone": PHONE_TYPED, "area_id": str(area),
-                                              "contact": "sms"})
+    again.post(
+        "/volunteer/new/about", data={"name": NAME, "phone": PHONE_TYPED, "area_id": str(area), "contact": "sms"}
+    )
     return resident, accounts
 
 
@@ -128,8 +151,11 @@ def test_after_erasure_neither_the_database_file_nor_its_log_nor_the_audio_folde
     audio = [path for path in Path(file_app.config["AUDIO_DIR"]).rglob("*") if path.is_file()]
     assert [path for path in audio if path.read_bytes() == audio_bytes()] == []
     assert not (Path(file_app.config["AUDIO_DIR"]) / str(resident.id)).exists()
-    ownerless = [event for event in rows(file_app, AuditEvent)
-                 if event.actor_id is None and event.subject_id is None and (event.ip or event.device)]
+    ownerless = [
+        event
+        for event in rows(file_app, AuditEvent)
+        if event.actor_id is None and event.subject_id is None and (event.ip or event.device)
+    ]
     assert ownerless == []
 
 
@@ -153,8 +179,11 @@ def test_events_about_an_erased_resident_keep_no_trace_of_them_and_one_line_says
     app.test_client().post("/login/staff", data={"username": "resident1", "password": "wrong"})  # name typed
     run(app, coordination.assign_advisor, actor=accounts.coordinator, resident=resident, advisor=accounts.advisor2)
     before = rows(app, AuditEvent)
-    by_staff = {event.id: event.action for event in before
-                if event.subject_id == resident.id and event.actor_id not in (None, resident.id)}
+    by_staff = {
+        event.id: event.action
+        for event in before
+        if event.subject_id == resident.id and event.actor_id not in (None, resident.id)
+    }
     assert set(by_staff.values()) >= {"file_opened", "advisor_assigned"}
 
     assert erase(app, resident, accounts.coordinator)
@@ -164,24 +193,35 @@ def test_events_about_an_erased_resident_keep_no_trace_of_them_and_one_line_says
     assert [event for event in after.values() if "resident1" in str(event.detail)] == []
     kept = [after[event_id] for event_id in by_staff]
     assert [(e.about_erased, e.subject_id, e.detail, e.ip, e.device) for e in kept] == [
-        (True, None, None, "", "")] * len(kept)
+        (True, None, None, "", "")
+    ] * len(kept)
     # Their own events, and those about them that no staff member did, are gone.
     assert not [e for e in before if e.id in after and e.actor_id == resident.id]
     assert not [e for e in before if e.id in after and e.subject_id == resident.id and e.actor_id is None]
     (line,) = [event for event in after.values() if event.action == "resident_erased"]
     assert (line.actor_id, line.subject_id, line.ip, line.device, line.detail) == (
-        accounts.coordinator.id, None, "", "", None)
+        accounts.coordinator.id,
+        None,
+        "",
+        "",
+        None,
+    )
 
 
 def test_events_of_other_people_are_left_as_they_were(auth, accounts):
     app = auth.app
     auth.client_for("resident2")
     auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident2.id}")
-    others = {event.id: (event.ip, event.device, event.subject_id, event.about_erased) for event in rows(app, AuditEvent)
-              if accounts.resident1.id not in (event.actor_id, event.subject_id)}
+    others = {
+        event.id: (event.ip, event.device, event.subject_id, event.about_erased)
+        for event in rows(app, AuditEvent)
+        if accounts.resident1.id not in (event.actor_id, event.subject_id)
+    }
     assert any(ip for ip, *_rest in others.values())
     assert erase(app, accounts.resident1, None)
-    after = {event.id: (event.ip, event.device, event.subject_id, event.about_erased) for event in rows(app, AuditEvent)}
+    after = {
+        event.id: (event.ip, event.device, event.subject_id, event.about_erased) for event in rows(app, AuditEvent)
+    }
     assert {event_id: after.get(event_id) for event_id in others} == others
 
 
@@ -189,9 +229,20 @@ def test_an_unfinished_sign_up_with_their_name_or_number_goes_and_others_stay(au
     app = auth.app
     set_values(app, User, User.id == accounts.resident1.id, phone="+4520483917")
     for data in ({"name": " فاطمة "}, {"name": "Another", "phone": "+4520483917"}, {"name": "Someone else"}):
-        run(app, lambda session, data=data: session.add(SignupDraft(
-            token_hash=uuid.uuid4().hex, helper_id=accounts.volunteer1.id, data=data,
-            expires_at=utcnow() + timedelta(hours=1))) or session.commit())
+        run(
+            app,
+            lambda session, data=data: (
+                session.add(
+                    SignupDraft(
+                        token_hash=uuid.uuid4().hex,
+                        helper_id=accounts.volunteer1.id,
+                        data=data,
+                        expires_at=utcnow() + timedelta(hours=1),
+                    )
+                )
+                or session.commit()
+            ),
+        )
     assert erase(app, accounts.resident1, None)
     assert [draft.data["name"] for draft in rows(app, SignupDraft)] == ["Someone else"]
 
@@ -213,11 +264,23 @@ def test_erasing_a_resident_removes_their_situations_follow_ups_and_answer_times
 
     def give_situation(session, resident):
         work = session.exec(select(Situation).where(Situation.key == "work")).one()
-        situations.record(session, resident=resident, advisor=accounts.advisor1, situation=work,
-                          starts_on=date(2026, 1, 5), hours=20, employer="Bageriet Sørensen",
-                          idempotency_key=f"situation-{resident.id}")
-        situations.record_follow_up(session, resident=resident, advisor=accounts.advisor1, months=
-                                    situations.current(session, resident=resident).follow_up_due, hours=25)
+        situations.record(
+            session,
+            resident=resident,
+            advisor=accounts.advisor1,
+            situation=work,
+            starts_on=date(2026, 1, 5),
+            hours=20,
+            employer="Bageriet Sørensen",
+            idempotency_key=f"situation-{resident.id}",
+        )
+        situations.record_follow_up(
+            session,
+            resident=resident,
+            advisor=accounts.advisor1,
+            months=situations.current(session, resident=resident).follow_up_due,
+            hours=25,
+        )
         session.add(AnswerTime(resident_id=resident.id, waited_seconds=3600))
         session.commit()
 

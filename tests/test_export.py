@@ -1,4 +1,5 @@
 """“Download my data”: one ZIP with a printable page, data.json and the voice messages (webapp/export)."""
+
 from __future__ import annotations
 
 import io
@@ -7,7 +8,7 @@ import re
 import uuid
 import zipfile
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from webapp import access_log
+from webapp import file_openings
 from webapp.db import engine
 from webapp.export import services as export_services
 from webapp.models import COPENHAGEN, AnswerTime, AuditEvent, Entry, EntryKind, Situation, User
@@ -25,13 +26,22 @@ from webapp.outcomes import situations
 from webapp.records import catalog
 from webapp.records.checkins import today
 from webapp.storage import audio_store
-from webapp.timeline import phrases, said
+from webapp.timeline import display, phrases
 from webapp.timeline import services as timeline
 
 from .conftest import page_text
 from .export_data import KINDS, fill_history
-from .factories import (ask_for_contact, audio_bytes, records_of, register_tablet, rows, run, send_voice, set_values,
-                        write)
+from .factories import (
+    ask_for_contact,
+    audio_bytes,
+    records_of,
+    register_tablet,
+    rows,
+    run,
+    send_voice,
+    set_values,
+    write,
+)
 from .records_helpers import speaking
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export-schema.json").read_text())
@@ -49,13 +59,21 @@ def data_of(archive: zipfile.ZipFile) -> dict:
 
 
 def exports(app) -> list[AuditEvent]:
-    return rows(app, AuditEvent, AuditEvent.action == access_log.EXPORTED)
+    return rows(app, AuditEvent, AuditEvent.action == file_openings.EXPORTED)
 
 
 def say_phrase(app, resident, author, key: str, **params) -> int:
     data = phrases.stored(phrases.PHRASES[key], **params)
-    return run(app, timeline.post_message, resident=resident, author=author, body=None, kind=EntryKind.PHRASE,
-               data=data, idempotency_key=uuid.uuid4().hex).id
+    return run(
+        app,
+        timeline.post_message,
+        resident=resident,
+        author=author,
+        body=None,
+        kind=EntryKind.PHRASE,
+        data=data,
+        idempotency_key=uuid.uuid4().hex,
+    ).id
 
 
 def test_resident_downloads_a_zip_with_the_page_the_data_and_the_voice_messages(app, auth, accounts):
@@ -76,8 +94,9 @@ def test_the_download_is_a_streamed_zip_attachment_that_is_not_kept(auth, accoun
 
     assert response.is_streamed
     assert response.mimetype == "application/zip"
-    assert re.fullmatch(r"attachment; filename=sammen-resident1-\d{4}-\d{2}-\d{2}\.zip",
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r"attachment; filename=sammen-resident1-\d{4}-\d{2}-\d{2}\.zip", response.headers["Content-Disposition"]
+    )
     assert response.headers["Cache-Control"] == "no-store"
     response.close()
 
@@ -87,8 +106,15 @@ def test_data_json_follows_the_documented_schema(app, auth, accounts):
     records_of(app, accounts.resident1, accounts.advisor1)
     ask_for_contact(app, accounts.resident1)
     write(app, accounts.resident1, accounts.advisor1, "Hej Fatima")
-    say_phrase(app, accounts.resident1, accounts.advisor1, "meet_at", on=date(2027, 3, 14), at=time(10, 30),
-               place="Beboerhuset")
+    say_phrase(
+        app,
+        accounts.resident1,
+        accounts.advisor1,
+        "meet_at",
+        on=date(2027, 3, 14),
+        at=time(10, 30),
+        place="Beboerhuset",
+    )
     send_voice(app, accounts.resident1, accounts.resident1)
     auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}")  # for looked_at_by
 
@@ -101,8 +127,15 @@ def test_data_json_follows_the_documented_schema(app, auth, accounts):
 def test_words_kept_from_the_message_box_when_a_sign_in_ended_are_in_the_copy_and_on_my_data(app, auth, accounts):
     from webapp.timeline import drafts
 
-    run(app, lambda s: drafts.keep(s, user=s.get(User, accounts.resident1.id), resident_id=accounts.resident1.id,
-                                   body="أحتاج إلى مساعدة في رسالة البلدية"))
+    run(
+        app,
+        lambda s: drafts.keep(
+            s,
+            user=s.get(User, accounts.resident1.id),
+            resident_id=accounts.resident1.id,
+            body="أحتاج إلى مساعدة في رسالة البلدية",
+        ),
+    )
     client = auth.client_for("resident1")
     archive = download(client)
     data = data_of(archive)
@@ -124,8 +157,14 @@ def test_every_entry_of_a_resident_with_2000_entries_of_every_kind_is_in_the_exp
     assert [entry["id"] for entry in data["entries"]] == sorted(entry.id for entry in stored)
     assert set(Counter(entry["kind"] for entry in data["entries"])) == set(KINDS)
     assert {name: len(found) for name, found in data["records"].items()} == {
-        "checkins": 150, "barriers": 150, "goals": 150, "appointments": 150, "contact_requests": 22, "situations": 0,
-        "answer_times": len(rows(app, AnswerTime, AnswerTime.resident_id == accounts.resident1.id))}
+        "checkins": 150,
+        "barriers": 150,
+        "goals": 150,
+        "appointments": 150,
+        "contact_requests": 22,
+        "situations": 0,
+        "answer_times": len(rows(app, AnswerTime, AnswerTime.resident_id == accounts.resident1.id)),
+    }
     assert list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
     page = archive.read("export.html").decode()
     linked = sum(1 for entry in stored if entry.checkin_id or entry.barrier_id or entry.goal_id or entry.appointment_id)
@@ -142,7 +181,7 @@ def test_phrases_carry_their_key_parameters_and_text_in_the_residents_language(a
     assert entry["phrase"]["key"] == "come_on"
     assert entry["phrase"]["params"] == {"date": "2027-03-14", "time": "10:30"}
     with app.test_request_context(), force_locale("ar"):
-        arabic = said.phrase_text(phrases.stored(phrases.PHRASES["come_on"], on=date(2027, 3, 14), at=time(10, 30)))
+        arabic = display.phrase_text(phrases.stored(phrases.PHRASES["come_on"], on=date(2027, 3, 14), at=time(10, 30)))
     assert entry["phrase"]["text"] == entry["text"] == arabic.striptags()
     assert "آذار" in entry["text"] and "community house" not in entry["text"]
 
@@ -150,7 +189,7 @@ def test_phrases_carry_their_key_parameters_and_text_in_the_residents_language(a
 def test_arabic_page_reads_right_to_left_with_dates_as_arabic_readers_write_them(app, auth, accounts):
     speaking(app, accounts.resident1, "ar")
     entry = write(app, accounts.resident1, accounts.resident1, "مرحبا")
-    set_values(app, Entry, Entry.id == entry.id, created_at=datetime(2025, 3, 14, 9, 5, tzinfo=timezone.utc))
+    set_values(app, Entry, Entry.id == entry.id, created_at=datetime(2025, 3, 14, 9, 5, tzinfo=UTC))
 
     page = download(auth.client_for("resident1")).read("export.html").decode()
 
@@ -165,7 +204,7 @@ def test_staff_export_is_in_the_residents_language_not_the_staff_members(app, au
     client = auth.client_for("advisor1")
     records_of(app, accounts.resident1, accounts.advisor1)
     entry = write(app, accounts.resident1, accounts.advisor1, "Hej")
-    set_values(app, Entry, Entry.id == entry.id, created_at=datetime(2025, 3, 14, 9, 5, tzinfo=timezone.utc))
+    set_values(app, Entry, Entry.id == entry.id, created_at=datetime(2025, 3, 14, 9, 5, tzinfo=UTC))
 
     archive = download(client, f"/residents/{accounts.resident1.id}/export")
 
@@ -186,7 +225,7 @@ def test_staff_export_is_logged_and_shown_to_the_resident(app, auth, accounts, s
     (event,) = exports(app)
     actor = getattr(accounts, staff)
     assert (event.actor_id, event.subject_id) == (actor.id, accounts.resident1.id)
-    looks = run(app, access_log.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0])
+    looks = run(app, file_openings.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0])
     assert [(look.username, look.what) for look in looks] == [(staff, "export")]
     account = page_text(auth.client_for("resident1").get("/account"))
     assert "A copy of all the data" in account
@@ -198,7 +237,7 @@ def test_an_export_right_after_opening_the_page_is_shown_beside_the_opening(app,
 
     download(client, f"/residents/{accounts.resident1.id}/export")
 
-    looks = run(app, access_log.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0])
+    looks = run(app, file_openings.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0])
     assert [look.what for look in looks] == ["export", None]
 
 
@@ -231,7 +270,7 @@ def test_residents_own_export_is_logged_but_not_shown_as_someone_looking(app, au
 
     (event,) = exports(app)
     assert event.actor_id == event.subject_id == accounts.resident1.id
-    assert run(app, access_log.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0]) == []
+    assert run(app, file_openings.looks_at, resident=rows(app, User, User.id == accounts.resident1.id)[0]) == []
 
 
 def test_the_export_is_logged_before_any_of_it_is_sent(app, auth, accounts):
@@ -239,7 +278,9 @@ def test_the_export_is_logged_before_any_of_it_is_sent(app, auth, accounts):
 
     # Read with a connection of its own: the log entry is committed, so no write stays open while it streams.
     with app.app_context(), Session(engine()) as other:
-        assert other.exec(select(func.count(AuditEvent.id)).where(AuditEvent.action == access_log.EXPORTED)).one() == 1
+        assert (
+            other.exec(select(func.count(AuditEvent.id)).where(AuditEvent.action == file_openings.EXPORTED)).one() == 1
+        )
     response.close()
 
 
@@ -293,17 +334,36 @@ def test_a_download_let_go_half_way_is_closed_cleanly_during_another_request(app
     assert len(exports(app)) == 1
 
 
-def in_work(session, *, resident, advisor, starts_on: date, hours: int | None = 20, employer: str = "Bageriet Sørensen",
-            key: str = "work", follow_up_hours: int | None = None, waited: int | None = None) -> None:
+def in_work(
+    session,
+    *,
+    resident,
+    advisor,
+    starts_on: date,
+    hours: int | None = 20,
+    employer: str = "Bageriet Sørensen",
+    key: str = "work",
+    follow_up_hours: int | None = None,
+    waited: int | None = None,
+) -> None:
     """A situation recorded by the advisor; with `follow_up_hours`, the follow-up due now ("still there");
     with `waited`, an answer the resident waited that many seconds for."""
     situation = session.exec(select(Situation).where(Situation.key == key)).one()
-    situations.record(session, resident=resident, advisor=advisor, situation=situation, starts_on=starts_on,
-                      hours=hours, employer=employer, idempotency_key=uuid.uuid4().hex)
+    situations.record(
+        session,
+        resident=resident,
+        advisor=advisor,
+        situation=situation,
+        starts_on=starts_on,
+        hours=hours,
+        employer=employer,
+        idempotency_key=uuid.uuid4().hex,
+    )
     if follow_up_hours is not None:
         due = situations.current(session, resident=resident).follow_up_due
-        assert due and situations.record_follow_up(session, resident=resident, advisor=advisor, months=due,
-                                                   hours=follow_up_hours)
+        assert due and situations.record_follow_up(
+            session, resident=resident, advisor=advisor, months=due, hours=follow_up_hours
+        )
     if waited is not None:
         session.add(AnswerTime(resident_id=resident.id, waited_seconds=waited))
     session.commit()
@@ -311,18 +371,42 @@ def in_work(session, *, resident, advisor, starts_on: date, hours: int | None = 
 
 def test_situations_their_follow_ups_and_answer_times_are_in_data_json_as_the_schema_says(app, auth, accounts):
     started = today() - timedelta(days=100)  # the 3-month follow-up is due
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=started, follow_up_hours=25,
-        waited=3725)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=started,
+        follow_up_hours=25,
+        waited=3725,
+    )
 
     data = data_of(download(auth.client_for("resident1")))
 
     assert data["version"] == 3 and list(Draft202012Validator(SCHEMA).iter_errors(data)) == []
     (situation,) = data["records"]["situations"]
-    assert {key: situation[key] for key in ("situation", "situation_text", "category", "starts_on", "run_starts_on",
-                                            "hours_per_week", "employer", "recorded_by")} == {
-        "situation": "work", "situation_text": "In work (ordinary hours)", "category": "work",
-        "starts_on": started.isoformat(), "run_starts_on": started.isoformat(), "hours_per_week": 20,
-        "employer": "Bageriet Sørensen", "recorded_by": "staff"}
+    assert {
+        key: situation[key]
+        for key in (
+            "situation",
+            "situation_text",
+            "category",
+            "starts_on",
+            "run_starts_on",
+            "hours_per_week",
+            "employer",
+            "recorded_by",
+        )
+    } == {
+        "situation": "work",
+        "situation_text": "In work (ordinary hours)",
+        "category": "work",
+        "starts_on": started.isoformat(),
+        "run_starts_on": started.isoformat(),
+        "hours_per_week": 20,
+        "employer": "Bageriet Sørensen",
+        "recorded_by": "staff",
+    }
     (follow_up,) = situation["follow_ups"]
     assert (follow_up["months"], follow_up["still_there"], follow_up["hours_per_week"]) == (3, True, 25)
     assert [wait["waited_seconds"] for wait in data["records"]["answer_times"]] == [3725]
@@ -330,9 +414,20 @@ def test_situations_their_follow_ups_and_answer_times_are_in_data_json_as_the_sc
 
 
 def test_the_schema_refuses_a_situation_without_its_follow_ups_or_a_wait_without_its_seconds():
-    valid = {"id": 1, "situation": "work", "situation_text": "In work", "name": "I arbejde", "category": "work",
-             "starts_on": "2027-03-01", "run_starts_on": "2027-03-01", "hours_per_week": 20, "employer": None,
-             "recorded_by": "staff", "recorded_at": "2027-03-01T10:00:00+01:00", "follow_ups": []}
+    valid = {
+        "id": 1,
+        "situation": "work",
+        "situation_text": "In work",
+        "name": "I arbejde",
+        "category": "work",
+        "starts_on": "2027-03-01",
+        "run_starts_on": "2027-03-01",
+        "hours_per_week": 20,
+        "employer": None,
+        "recorded_by": "staff",
+        "recorded_at": "2027-03-01T10:00:00+01:00",
+        "follow_ups": [],
+    }
     situation = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/situation"})
     answer_time = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/answer_time"})
 
@@ -345,23 +440,46 @@ def test_situations_are_oldest_first_each_with_the_follow_ups_made_in_it(app, au
     first = today() - timedelta(days=100)
     run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=first, follow_up_hours=25)
     # More hours at the same place: the same stretch goes on, and the follow-up stays where it was made.
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=5),
-        hours=30)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=today() - timedelta(days=5),
+        hours=30,
+    )
     # Recorded last, but it started first.
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=first - timedelta(days=200),
-        key="course", hours=None)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=first - timedelta(days=200),
+        key="course",
+        hours=None,
+    )
 
     found = data_of(download(auth.client_for("resident1")))["records"]["situations"]
 
     assert [(s["situation"], s["hours_per_week"], len(s["follow_ups"])) for s in found] == [
-        ("course", None, 0), ("work", 20, 1), ("work", 30, 0)]
+        ("course", None, 0),
+        ("work", 20, 1),
+        ("work", 30, 0),
+    ]
     assert found[1]["run_starts_on"] == found[2]["run_starts_on"] == first.isoformat()
 
 
 def test_the_document_shows_situations_follow_ups_and_waits_in_the_residents_language(app, auth, accounts):
     speaking(app, accounts.resident1, "ar")
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=date(2026, 3, 2),
-        follow_up_hours=25, waited=2 * 3600 + 5 * 60)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=date(2026, 3, 2),
+        follow_up_hours=25,
+        waited=2 * 3600 + 5 * 60,
+    )
 
     page = download(auth.client_for("resident1")).read("export.html").decode()
 
@@ -371,8 +489,15 @@ def test_the_document_shows_situations_follow_ups_and_waits_in_the_residents_lan
 
 
 def test_the_document_shows_each_situation_with_hours_employer_and_follow_up(app, auth, accounts):
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=100),
-        follow_up_hours=25, waited=3725)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=today() - timedelta(days=100),
+        follow_up_hours=25,
+        waited=3725,
+    )
 
     text = page_text(Response(download(auth.client_for("resident1")).read("export.html")))
 
@@ -384,10 +509,26 @@ def test_the_document_shows_each_situation_with_hours_employer_and_follow_up(app
 
 
 def test_another_residents_situations_and_waits_are_not_in_the_copy(app, auth, accounts):
-    run(app, in_work, resident=accounts.resident1, advisor=accounts.advisor1, starts_on=today() - timedelta(days=100),
-        employer="Bageriet Sørensen", follow_up_hours=25, waited=3725)
-    run(app, in_work, resident=accounts.resident3, advisor=accounts.advisor2, starts_on=today() - timedelta(days=100),
-        employer="Netto Kolding", follow_up_hours=37, waited=999)
+    run(
+        app,
+        in_work,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        starts_on=today() - timedelta(days=100),
+        employer="Bageriet Sørensen",
+        follow_up_hours=25,
+        waited=3725,
+    )
+    run(
+        app,
+        in_work,
+        resident=accounts.resident3,
+        advisor=accounts.advisor2,
+        starts_on=today() - timedelta(days=100),
+        employer="Netto Kolding",
+        follow_up_hours=37,
+        waited=999,
+    )
 
     archive = download(auth.client_for("resident1"))
 

@@ -1,11 +1,12 @@
 """Who opened my file: every staff opening is recorded once per visit, and the resident sees it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 
-from webapp import access_log
+from webapp import file_openings
 from webapp.models import AuditEvent, Entry, EntryKind, User, utcnow
 
 from .conftest import page_text
@@ -14,7 +15,7 @@ from .test_lockout_parallel import at_once
 
 
 def openings(app) -> list[AuditEvent]:
-    return [event for event in rows(app, AuditEvent) if event.action == access_log.ACTION]
+    return [event for event in rows(app, AuditEvent) if event.action == file_openings.ACTION]
 
 
 def test_the_resident_sees_who_opened_their_page(app, auth, accounts):
@@ -28,19 +29,28 @@ def test_the_resident_sees_who_opened_their_page(app, auth, accounts):
 
 def test_opening_the_page_and_its_records_within_ten_minutes_is_one_visit(app, auth, accounts):
     advisor, resident = auth.client_for("advisor1"), accounts.resident1
-    for path in ("/advisor/residents/{id}", "/residents/{id}/goals", "/residents/{id}/barriers",
-                 "/residents/{id}/appointments", "/residents/{id}/overview", "/advisor/residents/{id}"):
+    for path in (
+        "/advisor/residents/{id}",
+        "/residents/{id}/goals",
+        "/residents/{id}/barriers",
+        "/residents/{id}/appointments",
+        "/residents/{id}/overview",
+        "/advisor/residents/{id}",
+    ):
         assert advisor.get(path.format(id=resident.id)).status_code == 200
 
     (opening,) = openings(app)
     assert (opening.actor_id, opening.subject_id, opening.detail) == (
-        accounts.advisor1.id, resident.id, {"what": "resident_page"})
+        accounts.advisor1.id,
+        resident.id,
+        {"what": "resident_page"},
+    )
 
 
 def test_an_opening_after_ten_minutes_is_a_new_visit(app, auth, accounts):
     advisor, resident = auth.client_for("advisor1"), accounts.resident1
     advisor.get(f"/residents/{resident.id}/goals")
-    set_values(app, AuditEvent, AuditEvent.action == access_log.ACTION, at=utcnow() - timedelta(minutes=11))
+    set_values(app, AuditEvent, AuditEvent.action == file_openings.ACTION, at=utcnow() - timedelta(minutes=11))
 
     advisor.get(f"/residents/{resident.id}/goals")
 
@@ -59,10 +69,14 @@ def test_the_residents_own_views_are_not_openings(app, auth, accounts):
     assert "Nobody has opened your page in the last 90 days." in page_text(me.get("/account"))
 
 
-@pytest.mark.parametrize(("path", "what"), [
-    ("/residents/{id}/updates?after=0", "updates"),
-    ("/residents/{id}/entries?before=999999", "older_entries"),
-    ("/residents/{id}/voice/{voice}", "voice")])
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        ("/residents/{id}/updates?after=0", "updates"),
+        ("/residents/{id}/entries?before=999999", "older_entries"),
+        ("/residents/{id}/voice/{voice}", "voice"),
+    ],
+)
 def test_every_staff_read_without_an_opening_is_recorded(app, auth, accounts, path, what):
     resident = accounts.resident1
     write(app, resident, resident, "Jeg har det svært")
@@ -95,8 +109,11 @@ def test_a_poll_that_finds_nothing_new_records_nothing(app, auth, accounts):
     advisor = auth.client_for("advisor1")
     since = utcnow().isoformat()
 
-    poll = advisor.get(f"/residents/{resident.id}/updates", query_string={"after": newest, "since": since},
-                       headers={"HX-Request": "true"})
+    poll = advisor.get(
+        f"/residents/{resident.id}/updates",
+        query_string={"after": newest, "since": since},
+        headers={"HX-Request": "true"},
+    )
 
     assert poll.status_code == 204
     assert openings(app) == []
@@ -122,8 +139,10 @@ def test_the_coordinator_reads_openings_in_the_audit_log(app, auth, accounts):
 
 def test_a_new_advisor_is_named_with_their_username_in_the_timeline(app, auth, accounts):
     coordinator = auth.client_for("coordinator")
-    coordinator.post(f"/coordinator/residents/{accounts.resident1.id}/advisor",
-                     data={f"resident-{accounts.resident1.id}-advisor_id": str(accounts.advisor2.id)})
+    coordinator.post(
+        f"/coordinator/residents/{accounts.resident1.id}/advisor",
+        data={f"resident-{accounts.resident1.id}-advisor_id": str(accounts.advisor2.id)},
+    )
 
     (entry,) = rows(app, Entry, Entry.kind == EntryKind.ADVISOR_CHANGED)
     assert entry.data == {"advisor_name": "Jonas", "advisor_username": "advisor2"}
@@ -134,9 +153,17 @@ def test_a_new_advisor_is_named_with_their_username_in_the_timeline(app, auth, a
 def test_a_staff_name_already_used_by_active_staff_is_refused(app, auth, accounts):
     coordinator = auth.client_for("coordinator")
 
-    response = coordinator.post("/coordinator/staff/new", data={
-        "display_name": " mette ", "username": "fake.mette", "role": "advisor", "locale": "da",
-        "password": STAFF_PASSWORD, "repeat": STAFF_PASSWORD})
+    response = coordinator.post(
+        "/coordinator/staff/new",
+        data={
+            "display_name": " mette ",
+            "username": "fake.mette",
+            "role": "advisor",
+            "locale": "da",
+            "password": STAFF_PASSWORD,
+            "repeat": STAFF_PASSWORD,
+        },
+    )
 
     assert response.status_code == 422
     assert "Another active staff member has this name." in page_text(response)

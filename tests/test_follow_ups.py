@@ -1,9 +1,10 @@
 """Follow-ups on the caseload: 1, 3, 6 and 12 months after a start in work or education, on the right day,
 "still there" in one tap, and no push for quiet weeks while in work."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -20,8 +21,9 @@ START = date(2027, 1, 15)
 @pytest.fixture
 def clock(monkeypatch):
     """Moves the app's day (and its now, at noon in Copenhagen) to the day given."""
+
     def move_to(day: date) -> None:
-        moment = datetime.combine(day, time(12), tzinfo=COPENHAGEN).astimezone(timezone.utc)
+        moment = datetime.combine(day, time(12), tzinfo=COPENHAGEN).astimezone(UTC)
         # `today()` everywhere reads the clock through the check-ins module.
         monkeypatch.setattr("webapp.records.checkins.utcnow", lambda: moment)
         monkeypatch.setattr("webapp.advisor.services.utcnow", lambda: moment)
@@ -40,10 +42,19 @@ def situation_of(session, key: str | None = None, **made) -> Situation:
 
 def start(app, resident, advisor, key: str = "work", *, on: date = START, hours: int | None = 20, **made) -> None:
     """The advisor records a start (in work with 20 hours a week, unless told otherwise)."""
+
     def go(session):
         situation = situation_of(session, key if not made else None, **made)
-        situations.record(session, resident=resident, advisor=advisor, situation=situation, starts_on=on, hours=hours,
-                          employer="Netto" if situation.asks_employer else None, idempotency_key=uuid.uuid4().hex)
+        situations.record(
+            session,
+            resident=resident,
+            advisor=advisor,
+            situation=situation,
+            starts_on=on,
+            hours=hours,
+            employer="Netto" if situation.asks_employer else None,
+            idempotency_key=uuid.uuid4().hex,
+        )
 
     run(app, go)
 
@@ -103,7 +114,12 @@ def test_still_there_is_recorded_in_one_tap_with_the_hours_and_an_entry_in_the_t
     assert response.headers["Location"].endswith(f"/advisor/#resident-{accounts.resident1.id}")
     (done,) = rows(auth.app, FollowUp)
     assert (done.resident_id, done.run_starts_on, done.months, done.still_there, done.hours_per_week) == (
-        accounts.resident1.id, START, 3, True, 25)
+        accounts.resident1.id,
+        START,
+        3,
+        True,
+        25,
+    )
     (entry,) = rows(auth.app, Entry, Entry.kind == EntryKind.FOLLOW_UP)
     assert entry.resident_id == accounts.resident1.id and entry.author_id == accounts.advisor1.id
     text = page_text(advisor.get("/advisor/"))
@@ -142,8 +158,15 @@ def test_the_hours_are_filled_in_from_the_situation(auth, accounts, clock):
 
 
 def test_no_hours_are_asked_where_the_situation_does_not_ask_for_them(auth, accounts, clock):
-    start(auth.app, accounts.resident1, accounts.advisor1, hours=None, name="Sæsonarbejde", category="work",
-          asks_hours=False)
+    start(
+        auth.app,
+        accounts.resident1,
+        accounts.advisor1,
+        hours=None,
+        name="Sæsonarbejde",
+        category="work",
+        asks_hours=False,
+    )
     clock(situations.add_months(START, 1))
     html = auth.client_for("advisor1").get("/advisor/").get_data(as_text=True)
     assert "Follow up: 1 month in work" in page_text(auth.client_for("advisor1").get("/advisor/"))
@@ -196,8 +219,10 @@ def test_the_follow_up_is_due_since_its_day_and_comes_after_a_new_barrier(app, a
     from webapp.models import Barrier
 
     start(app, accounts.resident1, accounts.advisor1)
-    run(app, lambda session: (session.add(Barrier(resident_id=accounts.resident2.id, key="transport")),
-                              session.commit()))
+    run(
+        app,
+        lambda session: (session.add(Barrier(resident_id=accounts.resident2.id, key="transport")), session.commit()),
+    )
     clock(situations.add_months(START, 3))
     found = {row.resident_id: row for row in run(app, caseload_rows, advisor=accounts.advisor1)}
     row = found[accounts.resident1.id]
@@ -250,4 +275,3 @@ def test_a_follow_up_of_months_the_row_never_offers_is_a_bad_request(auth, accou
     clock(situations.add_months(START, 3))
     assert still_there(auth.client_for("advisor1"), accounts.resident1, 2).status_code == 400
     assert rows(auth.app, FollowUp) == []
-

@@ -5,6 +5,7 @@ An entry whose msgid has an English form as a whole word (case-insensitive, plac
 must have one of the language's forms inside every msgstr. Inside, because Arabic and Dari join
 articles, prepositions and endings to the word: للسكان, لمستشارك, باشنده‌ها.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,14 +28,20 @@ OTHER_SENSES = {
 
 # Words a native reader found misread by our readers (reviews/consent-and-translations.md): none may come back.
 AVOIDED = {
-    "da": ["check-in",  # an anglicism; the glossary says "Dagens humør"
-           "venligst"],  # the register of an official letter; from an advisor it reads as an order
-    "ar": ["مقيم",  # calls up إقامة, the residence permit; the glossary says ساكن/سكان
-           "تسجيل الحال",  # sounds like the civil registry (تسجيل الأحوال المدنية)
-           "الدارية"],  # not the name of the language (الدرية)
-    "fa_AF": ["ثبت حال",  # sounds like an office registration
-              "گزینه",  # an Iranian coinage, not Afghan Dari
-              "عدد کامل"],  # the maths term for a perfect number
+    "da": [
+        "check-in",  # an anglicism; the glossary says "Dagens humør"
+        "venligst",
+    ],  # the register of an official letter; from an advisor it reads as an order
+    "ar": [
+        "مقيم",  # calls up إقامة, the residence permit; the glossary says ساكن/سكان
+        "تسجيل الحال",  # sounds like the civil registry (تسجيل الأحوال المدنية)
+        "الدارية",
+    ],  # not the name of the language (الدرية)
+    "fa_AF": [
+        "ثبت حال",  # sounds like an office registration
+        "گزینه",  # an Iranian coinage, not Afghan Dari
+        "عدد کامل",
+    ],  # the maths term for a perfect number
 }
 
 
@@ -100,4 +107,5 @@ def test_glossary_check_finds_another_word():
     messages.add("Steps ahead", "داوطلب")  # "steps" is a form of step, not of volunteer
     volunteer = next(term for term in GLOSSARY if term["en"][0] == "volunteer")
     assert offenders(volunteer, "fa_AF", messages) == [
-        ("Staff and volunteers sign in here", "ورود کارمندان و داوطلبان از اینجا")]
+        ("Staff and volunteers sign in here", "ورود کارمندان و داوطلبان از اینجا")
+    ]

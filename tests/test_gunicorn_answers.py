@@ -1,4 +1,5 @@
 """Every answer carries the page protections, gunicorn's own answers included."""
+
 from __future__ import annotations
 
 import http.client
@@ -26,9 +27,22 @@ def served(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "k", "SECRET_PEPPER": "p"}
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen([str(gunicorn), "-c", "python:webapp.gunicorn_conf", "--workers", "1",
-                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
-                               env=env, cwd=folder)
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-c",
+            "python:webapp.gunicorn_conf",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ],
+        env=env,
+        cwd=folder,
+    )
     wait_until_listening(port)
     yield port
     process.terminate()

@@ -1,5 +1,6 @@
 """Under gunicorn as the README runs it: the access log holds no query string and no one-time link's token and
 ends with the request id, the app's log is JSON on stderr, and /metrics adds up the workers' counts."""
+
 from __future__ import annotations
 
 import http.client
@@ -32,9 +33,23 @@ def served(tmp_path_factory):
     access, errors = folder / "access.log", folder / "stderr.log"
     gunicorn = Path(sys.executable).parent / "gunicorn"
     with errors.open("w") as stderr:
-        process = subprocess.Popen([str(gunicorn), "-c", "python:webapp.gunicorn_conf", "--workers", "2",
-                                    "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access),
-                                    "webapp:create_app()"], env=env, cwd=folder, stderr=stderr)
+        process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "-c",
+                "python:webapp.gunicorn_conf",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                str(access),
+                "webapp:create_app()",
+            ],
+            env=env,
+            cwd=folder,
+            stderr=stderr,
+        )
         wait_until_listening(port)
         yield port, access, errors
         process.terminate()
@@ -81,9 +96,13 @@ def test_the_apps_log_is_json_on_stderr_with_the_request_id(served):
     page = get(port, "/login/staff")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.body.decode()).group(1)
     cookie = page.getheader("Set-Cookie").split(";")[0]
-    refused = send(port, "POST", "/login/staff", body=urlencode({"csrf_token": token, "username": "nobody",
-                                                                    "password": "not the password at all"}),
-                   headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    refused = send(
+        port,
+        "POST",
+        "/login/staff",
+        body=urlencode({"csrf_token": token, "username": "nobody", "password": "not the password at all"}),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert refused.status == 422
 
     (line,) = logged(errors, refused.getheader("X-Request-Id"))

@@ -1,4 +1,5 @@
 """HEAD changes nothing: link previewers and the URL scanners of mail and SMS services send it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ from .test_access_matrix import ACTORS, make_link, make_newcomer, make_tablet
 
 def fingerprint(app) -> dict[str, str]:
     """A hash of every row of every table, table by table."""
+
     def read(session):
         metadata = MetaData()
         metadata.reflect(bind=session.connection())
@@ -33,18 +35,30 @@ def every_url(app, accounts) -> list[str]:
     device = rows(app, DeviceSession, DeviceSession.user_id == resident.id)[0]
     phone = rows(app, TrustedDevice, TrustedDevice.resident_id == resident.id)[0]
     newcomer = make_newcomer(app, accounts)
-    values = {"resident_id": resident.id, "user_id": accounts.volunteer1.id, "device_id": device.id,
-              "phone_id": phone.id, "area_id": newcomer.housing_area_id, "tablet_id": make_tablet(app),
-              "token": run(app, make_link, resident=resident), "request_id": ask_for_contact(app, resident),
-              "entry_id": send_voice(app, resident, accounts.advisor1), **records_of(app, resident, accounts.advisor1)}
+    values = {
+        "resident_id": resident.id,
+        "user_id": accounts.volunteer1.id,
+        "device_id": device.id,
+        "phone_id": phone.id,
+        "area_id": newcomer.housing_area_id,
+        "tablet_id": make_tablet(app),
+        "token": run(app, make_link, resident=resident),
+        "request_id": ask_for_contact(app, resident),
+        "entry_id": send_voice(app, resident, accounts.advisor1),
+        **records_of(app, resident, accounts.advisor1),
+    }
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if rule.endpoint != "static":
                 urls.append(url_for(rule.endpoint, **{name: values.get(name, 1) for name in rule.arguments}))
     # The poll and the older page as the page asks for them, and the sign-in pages with a target.
-    urls += [f"/residents/{resident.id}/updates?after=0", f"/residents/{resident.id}/entries?before=999999",
-             "/login?next=/me/", "/login/not-you"]
+    urls += [
+        f"/residents/{resident.id}/updates?after=0",
+        f"/residents/{resident.id}/entries?before=999999",
+        "/login?next=/me/",
+        "/login/not-you",
+    ]
     return sorted(set(urls))
 
 
@@ -55,11 +69,13 @@ def test_head_to_every_route_changes_no_table(app, auth, accounts, actor):
     client = auth.client_for(ACTORS[actor]) if ACTORS[actor] else app.test_client()
     if actor == "anonymous":  # a browser paired with resident1 but signed out: /login/not-you and /login
         from .factories import pair_client
+
         pair_client(app, client, "resident1")
     before = fingerprint(app)
 
-    statuses = {url: client.head(url, headers={"HX-Request": "true"} if "updates" in url else {}).status_code
-                for url in urls}
+    statuses = {
+        url: client.head(url, headers={"HX-Request": "true"} if "updates" in url else {}).status_code for url in urls
+    }
 
     after = fingerprint(app)
     assert {name for name in before if before[name] != after[name]} == set(), statuses
@@ -79,6 +95,7 @@ def test_head_on_a_pairing_link_neither_uses_it_nor_sets_a_device_cookie(app, ac
 
 def test_head_on_not_you_keeps_the_phone_paired(app, accounts):
     from .factories import pair_client
+
     phone = app.test_client()
     pair_client(app, phone, "resident1")
 

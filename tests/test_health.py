@@ -1,5 +1,6 @@
 """What an operator's monitor reads: /healthz while the process answers, /readyz while the app can serve,
 and the name of what fails when it cannot. Neither needs a sign-in, sets a cookie or says anything of a person."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -1,4 +1,5 @@
 """The pages with many forms are valid HTML where the Nu checker found them wanting: ids, times, attributes."""
+
 from __future__ import annotations
 
 import re

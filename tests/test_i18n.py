@@ -4,9 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from werkzeug.wrappers import Response
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from werkzeug.wrappers import Response
 
 from webapp.i18n import from_accept_language, normalize
 from webapp.models import Role, User
@@ -85,6 +85,8 @@ def test_catalog_compiles(locale, tmp_path):
         ("sv-SE,de;q=0.8", None),
         ("", None),
         ("en;q=0,da;q=0.1", "da"),
+        ("en;q=0.5,prs;q=0.9", "fa_AF"),
+        ("sv,en;q=0", None),
     ],
 )
 def test_accept_language_picks_the_right_language(header, expected):
@@ -103,11 +105,34 @@ def test_first_visit_gets_the_browsers_language_else_danish(client):
     assert '<html lang="da" dir="ltr">' in html
 
 
-RECORD_PAGES = ["/residents/{r}/overview", "/residents/{r}/barriers", "/residents/{r}/goals", "/residents/{r}/appointments"]
+def test_first_visit_walks_the_browsers_languages_in_quality_order_not_as_written(client):
+    html = client.get("/login", headers={"Accept-Language": "en;q=0.5, da;q=0.7, ar;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+RECORD_PAGES = [
+    "/residents/{r}/overview",
+    "/residents/{r}/barriers",
+    "/residents/{r}/goals",
+    "/residents/{r}/appointments",
+]
 PAGES = {
-    "resident1": ["/me/", "/account", "/account/secret", "/residents/{r}/entries", "/me/data", "/me/stop", *RECORD_PAGES],
+    "resident1": [
+        "/me/",
+        "/account",
+        "/account/secret",
+        "/residents/{r}/entries",
+        "/me/data",
+        "/me/stop",
+        *RECORD_PAGES,
+    ],
     "advisor1": ["/advisor/", "/advisor/residents/{r}", "/account/secret", *RECORD_PAGES],
-    "coordinator": ["/coordinator/", "/coordinator/staff/new", "/coordinator/residents/{r}/erase", "/coordinator/audit"],
+    "coordinator": [
+        "/coordinator/",
+        "/coordinator/staff/new",
+        "/coordinator/residents/{r}/erase",
+        "/coordinator/audit",
+    ],
     "volunteer1": ["/volunteer/"],
     None: ["/login", "/login/staff", "/no-such-page"],
 }
@@ -196,9 +221,26 @@ def test_the_template_holds_every_string_of_the_source(tmp_path):
     import sys
 
     fresh = tmp_path / "fresh.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml", "-k", "_l",
-                    "--no-location", "--omit-header", "-o", str(fresh), "."],
-                   check=True, cwd=TRANSLATIONS.parent, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "pyproject.toml",
+            "-k",
+            "_l",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        check=True,
+        cwd=TRANSLATIONS.parent,
+        capture_output=True,
+    )
     with open(fresh, "rb") as f:
         source = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert source - template_ids() == set()

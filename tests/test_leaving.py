@@ -1,4 +1,5 @@
 """A resident stops, or the coordinator deletes them now or in 30 days, and a planned deletion is cancelled."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,7 +55,9 @@ def test_the_advisor_sees_that_the_resident_wants_to_stop_and_cannot_write(app, 
     advisor = auth.client_for("advisor1")
 
     page = advisor.get(f"/advisor/residents/{accounts.resident1.id}")
-    sent = advisor.post(f"/residents/{accounts.resident1.id}/entries", data={"body": "Hej", "idempotency_key": "k" * 32})
+    sent = advisor.post(
+        f"/residents/{accounts.resident1.id}/entries", data={"body": "Hej", "idempotency_key": "k" * 32}
+    )
 
     assert "wants to stop using Sammen" in page_text(page)
     assert sent.status_code == 404
@@ -143,7 +146,8 @@ def test_stopping_twice_records_once(app, accounts, auth):
 def test_only_the_coordinator_deletes(app, accounts, auth):
     for username in ("advisor1", "volunteer1", "resident1"):
         client = auth.client_for(username)
-        answer = client.post(f"/coordinator/residents/{accounts.resident1.id}/erase",
-                             data={"username": "resident1", "when": "now"})
+        answer = client.post(
+            f"/coordinator/residents/{accounts.resident1.id}/erase", data={"username": "resident1", "when": "now"}
+        )
         assert answer.status_code == 403, username
     assert resident_row(app, accounts.resident1) is not None

@@ -1,5 +1,6 @@
 """Wrong PINs and passwords sent at the same moment cannot get around the lock or the wait (real threads,
 not a loop)."""
+
 from __future__ import annotations
 
 import threading
@@ -83,7 +84,9 @@ def test_the_right_pin_among_parallel_wrong_ones_never_gets_in_after_five_of_the
     phones = paired_phones(app)
     right = TRIES // 2
 
-    statuses = at_once(lambda n: phones[n].post("/login", data={"pin": RESIDENT_PIN if n == right else "9999"}).status_code, TRIES)
+    statuses = at_once(
+        lambda n: phones[n].post("/login", data={"pin": RESIDENT_PIN if n == right else "9999"}).status_code, TRIES
+    )
 
     wrong = checked(app, "sign_in_failed")
     successes = checked(app, "sign_in")
@@ -104,8 +107,12 @@ def test_parallel_wrong_current_pins_on_the_account_page_check_at_most_five(slow
     auth = AuthActions(app)
     devices = [auth.client_for("resident1") for _ in range(TRIES)]
 
-    statuses = at_once(lambda n: devices[n].post(
-        "/account/secret", data={"current": "9999", "new": "5927", "repeat": "5927"}).status_code, TRIES)
+    statuses = at_once(
+        lambda n: (
+            devices[n].post("/account/secret", data={"current": "9999", "new": "5927", "repeat": "5927"}).status_code
+        ),
+        TRIES,
+    )
 
     assert set(statuses) == {422}
     assert len(checked(app, "secret_check_failed")) == 5
@@ -125,8 +132,12 @@ def test_parallel_wrong_staff_passwords_check_at_most_five_and_then_wait_without
     app = slow_hash_app
     computers = [app.test_client() for _ in range(TRIES)]
 
-    statuses = at_once(lambda n: computers[n].post(
-        "/login/staff", data={"username": "advisor1", "password": "not-the-password"}).status_code, TRIES)
+    statuses = at_once(
+        lambda n: (
+            computers[n].post("/login/staff", data={"username": "advisor1", "password": "not-the-password"}).status_code
+        ),
+        TRIES,
+    )
 
     assert set(statuses) == {422}
     assert len(tried(app, "sign_in_failed")) == TRIES

@@ -1,5 +1,6 @@
 """/metrics for Prometheus: served to METRICS_ALLOW's addresses only, with no ids in its labels, and counting
 requests, sign-in failures, lockouts, polls and database errors."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ from .conftest import make_app
 from .factories import RESIDENT_PIN, write
 
 HTMX = {"HX-Request": "true"}
-METRICS = ("sammen_requests_total", "sammen_request_seconds_bucket", "sammen_polls_total",
-           "sammen_sign_in_failures_total", "sammen_lockouts_total", "sammen_database_errors_total")
+METRICS = (
+    "sammen_requests_total",
+    "sammen_request_seconds_bucket",
+    "sammen_polls_total",
+    "sammen_sign_in_failures_total",
+    "sammen_lockouts_total",
+    "sammen_database_errors_total",
+)
 
 
 def value(name: str, **labels) -> float:
@@ -111,7 +118,7 @@ def test_polls_are_counted_by_status_so_the_share_of_204_can_be_read(app, auth, 
 
 
 def test_database_errors_are_counted(app, client, monkeypatch):
-    
+
     engine = app.extensions["db_engine"]
     engine.dispose()
     before = value("sammen_database_errors_total", kind="OperationalError")
@@ -147,8 +154,14 @@ def test_in_multiprocess_mode_metrics_add_up_the_workers_files(tmp_path):
     folder.mkdir()
     (folder / "counter_99999.db").write_bytes(b"left from an earlier run")
 
-    done = subprocess.run([sys.executable, "-c", MULTIPROCESS], env=env, capture_output=True, text=True, timeout=60,
-                          cwd=os.path.dirname(os.path.dirname(__file__)))
+    done = subprocess.run(
+        [sys.executable, "-c", MULTIPROCESS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
 
     assert done.returncode == 0, done.stderr
     assert "sammen_lockouts_total 1.0" in done.stdout

@@ -3,6 +3,7 @@ with the demo data in it, on SQLite and on TEST_DATABASE_URL. What the lower rev
 back unchanged; what it has no table or column for is gone, as a downgrade means.
 
 The revisions are read from migrations/versions, so a new migration is covered without a change here."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,10 +51,21 @@ def contents(url: str) -> dict[str, list[dict]]:
     try:
         found = inspect(engine)
         with engine.connect() as db:
-            return {table: [dict(row._mapping) for row in db.execute(text(
-                        f'SELECT * FROM "{table}" ORDER BY '
-                        + ", ".join(f'"{column}"' for column in found.get_pk_constraint(table)["constrained_columns"])))]
-                    for table in found.get_table_names() if table != "alembic_version"}
+            return {
+                table: [
+                    dict(row._mapping)
+                    for row in db.execute(
+                        text(
+                            f'SELECT * FROM "{table}" ORDER BY '
+                            + ", ".join(
+                                f'"{column}"' for column in found.get_pk_constraint(table)["constrained_columns"]
+                            )
+                        )
+                    )
+                ]
+                for table in found.get_table_names()
+                if table != "alembic_version"
+            }
     finally:
         engine.dispose()
 
@@ -62,16 +74,21 @@ def shape(url: str) -> dict[str, set[str]]:
     engine = create_engine(url)
     try:
         found = inspect(engine)
-        return {table: {column["name"] for column in found.get_columns(table)}
-                for table in found.get_table_names() if table != "alembic_version"}
+        return {
+            table: {column["name"] for column in found.get_columns(table)}
+            for table in found.get_table_names()
+            if table != "alembic_version"
+        }
     finally:
         engine.dispose()
 
 
 def within(rows: dict[str, list[dict]], room: dict[str, set[str]]) -> dict[str, list[dict]]:
     """The rows as far as a schema has tables and columns for them."""
-    return {table: [{name: row[name] for name in sorted(columns)} for row in rows.get(table, [])]
-            for table, columns in room.items()}
+    return {
+        table: [{name: row[name] for name in sorted(columns)} for row in rows.get(table, [])]
+        for table, columns in room.items()
+    }
 
 
 def broken_foreign_keys(url: str) -> list:
@@ -91,7 +108,8 @@ def test_every_migration_has_a_revision_below_head_to_go_down_to():
 
 @pytest.mark.parametrize("revision", BELOW_HEAD)
 def test_going_down_to_a_revision_and_up_again_keeps_the_demo_data_that_revision_has_room_for(
-        tmp_path, demo_database, revision):
+    tmp_path, demo_database, revision
+):
     for url in database_urls(tmp_path):
         before = contents(demo_database(url))
         command.downgrade(alembic_config(url), revision)
@@ -118,8 +136,9 @@ def test_the_round_trip_compares_the_demo_residents_and_their_messages(tmp_path,
     room = {"users": {"username"}, "entries": {"body"}}
     rows = within(contents(url), room)
     assert {row["username"] for row in rows["users"]} >= set(demo.RESIDENTS)
-    assert {row["body"] for row in rows["entries"]} >= {text for lines in demo.CONVERSATIONS.values()
-                                                         for _days, _clock, _by, text in lines}
+    assert {row["body"] for row in rows["entries"]} >= {
+        text for lines in demo.CONVERSATIONS.values() for _days, _clock, _by, text in lines
+    }
 
 
 def test_a_sqlite_migration_that_would_leave_rows_pointing_nowhere_is_undone(tmp_path):
@@ -129,8 +148,10 @@ def test_a_sqlite_migration_that_would_leave_rows_pointing_nowhere_is_undone(tmp
     url = f"sqlite:///{tmp_path / 'dangling.sqlite3'}"
     command.upgrade(alembic_config(url), "0001")
     raw = sqlite3.connect(tmp_path / "dangling.sqlite3")  # foreign keys off, as a careless import would leave them
-    raw.execute("INSERT INTO entries (resident_id, author_id, kind, body, created_at) "
-                "VALUES (99, 99, 'message', 'x', '2026-11-20 09:00:00')")
+    raw.execute(
+        "INSERT INTO entries (resident_id, author_id, kind, body, created_at) "
+        "VALUES (99, 99, 'message', 'x', '2026-11-20 09:00:00')"
+    )
     raw.commit()
     raw.close()
     with pytest.raises(RuntimeError, match="upgrade to 0002 would leave rows pointing at rows that are not there"):

@@ -1,4 +1,5 @@
-""""My data": everything held about the resident, in their language, and what they may correct themself."""
+""" "My data": everything held about the resident, in their language, and what they may correct themself."""
+
 from __future__ import annotations
 
 from webapp.models import AuditEvent, User
@@ -10,8 +11,9 @@ from .records_helpers import speaking
 
 def test_my_data_shows_the_profile_the_consent_phones_sign_ins_and_records(app, accounts, auth):
     area = make_area(app, "Skovparken")
-    set_values(app, User, User.id == accounts.resident1.id, phone="+4520483917", contact_preference="sms",
-               housing_area_id=area)
+    set_values(
+        app, User, User.id == accounts.resident1.id, phone="+4520483917", contact_preference="sms", housing_area_id=area
+    )
     records_of(app, accounts.resident1, accounts.advisor1)
     write(app, accounts.resident1, accounts.resident1, "Hej")
     phone = auth.client_for("resident1")
@@ -20,9 +22,23 @@ def test_my_data_shows_the_profile_the_consent_phones_sign_ins_and_records(app, 
     page = page_text(phone.get("/me/data"))
 
     assert 'value="+45 20 48 39 17"' in html  # the number to correct, as it is written
-    for shown in ("فاطمة", "resident1", "English", "20 48 39 17", "Skovparken", "Send me an SMS", "Mette",
-                  "What you agreed to", "This phone Android phone Last signed in", "When you signed in", "Who has looked at my page",
-                  "Barriers 1", "Goals 1", "Appointments 1", "Messages 1"):
+    for shown in (
+        "فاطمة",
+        "resident1",
+        "English",
+        "20 48 39 17",
+        "Skovparken",
+        "Send me an SMS",
+        "Mette",
+        "What you agreed to",
+        "This phone Android phone Last signed in",
+        "When you signed in",
+        "Who has looked at my page",
+        "Barriers 1",
+        "Goals 1",
+        "Appointments 1",
+        "Messages 1",
+    ):
         assert shown in page, shown
 
 
@@ -88,7 +104,7 @@ def test_staff_cannot_open_a_residents_my_data(app, accounts, auth):
 def test_my_data_offers_the_download_in_a_form_htmx_leaves_alone(app, accounts, auth):
     html = auth.client_for("resident1").get("/me/data").get_data(as_text=True)
 
-    form = html[html.index('action="/me/data/export"') - 40:html.index('action="/me/data/export"') + 60]
+    form = html[html.index('action="/me/data/export"') - 40 : html.index('action="/me/data/export"') + 60]
     assert 'method="post"' in form and 'hx-boost="false"' in form
 
 
@@ -121,8 +137,16 @@ def test_my_data_counts_the_residents_situations_and_links_to_their_overview(app
     def two_situations(session):
         for key, day in (("course", date(2026, 1, 5)), ("work", date(2026, 3, 2))):
             situation = session.exec(select(Situation).where(Situation.key == key)).one()
-            situations.record(session, resident=accounts.resident1, advisor=accounts.advisor1, situation=situation,
-                              starts_on=day, hours=20, employer=None, idempotency_key=f"situation-{key}")
+            situations.record(
+                session,
+                resident=accounts.resident1,
+                advisor=accounts.advisor1,
+                situation=situation,
+                starts_on=day,
+                hours=20,
+                employer=None,
+                idempotency_key=f"situation-{key}",
+            )
 
     run(app, two_situations)
     phone = auth.client_for("resident1")

@@ -1,5 +1,6 @@
 """My phones: each phone named so two can be told apart, the phone in the resident's hand marked, removing it
 asked first, and pairing the same phone again keeps one entry."""
+
 from __future__ import annotations
 
 import re
@@ -13,17 +14,27 @@ from webapp.models import AuditEvent, DeviceSession, TrustedDevice
 from .conftest import page_text
 from .factories import RESIDENT_PIN, register_tablet, rows, run
 
-CHROME_ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-                  "Chrome/124.0.0.0 Mobile Safari/537.36")
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
 FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0"
-SAMSUNG_ANDROID = ("Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
-                   "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36")
-SAFARI_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-                 "Version/17.4 Mobile/15E148 Safari/604.1")
-CHROME_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-                 "CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1")
-EDGE_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80")
+SAMSUNG_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36"
+)
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.4 Mobile/15E148 Safari/604.1"
+)
+CHROME_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1"
+)
+EDGE_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80"
+)
 ROW = re.compile(r'<li class="devices__row[^"]*"[^>]*>.*?</li>', re.S)
 CONFIRM = "You will need a new QR code from the community house to use Sammen on this phone again."
 
@@ -66,10 +77,20 @@ def two_phones(app, accounts):
 
 # --- Names --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("agent", "browser"), [
-    (CHROME_ANDROID, "Chrome"), (FIREFOX_ANDROID, "Firefox"), (SAMSUNG_ANDROID, "Samsung Internet"),
-    (SAFARI_IPHONE, "Safari"), (CHROME_IPHONE, "Chrome"), (EDGE_WINDOWS, "Edge"), ("", ""), ("curl/8.0", ""),
-])
+
+@pytest.mark.parametrize(
+    ("agent", "browser"),
+    [
+        (CHROME_ANDROID, "Chrome"),
+        (FIREFOX_ANDROID, "Firefox"),
+        (SAMSUNG_ANDROID, "Samsung Internet"),
+        (SAFARI_IPHONE, "Safari"),
+        (CHROME_IPHONE, "Chrome"),
+        (EDGE_WINDOWS, "Edge"),
+        ("", ""),
+        ("curl/8.0", ""),
+    ],
+)
 def test_the_browser_is_read_from_the_user_agent(agent, browser):
     assert devices.browser_label(devices.browser_of(agent)) == browser
 
@@ -94,6 +115,7 @@ def test_a_phone_that_never_signed_in_is_named_by_its_kind(app, accounts):
 
 
 # --- This phone ---------------------------------------------------------------------------------------
+
 
 def test_the_account_page_marks_the_phone_it_is_open_on(app, accounts, two_phones):
     on_firefox = this_phone_rows(two_phones["firefox"].get("/account"))
@@ -128,6 +150,7 @@ def test_on_the_tablet_no_phone_is_this_phone_and_removing_one_asks_nothing(app,
 
 
 # --- Removing this phone asks first --------------------------------------------------------------------
+
 
 def test_remove_on_this_phone_is_a_link_to_a_question_and_on_another_a_button(app, accounts, two_phones):
     html = two_phones["firefox"].get("/account").get_data(as_text=True)
@@ -188,6 +211,7 @@ def test_a_confirmation_sent_for_another_phone_does_not_make_it_this_phone(app, 
 
 # --- Removing another phone ---------------------------------------------------------------------------
 
+
 def test_removing_another_phone_happens_at_once_and_says_which(app, accounts, two_phones):
     firefox = two_phones["firefox"]
 
@@ -218,6 +242,7 @@ def test_another_residents_phone_cannot_be_asked_about_or_removed(app, auth, acc
 
 # --- Pairing the same phone again ---------------------------------------------------------------------
 
+
 def test_pairing_the_same_phone_again_replaces_its_entry(app, accounts):
     phone = paired_phone(app, accounts.resident1, CHROME_ANDROID)
     (first,) = live_phones(app, accounts.resident1)
@@ -226,13 +251,16 @@ def test_pairing_the_same_phone_again_replaces_its_entry(app, accounts):
     paired_phone(app, accounts.resident1, CHROME_ANDROID, client=phone, sets_pin=True, signed_in=False)
 
     assert [device.id for device in rows(app, TrustedDevice)] == [first.id]  # one entry, no second row
-    assert all(session.revoked_at is not None
-               for session in rows(app, DeviceSession, DeviceSession.id.in_([s.id for s in old_sessions])))
+    assert all(
+        session.revoked_at is not None
+        for session in rows(app, DeviceSession, DeviceSession.id.in_([s.id for s in old_sessions]))
+    )
     assert phone.post("/login", data={"pin": RESIDENT_PIN}).status_code == 303
     account = phone.get("/account")
     assert len(phone_rows(account)) == 1 and len(this_phone_rows(account)) == 1
-    signed_in = re.search(r'<h2>Where you are signed in</h2>\s*<ul class="devices">(.*?)</ul>',
-                          account.get_data(as_text=True), re.S).group(1)
+    signed_in = re.search(
+        r'<h2>Where you are signed in</h2>\s*<ul class="devices">(.*?)</ul>', account.get_data(as_text=True), re.S
+    ).group(1)
     assert signed_in.count("<li") == 1
 
 

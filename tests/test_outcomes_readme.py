@@ -1,4 +1,5 @@
 """What the README says about situations, follow-ups and the partnership's page is what the code does."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,9 +16,15 @@ README = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_te
 
 def test_the_readme_lists_the_default_situations_in_their_order(app):
     listed = run(app, lambda session: session.exec(select(Situation).order_by(Situation.position)).all())
-    words = ["in work with ordinary hours" if item.key == "work" else str(situations.LABELS[item.key]).lower()
-             .replace("in work with a wage subsidy", "with a wage subsidy").replace("on ", "")
-             for item in listed]
+    words = [
+        "in work with ordinary hours"
+        if item.key == "work"
+        else str(situations.LABELS[item.key])
+        .lower()
+        .replace("in work with a wage subsidy", "with a wage subsidy")
+        .replace("on ", "")
+        for item in listed
+    ]
     said = README.split("coordinator's list (", 1)[1].split(")", 1)[0].replace(" (ordinary hours", "")
     assert [part.strip() for part in said.split(",")] == words
 
@@ -25,7 +32,7 @@ def test_the_readme_lists_the_default_situations_in_their_order(app):
 def test_the_readme_states_the_follow_up_months_and_the_threshold():
     months = ", ".join(str(month) for month in FOLLOW_UP_MONTHS[:-1]) + f" and {FOLLOW_UP_MONTHS[-1]} months"
     assert f"{months} after a start in work or education" in README
-    assert f"every count under {disclosure.THRESHOLD} is shown as \"{disclosure.FEWER_THAN_THRESHOLD}\"" in README
+    assert f'every count under {disclosure.THRESHOLD} is shown as "{disclosure.FEWER_THAN_THRESHOLD}"' in README
 
 
 def test_the_readme_names_what_the_partnership_counts_by_default(app):

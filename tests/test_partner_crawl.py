@@ -1,5 +1,6 @@
 """A partner account follows everything it can reach and finds no resident: no name, username, id, employer or
 word a resident wrote, in any page, CSV or chart."""
+
 from __future__ import annotations
 
 import re
@@ -46,10 +47,14 @@ def links(base: str, html: str) -> list[str]:
         if 'method="get"' not in attributes:
             continue
         action = unescape(re.search(r'action="([^"]*)"', attributes)[1])
-        selects = {name: re.findall(r'<option value="([^"]*)"', options)
-                   for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, flags=re.S)}
-        chosen = {name: (re.findall(r'<option value="([^"]*)" selected', options) or [""])[0]
-                  for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, flags=re.S)}
+        selects = {
+            name: re.findall(r'<option value="([^"]*)"', options)
+            for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, flags=re.S)
+        }
+        chosen = {
+            name: (re.findall(r'<option value="([^"]*)" selected', options) or [""])[0]
+            for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, flags=re.S)
+        }
         for name, values in selects.items():
             for value in values:
                 found.append(f"{action}?{urlencode({**chosen, name: value})}")
@@ -86,8 +91,13 @@ def test_a_partner_crawling_everything_it_reaches_finds_no_resident(auth, app, a
     pages = crawl(client)
 
     reached = {urlsplit(url).path for url in pages}
-    assert {"/partner/", "/partner/figures.csv", "/partner/print", "/partner/situations.svg",
-            "/partner/moods.svg"} <= reached
+    assert {
+        "/partner/",
+        "/partner/figures.csv",
+        "/partner/print",
+        "/partner/situations.svg",
+        "/partner/moods.svg",
+    } <= reached
     assert any("area=" in url and "period=" in url for url in pages)
     everything = "\n".join(pages.values())
     for secret in ("Quorraxian", "zxqbeboer", EMPLOYER, "Plumbustekst", "resident1", "فاطمة", "Grace"):

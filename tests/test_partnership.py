@@ -1,5 +1,6 @@
 """The partnership's page: its figures on a small known data set, disclosure control end to end on the page and
 in the CSV, the statements it costs, and its languages."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,17 @@ from html import unescape
 import pytest
 from sqlmodel import Session, select
 
-from webapp.models import (COPENHAGEN, AnswerTime, Barrier, CheckIn, HousingArea, ResidentSituation, Role, Situation,
-                           User)
+from webapp.models import (
+    COPENHAGEN,
+    AnswerTime,
+    Barrier,
+    CheckIn,
+    HousingArea,
+    ResidentSituation,
+    Role,
+    Situation,
+    User,
+)
 from webapp.outcomes import figures
 from webapp.outcomes.figures import ALL, Period
 
@@ -46,6 +56,7 @@ class Data:
             session.add(area)
             session.commit()
             return area.id
+
         return run(self.app, go)
 
     def add(self, *rows) -> None:
@@ -54,29 +65,63 @@ class Data:
                 session.add(row)
                 session.flush()
             session.commit()
+
         run(self.app, go)
 
-    def residents(self, count: int, *, area: int | None = None, created: date = date(2026, 1, 5),
-                  stopped: date | None = None) -> list[int]:
+    def residents(
+        self, count: int, *, area: int | None = None, created: date = date(2026, 1, 5), stopped: date | None = None
+    ) -> list[int]:
         ids = list(range(self.next_id, self.next_id + count))
         self.next_id += count
-        self.add(*[User(id=rid, username=f"zxqbeboer{rid}", display_name=f"Quorraxian {rid}", role=Role.RESIDENT,
-                        secret_hash="x", housing_area_id=area, created_at=moment(created),
-                        stopped_at=moment(stopped) if stopped else None) for rid in ids])
+        self.add(
+            *[
+                User(
+                    id=rid,
+                    username=f"zxqbeboer{rid}",
+                    display_name=f"Quorraxian {rid}",
+                    role=Role.RESIDENT,
+                    secret_hash="x",
+                    housing_area_id=area,
+                    created_at=moment(created),
+                    stopped_at=moment(stopped) if stopped else None,
+                )
+                for rid in ids
+            ]
+        )
         return ids
 
     def situation(self, resident_id: int, key: str, starts_on: date, employer: str | None = None) -> None:
-        self.add(ResidentSituation(resident_id=resident_id, situation_id=self.situations[key], starts_on=starts_on,
-                                   run_starts_on=starts_on, employer=employer, recorded_by=self.recorder))
+        self.add(
+            ResidentSituation(
+                resident_id=resident_id,
+                situation_id=self.situations[key],
+                starts_on=starts_on,
+                run_starts_on=starts_on,
+                employer=employer,
+                recorded_by=self.recorder,
+            )
+        )
 
     def checkin(self, resident_id: int, day: date, mood: int, words: str | None = None) -> None:
-        self.add(CheckIn(resident_id=resident_id, day=day, mood=mood, words=words,
-                         created_at=moment(day), updated_at=moment(day)))
+        self.add(
+            CheckIn(
+                resident_id=resident_id, day=day, mood=mood, words=words, created_at=moment(day), updated_at=moment(day)
+            )
+        )
 
-    def barrier(self, resident_id: int, key: str, status: str, created: date, updated: date,
-                words: str | None = None) -> None:
-        self.add(Barrier(resident_id=resident_id, key=key, status=status, words=words, created_at=moment(created),
-                         updated_at=moment(updated)))
+    def barrier(
+        self, resident_id: int, key: str, status: str, created: date, updated: date, words: str | None = None
+    ) -> None:
+        self.add(
+            Barrier(
+                resident_id=resident_id,
+                key=key,
+                status=status,
+                words=words,
+                created_at=moment(created),
+                updated_at=moment(updated),
+            )
+        )
 
     def answer(self, resident_id: int, day: date, seconds: int) -> None:
         self.add(AnswerTime(resident_id=resident_id, answered_at=moment(day), waited_seconds=seconds))
@@ -260,8 +305,10 @@ def test_barriers_count_those_open_at_the_end_and_those_solved_in_the_period(app
 
 def page_cells(response) -> list[str]:
     html = response.get_data(as_text=True)
-    return [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", cell))).strip()
-            for cell in re.findall(r"<td>(.*?)</td>", html, flags=re.S)]
+    return [
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", cell))).strip()
+        for cell in re.findall(r"<td>(.*?)</td>", html, flags=re.S)
+    ]
 
 
 def csv_cells(response) -> list[str]:
@@ -334,8 +381,10 @@ def test_residents_without_an_area_cannot_be_told_from_all_areas_minus_the_areas
     data.residents(3)  # no area
 
     count(data.app)
-    shown = [figure(partner.get(f"/partner/?area={area}"), "Taking part at the end of the period"),
-             figure(partner.get("/partner/?area=all"), "Taking part at the end of the period")]
+    shown = [
+        figure(partner.get(f"/partner/?area={area}"), "Taking part at the end of the period"),
+        figure(partner.get("/partner/?area=all"), "Taking part at the end of the period"),
+    ]
 
     assert not all(value.isdigit() for value in shown), shown
 
@@ -347,17 +396,19 @@ def test_the_csv_is_a_download_with_the_pages_figures(partner, data):
     response = partner.get("/partner/figures.csv?period=2026-Q2")
 
     assert response.headers["Content-Disposition"].startswith("attachment; filename=partnership-2026-Q2-all.csv")
-    assert ["Taking part at the end of the period", "7"] in list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert ["Taking part at the end of the period", "7"] in list(
+        csv.reader(io.StringIO(response.get_data(as_text=True)))
+    )
 
 
 def test_an_area_name_a_spreadsheet_would_run_as_a_formula_is_given_as_text_in_the_csv(partner, data):
-    area = data.area("=HYPERLINK(\"http://example.com\")")
+    area = data.area('=HYPERLINK("http://example.com")')
     data.residents(7, area=area)
     count(data.app)
     response = partner.get(f"/partner/figures.csv?period=2026-Q2&area={area}")
 
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert ["Housing area", "'=HYPERLINK(\"http://example.com\")"] in rows
+    assert ["Housing area", '\'=HYPERLINK("http://example.com")'] in rows
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
@@ -434,12 +485,23 @@ def test_the_page_costs_at_most_4_statements_sign_in_included(partner, app, data
     ids = data.residents(residents, area=area)
     rows = []
     for rid in ids:
-        rows += [ResidentSituation(resident_id=rid, situation_id=data.situations["work"], starts_on=date(2026, 5, 1),
-                                   run_starts_on=date(2026, 5, 1), recorded_by=data.recorder),
-                 CheckIn(resident_id=rid, day=date(2026, 8, 1), mood=4),
-                 Barrier(resident_id=rid, key="transport", created_at=moment(date(2026, 2, 1)),
-                         updated_at=moment(date(2026, 2, 1))),
-                 AnswerTime(resident_id=rid, answered_at=moment(date(2026, 8, 2)), waited_seconds=3600)]
+        rows += [
+            ResidentSituation(
+                resident_id=rid,
+                situation_id=data.situations["work"],
+                starts_on=date(2026, 5, 1),
+                run_starts_on=date(2026, 5, 1),
+                recorded_by=data.recorder,
+            ),
+            CheckIn(resident_id=rid, day=date(2026, 8, 1), mood=4),
+            Barrier(
+                resident_id=rid,
+                key="transport",
+                created_at=moment(date(2026, 2, 1)),
+                updated_at=moment(date(2026, 2, 1)),
+            ),
+            AnswerTime(resident_id=rid, answered_at=moment(date(2026, 8, 2)), waited_seconds=3600),
+        ]
     data.add(*rows)
     count(app)
 

@@ -1,5 +1,6 @@
 """The partnership's figures counted ahead: what is stored, what the page reads, the command, and the month and
 quarter protected together."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,8 @@ from sqlmodel import select
 from webapp.models import PartnershipCount
 from webapp.outcomes.figures import Period
 
-from .test_partnership import FIRST_ID, NOW, TODAY, count, data, figure, partner  # noqa: F401 (fixtures)
 from .factories import rows, run
+from .test_partnership import FIRST_ID, NOW, TODAY, count, data, figure, partner  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -113,8 +114,19 @@ def test_the_count_covers_the_months_and_quarters_since_the_first_resident(app, 
 
     done = count(app)
 
-    assert [each.period.code for each in done] == ["2026-05", "2026-06", "2026-Q2", "2026-07", "2026-08", "2026-09",
-                                                   "2026-Q3", "2026-10", "2026-11", "2026-12", "2026-Q4"]
+    assert [each.period.code for each in done] == [
+        "2026-05",
+        "2026-06",
+        "2026-Q2",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-Q3",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2026-Q4",
+    ]
 
 
 def test_the_count_goes_back_at_most_24_months_and_8_quarters(app, data):
@@ -159,8 +171,9 @@ def test_a_quarter_and_its_months_never_give_away_a_small_month(partner, data):
     data.residents(3, created=date(2026, 9, 6))
     count(data.app)
 
-    quarter, july, august, september = (shown_new(partner, code) for code in ("2026-Q3", "2026-07", "2026-08",
-                                                                              "2026-09"))
+    quarter, july, august, september = (
+        shown_new(partner, code) for code in ("2026-Q3", "2026-07", "2026-08", "2026-09")
+    )
 
     assert september is None
     assert None in (quarter, july, august), (quarter, july, august)
@@ -199,8 +212,12 @@ def test_the_page_reads_what_was_stored_for_its_period(app, partner, data):
     data.residents(12)
     data.residents(5, created=date(2026, 8, 3))  # so that the quarters after differ by 5 or more
     count(app)
-    (row,) = run(app, lambda session: session.exec(
-        select(PartnershipCount).where(PartnershipCount.period == Period.parse("2026-Q2").code)).all())
+    (row,) = run(
+        app,
+        lambda session: session.exec(
+            select(PartnershipCount).where(PartnershipCount.period == Period.parse("2026-Q2").code)
+        ).all(),
+    )
 
     assert row.counts["shown"]["all"]["taking_part"] == 12
     assert figure(partner.get("/partner/?period=2026-Q2"), TAKING_PART) == "12"

@@ -1,4 +1,5 @@
 """A new staff member chooses their own password with a one-time link; the coordinator never knows it."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,9 @@ def test_the_coordinators_form_asks_for_no_password(auth, accounts):
 
 
 def test_a_password_sent_with_the_form_is_ignored(app, auth, accounts):
-    response = auth.client_for("coordinator").post("/coordinator/staff/new", data={
-        **NEW_STAFF, "password": "coordinators-choice", "repeat": "coordinators-choice"})
+    response = auth.client_for("coordinator").post(
+        "/coordinator/staff/new", data={**NEW_STAFF, "password": "coordinators-choice", "repeat": "coordinators-choice"}
+    )
 
     assert response.status_code == 200
     assert account(app).secret_hash == password_links.NO_PASSWORD
@@ -95,8 +97,12 @@ def test_the_link_sets_the_password_once(app, auth, accounts):
 
 def test_an_expired_link_is_refused(app, accounts):
     _user, token = make_staff_with_link(app)
-    set_values(app, PasswordLink, PasswordLink.token_hash == password_links.token_hash(token),
-               expires_at=utcnow() - timedelta(seconds=1))
+    set_values(
+        app,
+        PasswordLink,
+        PasswordLink.token_hash == password_links.token_hash(token),
+        expires_at=utcnow() - timedelta(seconds=1),
+    )
     browser = app.test_client()
 
     assert browser.get(f"/password/{token}").status_code == 404
@@ -160,8 +166,9 @@ def test_a_fresh_link_replaces_the_one_before(app, auth, accounts):
 
 
 def test_no_fresh_link_for_an_account_that_has_a_password(app, auth, accounts):
-    response = auth.client_for("coordinator").post(f"/coordinator/staff/{accounts.advisor1.id}/password-link",
-                                                   follow_redirects=True)
+    response = auth.client_for("coordinator").post(
+        f"/coordinator/staff/{accounts.advisor1.id}/password-link", follow_redirects=True
+    )
 
     assert "A password link is only for an active staff account that has no password yet." in page_text(response)
     assert rows(app, PasswordLink) == []
@@ -192,8 +199,11 @@ def test_the_link_is_built_from_the_public_url(database_url):
     app = make_app(database_url, PUBLIC_URL="https://sammen.example.dk")
     make_accounts(app)
     coordinator = app.test_client()
-    coordinator.post("/login/staff", data={"username": "coordinator", "password": STAFF_PASSWORD},
-                     base_url="http://sammen.example.dk")
+    coordinator.post(
+        "/login/staff",
+        data={"username": "coordinator", "password": STAFF_PASSWORD},
+        base_url="http://sammen.example.dk",
+    )
 
     response = coordinator.post("/coordinator/staff/new", data=NEW_STAFF, base_url="http://sammen.example.dk")
 

@@ -1,5 +1,6 @@
 """A staff member who forgot their password or lost their second factor gets a one-time reset link from the
 coordinator (or from `flask users reset-password` on the server): 30 minutes, once, and it clears the factor."""
+
 from __future__ import annotations
 
 import re
@@ -93,13 +94,16 @@ def test_the_reset_link_is_used_once(app, accounts):
 
 def test_an_expired_reset_link_is_refused(app, accounts):
     path = reset_link(app, accounts, accounts.advisor1)
-    set_values(app, PasswordLink, PasswordLink.user_id == accounts.advisor1.id,
-               expires_at=utcnow() - timedelta(seconds=1))
+    set_values(
+        app, PasswordLink, PasswordLink.user_id == accounts.advisor1.id, expires_at=utcnow() - timedelta(seconds=1)
+    )
 
     assert app.test_client().get(path).status_code == 404
     assert choose(app.test_client(), path, NEW_PASSWORD).status_code == 404
-    assert app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}
-                                  ).status_code == 303
+    assert (
+        app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}).status_code
+        == 303
+    )
 
 
 def test_making_and_using_the_reset_link_are_in_the_audit_log(app, accounts):
@@ -145,17 +149,23 @@ def test_the_cli_prints_a_reset_link_on_the_public_url(app, accounts):
     assert link.resets and link.created_by_id is None and link.token_hash == password_links.token_hash(token)
     made = rows(app, AuditEvent, AuditEvent.action == "password_reset_link_made")
     assert [(event.actor_id, event.subject_id, event.detail) for event in made] == [
-        (None, accounts.coordinator.id, {"on_server": True})]
+        (None, accounts.coordinator.id, {"on_server": True})
+    ]
 
 
 def test_the_cli_link_resets_the_coordinators_password(app, accounts):
-    result = app.test_cli_runner().invoke(args=["users", "reset-password", "coordinator",
-                                                "--base-url", "http://localhost"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "reset-password", "coordinator", "--base-url", "http://localhost"]
+    )
     path = re.search(r"http://localhost(/password/[A-Za-z0-9_-]+)", result.output).group(1)
 
     assert choose(app.test_client(), path, NEW_PASSWORD).status_code == 303
-    assert app.test_client().post("/login/staff", data={"username": "coordinator", "password": NEW_PASSWORD}
-                                  ).headers["Location"] == "/second-factor/"
+    assert (
+        app.test_client()
+        .post("/login/staff", data={"username": "coordinator", "password": NEW_PASSWORD})
+        .headers["Location"]
+        == "/second-factor/"
+    )
     assert rows(app, AuditEvent, AuditEvent.action == "password_reset")[0].detail["made_by"] is None
 
 
@@ -173,11 +183,16 @@ def test_the_readme_says_what_the_staff_sign_in_does():
     from webapp.auth.services import FAILURES_BEFORE_WAIT
 
     text = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text().split())
-    section = text[text.index("**Staff sign-in.**"):text.index("### Keeping nothing longer than promised")]
+    section = text[text.index("**Staff sign-in.**") : text.index("### Keeping nothing longer than promised")]
     minutes = int(password_links.RESET_LIFETIME.total_seconds() // 60)
-    for said in (f"they see {recovery.COUNT} recovery codes", f"It works once, for {minutes} minutes",
-                 f"after {FAILURES_BEFORE_WAIT} in a row", "`flask --app webapp users reset-password USERNAME`",
-                 "`STAFF_SECOND_FACTOR=off`", "production leaves it unset, which is on"):
+    for said in (
+        f"they see {recovery.COUNT} recovery codes",
+        f"It works once, for {minutes} minutes",
+        f"after {FAILURES_BEFORE_WAIT} in a row",
+        "`flask --app webapp users reset-password USERNAME`",
+        "`STAFF_SECOND_FACTOR=off`",
+        "production leaves it unset, which is on",
+    ):
         assert said in section, said
 
 
@@ -189,15 +204,21 @@ def test_the_coordinators_audit_log_names_the_reset_and_the_second_factor(app, a
 
     text = page_text(browser.get("/coordinator/audit"))
 
-    for said in ("Second factor set up", "Wrong code or passkey", "Password reset link made",
-                 "New password chosen with a reset link", "Second factor removed"):
+    for said in (
+        "Second factor set up",
+        "Wrong code or passkey",
+        "Password reset link made",
+        "New password chosen with a reset link",
+        "Second factor removed",
+    ):
         assert said in text, said
 
 
 def test_the_page_of_a_spent_link_names_the_lifetimes_the_links_really_have(app, accounts):
     path = reset_link(app, accounts, accounts.advisor1)
-    set_values(app, PasswordLink, PasswordLink.user_id == accounts.advisor1.id,
-               expires_at=utcnow() - timedelta(seconds=1))
+    set_values(
+        app, PasswordLink, PasswordLink.user_id == accounts.advisor1.id, expires_at=utcnow() - timedelta(seconds=1)
+    )
     said = page_text(app.test_client().get(path, headers={"Accept-Language": "en"}))
     days = password_links.LIFETIME / timedelta(days=1)
     minutes = password_links.RESET_LIFETIME / timedelta(minutes=1)

@@ -1,4 +1,5 @@
 """Phrase messages: stored as a key, read by each reader in their own language."""
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,10 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from webapp.cli import TRANSLATIONS
+from webapp.dates import format_time, weekday_day
 from webapp.models import Entry, EntryKind, User
-from webapp.templating import format_time, weekday_day
 from webapp.timeline import phrases
-from webapp.timeline.said import phrase_preview, phrase_text
+from webapp.timeline.display import phrase_preview, phrase_text
 
 from .conftest import page_text
 from .factories import rows, run, set_values, write
@@ -24,9 +25,11 @@ SOON = date(2027, 3, 2)  # a Tuesday in March: آذار in Arabic
 
 
 def say(client, resident, phrase, body="", headers=None, **fields):
-    return client.post(f"/residents/{resident.id}/entries",
-                       data={"phrase": phrase, "body": body, "idempotency_key": uuid.uuid4().hex, **fields},
-                       headers=headers or {})
+    return client.post(
+        f"/residents/{resident.id}/entries",
+        data={"phrase": phrase, "body": body, "idempotency_key": uuid.uuid4().hex, **fields},
+        headers=headers or {},
+    )
 
 
 def reads(app, locale: str, english: str, **values) -> str:
@@ -132,8 +135,13 @@ def test_a_phrase_in_arabic_reads_in_danish_to_the_advisor_and_an_urgent_one_rai
     assert say(advisor, accounts.resident1, "moved_to", on=SOON.isoformat(), at="10:00").status_code == 303
     home = page_text(resident.get("/me/"))
     with app.test_request_context(), force_locale("ar"):
-        expected = reads(app, "ar", "Your appointment is moved to %(date)s at %(time)s",
-                         date=weekday_day(SOON), time=format_time(10, 0))
+        expected = reads(
+            app,
+            "ar",
+            "Your appointment is moved to %(date)s at %(time)s",
+            date=weekday_day(SOON),
+            time=format_time(10, 0),
+        )
     assert expected in home and "آذار" in home
     assert urgent not in page_text(advisor.get("/advisor/"))  # answered: no longer urgent
 
@@ -165,8 +173,10 @@ def test_a_phrase_that_names_a_place_needs_one(auth, accounts):
     response = say(advisor, accounts.resident1, "meet_at", on=SOON.isoformat(), at="10:00", place="  ")
     assert response.status_code == 422
     assert 'id="phrase-place-error">Write or choose the place.' in response.get_data(as_text=True)
-    assert say(advisor, accounts.resident1, "meet_at", on=SOON.isoformat(), at="10:00",
-               place="Sundhedshuset").status_code == 303
+    assert (
+        say(advisor, accounts.resident1, "meet_at", on=SOON.isoformat(), at="10:00", place="Sundhedshuset").status_code
+        == 303
+    )
     entry = rows(auth.app, Entry, Entry.kind == EntryKind.PHRASE)[0]
     assert entry.data["params"] == {"date": "2027-03-02", "time": "10:00", "place": "Sundhedshuset"}
 
@@ -190,11 +200,12 @@ def test_what_was_said_keeps_the_words_of_its_version(auth, accounts, monkeypatc
 
 @pytest.mark.parametrize("locale", ["ar", "fa_AF"])
 def test_an_advisor_who_thinks_of_a_resident_now_hopes_they_are_well_and_what_was_said_stays(app, locale):
-    """"I am thinking of you" read as too personal from an advisor, often a man, to a woman (version 1)."""
+    """ "I am thinking of you" read as too personal from an advisor, often a man, to a woman (version 1)."""
     earlier = {"phrase": "write_when_ready", "version": 1, "params": {}}
     with app.test_request_context(), force_locale(locale):
-        said_before, said_now = (str(phrase_text(data)) for data in
-                                 (earlier, phrases.stored(phrases.PHRASES["write_when_ready"])))
+        said_before, said_now = (
+            str(phrase_text(data)) for data in (earlier, phrases.stored(phrases.PHRASES["write_when_ready"]))
+        )
     assert said_before == reads(app, locale, "I am thinking of you. Write when you are ready.")
     assert said_now == reads(app, locale, "I hope you are well. Write when you are ready.") != said_before
     assert "أفكر فيك" not in said_before + said_now
@@ -209,10 +220,13 @@ def test_free_text_in_another_script_is_named_and_a_phrase_or_voice_can_be_asked
     html = resident.get("/me/").get_data(as_text=True)
     assert reads(app, "fa_AF", "This message is written in a language your screen does not use.") in html
     assert 'name="phrase" value="voice_please"' in html and 'name="phrase" value="cannot_read"' in html
-    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})">\s*<button type="submit" name="phrase" value="voice_please"',
-                    html).group(1)
-    sent = resident.post(f"/residents/{accounts.resident2.id}/entries",
-                         data={"phrase": "voice_please", "idempotency_key": key})
+    key = re.search(
+        r'name="idempotency_key" value="([0-9a-f]{32})">\s*<button type="submit" name="phrase" value="voice_please"',
+        html,
+    ).group(1)
+    sent = resident.post(
+        f"/residents/{accounts.resident2.id}/entries", data={"phrase": "voice_please", "idempotency_key": key}
+    )
     assert sent.status_code == 303
     asked = run(app, lambda s: s.exec(select(Entry).where(Entry.kind == EntryKind.PHRASE)).one())
     assert asked.data["phrase"] == "voice_please" and asked.author_id == accounts.resident2.id
@@ -241,5 +255,7 @@ def test_a_reply_in_the_readers_own_script_gets_no_such_note(auth, accounts):
 
 def test_a_phrase_from_a_newer_app_is_shown_as_such(app):
     with app.test_request_context(), force_locale("en"):
-        assert str(phrase_text({"phrase": "not_yet_invented", "version": 1, "params": {}})) == \
-            "(a phrase this version of the app does not know)"
+        assert (
+            str(phrase_text({"phrase": "not_yet_invented", "version": 1, "params": {}}))
+            == "(a phrase this version of the app does not know)"
+        )

@@ -1,5 +1,6 @@
 """docs/privacy.md says what the code does: its table of who sees what agrees with the access rules the
 matrix tests every route against, each sentence of the consent names a test, and every test it names exists."""
+
 from __future__ import annotations
 
 import ast
@@ -28,10 +29,19 @@ ROW_ROUTES = {
     "The audit log (sign-ins, pairings, openings)": ("coordinator.audit_log",),
     "Delete the resident": ("coordinator.erase_form",),
     "Counts of residents per housing area and period, each of 5 or more (the partnership page)": (
-        "partner.overview", "partner.csv_download"),
+        "partner.overview",
+        "partner.csv_download",
+    ),
 }
-COLUMNS = ["the resident", "their advisor", "another advisor", "volunteer", "coordinator", "another resident",
-           "partner"]
+COLUMNS = [
+    "the resident",
+    "their advisor",
+    "another advisor",
+    "volunteer",
+    "coordinator",
+    "another resident",
+    "partner",
+]
 
 
 def table() -> dict[str, dict[str, bool]]:
@@ -41,7 +51,7 @@ def table() -> dict[str, dict[str, bool]]:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) != len(COLUMNS) + 1 or cells[0] in ("What", "---"):
             continue
-        found[cells[0]] = {actor: cell.startswith("yes") for actor, cell in zip(COLUMNS, cells[1:])}
+        found[cells[0]] = {actor: cell.startswith("yes") for actor, cell in zip(COLUMNS, cells[1:], strict=True)}
     return found
 
 
@@ -74,8 +84,12 @@ def test_every_route_of_the_table_exists():
 def stored_tables() -> set[str]:
     """The tables named in the first column of "What is stored, field by field"."""
     section = DOC.split("## What is stored, field by field")[1].split("\n## ")[0]
-    return {name for line in section.splitlines() if line.startswith("| `")
-            for name in re.findall(r"`(\w+)`", line.split("|")[1])}
+    return {
+        name
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`(\w+)`", line.split("|")[1])
+    }
 
 
 def tables_of_residents() -> set[str]:
@@ -110,8 +124,11 @@ def defined_tests(file_name: str) -> set[str]:
 
 
 def test_every_test_the_document_names_exists():
-    missing = [f"{file}::{name}" for file, name in named_tests()
-               if not (ROOT / "tests" / file).exists() or name not in defined_tests(file)]
+    missing = [
+        f"{file}::{name}"
+        for file, name in named_tests()
+        if not (ROOT / "tests" / file).exists() or name not in defined_tests(file)
+    ]
     assert named_tests() and missing == []
 
 

@@ -1,4 +1,5 @@
 """The card's link points at the app's own address, never at a Host header a request made up."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,9 @@ PUBLIC = "https://sammen.example.dk"
 
 def staff_client(app, host: str):
     client = app.test_client()
-    response = client.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                           headers={"Host": host})
+    response = client.post(
+        "/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}, headers={"Host": host}
+    )
     assert response.status_code == 303
     return client
 
@@ -34,8 +36,11 @@ def test_the_cards_link_is_built_from_the_public_url(database_url):
     accounts = make_accounts(app)
     advisor = staff_client(app, "sammen.example.dk")
 
-    card = advisor.post(f"/volunteer/residents/{accounts.resident1.id}/qr", headers={"Host": "sammen.example.dk"},
-                        base_url="http://sammen.example.dk")
+    card = advisor.post(
+        f"/volunteer/residents/{accounts.resident1.id}/qr",
+        headers={"Host": "sammen.example.dk"},
+        base_url="http://sammen.example.dk",
+    )
 
     assert card.status_code == 200
     assert re.search(r'href="https://sammen\.example\.dk/pair/[^"]+"', card.get_data(as_text=True))

@@ -1,4 +1,5 @@
 """Every page costs the same few statements at 1 entry of every kind or 1,000 of each."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,22 +30,52 @@ SAMPLE_DATA = {
     EntryKind.GOAL_COMMENT: {"kind": "job"},
     EntryKind.STEP_ADDED: {"kind": "job"},
     EntryKind.STEP_DONE: {"kind": "job"},
-    EntryKind.APPOINTMENT_ADDED: {"starts_at": "2026-12-01T09:00:00+00:00", "with_whom": "advisor", "place": "Beboerhuset",
-                                  "interpreter": "ar", "needs": ["needs_childcare"]},
-    EntryKind.APPOINTMENT_MOVED: {"starts_at": "2026-12-02T09:00:00+00:00", "with_whom": "doctor", "place": "Klinikken"},
+    EntryKind.APPOINTMENT_ADDED: {
+        "starts_at": "2026-12-01T09:00:00+00:00",
+        "with_whom": "advisor",
+        "place": "Beboerhuset",
+        "interpreter": "ar",
+        "needs": ["needs_childcare"],
+    },
+    EntryKind.APPOINTMENT_MOVED: {
+        "starts_at": "2026-12-02T09:00:00+00:00",
+        "with_whom": "doctor",
+        "place": "Klinikken",
+    },
     EntryKind.APPOINTMENT_CANCELLED: {"starts_at": "2026-12-02T09:00:00+00:00"},
     EntryKind.APPOINTMENT_RESTORED: {"starts_at": "2026-12-02T09:00:00+00:00"},
-    EntryKind.APPOINTMENT_ANSWERED: {"starts_at": "2026-12-02T09:00:00+00:00", "response": "cant_come", "reason": "sick",
-                                     "words": "Feber"},
+    EntryKind.APPOINTMENT_ANSWERED: {
+        "starts_at": "2026-12-02T09:00:00+00:00",
+        "response": "cant_come",
+        "reason": "sick",
+        "words": "Feber",
+    },
     EntryKind.APPOINTMENT_OUTCOME: {"starts_at": "2026-12-02T09:00:00+00:00", "outcome": "attended"},
     EntryKind.PHRASE: {"phrase": "come_on", "version": 1, "params": {"date": "2026-12-02", "time": "10:00"}},
     EntryKind.VOICE: {"audio": "1/0123456789abcdef.webm", "seconds": 12.5, "type": "audio/webm"},
-    EntryKind.PHONE_SET_UP: {"made_by_name": "Mette", "made_by_username": "advisor1", "device": "iphone",
-                             "new_pin": True},
-    EntryKind.SITUATION: {"key": "work", "name": "I arbejde (ordinære timer)", "category": "work",
-                          "starts_on": "2026-12-01", "hours": 20, "employer": "Netto"},
-    EntryKind.FOLLOW_UP: {"key": "work", "name": "I arbejde (ordinære timer)", "category": "work",
-                          "starts_on": "2026-09-01", "hours": 25, "employer": "Netto", "months": 3},
+    EntryKind.PHONE_SET_UP: {
+        "made_by_name": "Mette",
+        "made_by_username": "advisor1",
+        "device": "iphone",
+        "new_pin": True,
+    },
+    EntryKind.SITUATION: {
+        "key": "work",
+        "name": "I arbejde (ordinære timer)",
+        "category": "work",
+        "starts_on": "2026-12-01",
+        "hours": 20,
+        "employer": "Netto",
+    },
+    EntryKind.FOLLOW_UP: {
+        "key": "work",
+        "name": "I arbejde (ordinære timer)",
+        "category": "work",
+        "starts_on": "2026-09-01",
+        "hours": 25,
+        "employer": "Netto",
+        "months": 3,
+    },
 }
 
 
@@ -54,13 +85,23 @@ def test_the_sample_entries_cover_every_kind():
 
 def add_entries(app, resident, advisor, count):
     """`count` entries of every kind, in turn from the resident and from the advisor."""
+
     def insert(session):
         now = utcnow()
         for n in range(count):
             for kind, data in SAMPLE_DATA.items():
                 author = resident if n % 2 else advisor
-                session.add(Entry(resident_id=resident.id, author_id=author.id, kind=kind, data=data,
-                                  body=f"{kind} {n}", created_at=now, idempotency_key=uuid.uuid4().hex))
+                session.add(
+                    Entry(
+                        resident_id=resident.id,
+                        author_id=author.id,
+                        kind=kind,
+                        data=data,
+                        body=f"{kind} {n}",
+                        created_at=now,
+                        idempotency_key=uuid.uuid4().hex,
+                    )
+                )
             if n % 100 == 99:
                 session.commit()
         session.commit()
@@ -97,10 +138,21 @@ def add_records(app, resident, advisor, count):
             goal = Goal(resident_id=resident.id, kind="job")
             session.add(goal)
             session.flush()
-            session.add_all([GoalStep(goal_id=goal.id, text=f"step {n}a", created_by=resident.id),
-                             GoalStep(goal_id=goal.id, text=f"step {n}b", created_by=advisor.id)])
-            session.add(Appointment(resident_id=resident.id, created_by=advisor.id, place="Beboerhuset",
-                                    with_whom="advisor", starts_at=utcnow() + timedelta(days=1 + n % 300)))
+            session.add_all(
+                [
+                    GoalStep(goal_id=goal.id, text=f"step {n}a", created_by=resident.id),
+                    GoalStep(goal_id=goal.id, text=f"step {n}b", created_by=advisor.id),
+                ]
+            )
+            session.add(
+                Appointment(
+                    resident_id=resident.id,
+                    created_by=advisor.id,
+                    place="Beboerhuset",
+                    with_whom="advisor",
+                    starts_at=utcnow() + timedelta(days=1 + n % 300),
+                )
+            )
         session.commit()
 
     run(app, insert)
@@ -130,8 +182,10 @@ def test_advisor_resident_page_query_count_does_not_grow(auth, accounts):
     with counted_queries(auth.app) as first:  # the resident wrote since: their entries are marked seen
         assert client.get(page).status_code == 200
     many = page_queries(client, auth.app, page)
-    print(f"advisor's resident page (timeline and overview): {few} statements, {many} with 1,000 of everything, "
-          f"{len(first)} when entries are marked seen")
+    print(
+        f"advisor's resident page (timeline and overview): {few} statements, {many} with 1,000 of everything, "
+        f"{len(first)} when entries are marked seen"
+    )
     assert few == many <= 8  # 7, and the situation list with the resident's changes
     assert len(writes(first)) == 1 and len(first) <= many + 1
 
@@ -148,7 +202,9 @@ def test_advisor_resident_page_writes_only_what_changed(auth, accounts):
         client.get(page)
     # First: mark the message seen and record the opening; within the same visit, nothing to write.
     assert [" ".join(w.replace(" INTO ", " ").split()[:2]) for w in writes(opening)] == [
-        "UPDATE entries", "INSERT audit_events"]
+        "UPDATE entries",
+        "INSERT audit_events",
+    ]
     assert writes(again) == []
 
 
@@ -159,23 +215,53 @@ def test_caseload_uses_at_most_5_queries(auth, accounts, residents, entries):
     def insert(session):
         work = session.exec(select(Situation).where(Situation.key == "work")).one()
         for n in range(residents):
-            resident = User(username=f"many{n}", display_name=f"Many {n}", role=Role.RESIDENT, secret_hash="x",
-                            advisor_id=accounts.advisor1.id)
+            resident = User(
+                username=f"many{n}",
+                display_name=f"Many {n}",
+                role=Role.RESIDENT,
+                secret_hash="x",
+                advisor_id=accounts.advisor1.id,
+            )
             if n % 10 == 3:  # asked to stop: still on the caseload, with the day they are deleted
-                resident.active, resident.stopped_at, resident.erase_after = False, utcnow(), utcnow() + timedelta(days=30)
+                resident.active, resident.stopped_at, resident.erase_after = (
+                    False,
+                    utcnow(),
+                    utcnow() + timedelta(days=30),
+                )
             session.add(resident)
             session.flush()
             session.add(Entry(resident_id=resident.id, author_id=resident.id, kind=EntryKind.MESSAGE, body="hi"))
             session.add(CheckIn(resident_id=resident.id, day=utcnow().date(), mood=1 + n % 5, wants_contact=n % 7 == 0))
             if n % 4 == 0:  # in work for 100 days, followed up at 1 month: the 3-month follow-up is due
                 began = (utcnow() - timedelta(days=100)).date()
-                session.add(ResidentSituation(resident_id=resident.id, situation_id=work.id, starts_on=began,
-                                              run_starts_on=began, hours_per_week=20, recorded_by=accounts.advisor1.id))
-                session.add(FollowUp(resident_id=resident.id, run_starts_on=began, months=1, still_there=True,
-                                     recorded_by=accounts.advisor1.id))
+                session.add(
+                    ResidentSituation(
+                        resident_id=resident.id,
+                        situation_id=work.id,
+                        starts_on=began,
+                        run_starts_on=began,
+                        hours_per_week=20,
+                        recorded_by=accounts.advisor1.id,
+                    )
+                )
+                session.add(
+                    FollowUp(
+                        resident_id=resident.id,
+                        run_starts_on=began,
+                        months=1,
+                        still_there=True,
+                        recorded_by=accounts.advisor1.id,
+                    )
+                )
             if n % 5 == 1:  # "I started working", not yet recorded
-                session.add(Entry(resident_id=resident.id, author_id=resident.id, kind=EntryKind.PHRASE,
-                                  data={"phrase": "started_working", "version": 1, "params": {}}))
+                session.add(
+                    Entry(
+                        resident_id=resident.id,
+                        author_id=resident.id,
+                        kind=EntryKind.PHRASE,
+                        data={"phrase": "started_working", "version": 1, "params": {}},
+                    )
+                )
         session.commit()
 
     run(auth.app, insert)

@@ -3,6 +3,7 @@ advisor's resident page, the resident's home and the poll finds its entries thro
 
 A check that cannot be flaky, in place of a timing: the database's own plan for each statement.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,14 @@ def build(app, url: str) -> tuple[int, int, str]:
             advisor_id, resident_id = 2, scale.long_resident
             resident = session.get(User, resident_id)
         else:
-            advisor = accounts.create_user(session, username="adv2", display_name="Rådgiver", role=Role.ADVISOR,
-                                           secret=STAFF_PASSWORD)
+            advisor = accounts.create_user(
+                session, username="adv2", display_name="Rådgiver", role=Role.ADVISOR, secret=STAFF_PASSWORD
+            )
             with session.begin():
                 advisor_id = advisor.id
-                resident_id = build_sqlite(session.connection(), residents=100, entries_each=1000,
-                                           advisor_id=advisor_id)[0]
+                resident_id = build_sqlite(
+                    session.connection(), residents=100, entries_each=1000, advisor_id=advisor_id
+                )[0]
             resident = session.get(User, resident_id)
         activity.rebuild(session)
         with session.begin():
@@ -75,12 +78,17 @@ def full_scans_of_entries(app, statement: str, parameters, tables=("entries",)) 
         cursor = raw.cursor()
         if app.extensions["db_engine"].dialect.name == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            return [row[3] for row in cursor.fetchall() if row[3].startswith(tuple(f"SCAN {table}" for table in tables))]
+            return [
+                row[3] for row in cursor.fetchall() if row[3].startswith(tuple(f"SCAN {table}" for table in tables))
+            ]
         cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        return [f"{node['Node Type']} on {node['Relation Name']}" for node in _nodes(plan[0]["Plan"])
-                if node.get("Relation Name") in tables and node["Node Type"] in ("Seq Scan", "Parallel Seq Scan")]
+        return [
+            f"{node['Node Type']} on {node['Relation Name']}"
+            for node in _nodes(plan[0]["Plan"])
+            if node.get("Relation Name") in tables and node["Node Type"] in ("Seq Scan", "Parallel Seq Scan")
+        ]
     finally:
         raw.rollback()
         raw.close()
@@ -104,17 +112,29 @@ def test_no_page_reads_all_entries_at_ten_to_the_fifth(app, database_url):
         "caseload": captured(app, advisor, "/advisor/"),
         "advisor's resident page": captured(app, advisor, f"/advisor/residents/{resident_id}"),
         "resident home": captured(app, resident, "/me/"),
-        "poll, nothing new": captured(app, resident, f"/residents/{resident_id}/updates?after={FAR_AHEAD}"
-                                                      "&since=2026-01-01T00:00:00%2B00:00", **htmx),
-        "poll with news": captured(app, resident, f"/residents/{resident_id}/updates?after=1"
-                                                  "&since=2026-01-01T00:00:00%2B00:00", **htmx),
+        "poll, nothing new": captured(
+            app,
+            resident,
+            f"/residents/{resident_id}/updates?after={FAR_AHEAD}&since=2026-01-01T00:00:00%2B00:00",
+            **htmx,
+        ),
+        "poll with news": captured(
+            app, resident, f"/residents/{resident_id}/updates?after=1&since=2026-01-01T00:00:00%2B00:00", **htmx
+        ),
         "older entries": captured(app, resident, f"/residents/{resident_id}/entries?before={FAR_AHEAD}"),
     }
     assert all(pages.values()), {page: len(statements) for page, statements in pages.items()}
-    scans = {f"{page}: {' '.join(statement.split())[:300]}": found for page, statements in pages.items()
-             for statement, parameters in statements if (found := full_scans_of_entries(app, statement, parameters))}
+    scans = {
+        f"{page}: {' '.join(statement.split())[:300]}": found
+        for page, statements in pages.items()
+        for statement, parameters in statements
+        if (found := full_scans_of_entries(app, statement, parameters))
+    }
     assert scans == {}
     # The caseload's situations and follow-ups, too: each resident's found by the index that starts with them.
     own = ("resident_situations", "follow_ups")
-    assert [found for statement, parameters in pages["caseload"]
-            if (found := full_scans_of_entries(app, statement, parameters, own))] == []
+    assert [
+        found
+        for statement, parameters in pages["caseload"]
+        if (found := full_scans_of_entries(app, statement, parameters, own))
+    ] == []

@@ -1,4 +1,5 @@
 """The README's nginx server block is what .ci/nginx-front runs; these pin what it must keep saying."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,11 @@ def nginx_block() -> str:
 
 def test_nginx_passes_the_browsers_host_and_the_forwarded_headers():
     block = nginx_block()
-    for header in ("proxy_set_header Host $host;", "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-                   "proxy_set_header X-Forwarded-Proto $scheme;"):
+    for header in (
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+    ):
         assert header in block
 
 

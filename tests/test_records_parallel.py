@@ -1,4 +1,5 @@
 """Twenty taps at once on the same change leave one truth: real threads, each with its own request."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -48,7 +49,8 @@ def test_twenty_moves_from_one_version_accept_exactly_one(app, auth, accounts, r
     moved = entries_of_kind(app, EntryKind.APPOINTMENT_MOVED)
     (appointment,) = rows(app, Appointment, Appointment.id == records["appointment_id"])
     assert (statuses.count(303), statuses.count(409), len(moved), appointment.version) == (1, TAPS - 1, 1, 2), (
-        f"{statuses.count(303)} accepted, {len(moved)} history entries, version {appointment.version}")
+        f"{statuses.count(303)} accepted, {len(moved)} history entries, version {appointment.version}"
+    )
 
 
 # (who taps, the path under /residents/<id>/, what the form sends, the one history entry it leaves)
@@ -56,7 +58,12 @@ STATE_CHANGES = {
     "tick a step": ("resident1", "goals/{goal_id}/steps/{step_id}/done", {"done": "1"}, EntryKind.STEP_DONE),
     "acknowledge a barrier": ("advisor1", "barriers/{barrier_id}/acknowledge", {}, EntryKind.BARRIER_SEEN),
     "pause a goal": ("resident1", "goals/{goal_id}/status", {"status": "paused"}, EntryKind.GOAL_STATUS),
-    "a barrier gets better": ("resident1", "barriers/{barrier_id}/status", {"status": "better"}, EntryKind.BARRIER_STATUS),
+    "a barrier gets better": (
+        "resident1",
+        "barriers/{barrier_id}/status",
+        {"status": "better"},
+        EntryKind.BARRIER_STATUS,
+    ),
 }
 
 
@@ -84,7 +91,10 @@ def coordinator_worker(database_url: str, job: str, advisor_id: int, resident_id
         if job == "deactivate":
             response = client.post(f"/coordinator/staff/{advisor_id}/deactivate")
         else:
-            response = client.post(f"/coordinator/residents/{resident_id}/advisor", data={f"resident-{resident_id}-advisor_id": str(advisor_id)})
+            response = client.post(
+                f"/coordinator/residents/{resident_id}/advisor",
+                data={f"resident-{resident_id}-advisor_id": str(advisor_id)},
+            )
         results.put((job, response.status_code))
         barrier.wait()
     app.extensions["db_engine"].dispose()
@@ -96,9 +106,12 @@ def test_deactivating_an_advisor_while_assigning_them_never_strands_a_resident(a
     advisor2, resident3 = accounts.advisor2, accounts.resident3
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(3), context.Queue()
-    workers = [context.Process(target=coordinator_worker, args=(database_url, job, advisor2.id, resident3.id,
-                                                                barrier, results))
-               for job in ("deactivate", "assign")]
+    workers = [
+        context.Process(
+            target=coordinator_worker, args=(database_url, job, advisor2.id, resident3.id, barrier, results)
+        )
+        for job in ("deactivate", "assign")
+    ]
     for worker in workers:
         worker.start()
     stranded, statuses = 0, []

@@ -2,6 +2,7 @@
 
 The clock is moved by running at `now` + a period, one day before and one day after each edge.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,8 +11,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from webapp import retention
+from webapp.dates import day_month
 from webapp.models import AuditEvent, DeviceSession, Role, SignupDraft, User, utcnow
-from webapp.templating import day_month
 
 from .conftest import page_text
 from .factories import make_user, rows, run, set_values, write
@@ -61,8 +62,9 @@ def test_a_message_from_the_advisor_keeps_the_resident_a_year(app, accounts, shi
 @pytest.mark.parametrize(("shift", "kept"), [(timedelta(days=29), True), (timedelta(days=31), False)])
 def test_a_resident_who_stopped_is_erased_when_their_day_comes(app, accounts, shift, kept):
     now = utcnow()
-    set_values(app, User, User.id == accounts.resident1.id, active=False, stopped_at=now,
-               erase_after=now + timedelta(days=30))
+    set_values(
+        app, User, User.id == accounts.resident1.id, active=False, stopped_at=now, erase_after=now + timedelta(days=30)
+    )
     done = retention_run(app, shift)
     assert exists(app, accounts.resident1) is kept
     assert (done.erased_on_date, done.erased_away, len(erased_lines(app))) == ((0, 0, 0) if kept else (1, 0, 1))
@@ -87,10 +89,14 @@ def test_sign_in_events_and_events_about_erased_residents_are_deleted_after_two_
     set_values(app, User, User.id == accounts.resident1.id, erase_after=utcnow() - DAY)
     retention_run(app)
     events = rows(app, AuditEvent)
-    ids = {"sign_in": [e.id for e in events if e.action == "sign_in" and e.actor_id == accounts.advisor1.id],
-           "file_opened": [e.id for e in events if e.action == "file_opened" and e.about_erased],
-           "resident_erased": [e.id for e in events if e.action == "resident_erased"],
-           "account_created": [e.id for e in events if e.action == "account_created" and e.subject_id == accounts.advisor1.id]}
+    ids = {
+        "sign_in": [e.id for e in events if e.action == "sign_in" and e.actor_id == accounts.advisor1.id],
+        "file_opened": [e.id for e in events if e.action == "file_opened" and e.about_erased],
+        "resident_erased": [e.id for e in events if e.action == "resident_erased"],
+        "account_created": [
+            e.id for e in events if e.action == "account_created" and e.subject_id == accounts.advisor1.id
+        ],
+    }
     assert all(len(found) == 1 for found in ids.values()), ids
 
     retention_run(app, shift)
@@ -117,25 +123,37 @@ def test_an_unfinished_sign_up_is_deleted_after_an_hour(auth, accounts, shift, d
 
 
 def test_the_run_prints_counts_and_no_names(app, accounts):
-    set_values(app, User, User.id == accounts.resident1.id, active=False, stopped_at=utcnow() - 31 * DAY,
-               erase_after=utcnow() - DAY)
+    set_values(
+        app,
+        User,
+        User.id == accounts.resident1.id,
+        active=False,
+        stopped_at=utcnow() - 31 * DAY,
+        erase_after=utcnow() - DAY,
+    )
     set_values(app, AuditEvent, AuditEvent.action == "account_created", at=utcnow() - 100 * DAY, ip="10.1.2.3")
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == ("Residents erased: 1 (erase date reached: 1, away 12 months: 0) · addresses cleared: 7"
-                                     " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0")
+    assert result.stdout.strip() == (
+        "Residents erased: 1 (erase date reached: 1, away 12 months: 0) · addresses cleared: 7"
+        " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0"
+    )
     assert not exists(app, accounts.resident1)
     again = app.test_cli_runner().invoke(args=["retention", "run"])
-    assert again.stdout.strip() == ("Residents erased: 0 (erase date reached: 0, away 12 months: 0) · addresses cleared: 0"
-                                    " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0")
+    assert again.stdout.strip() == (
+        "Residents erased: 0 (erase date reached: 0, away 12 months: 0) · addresses cleared: 0"
+        " · audit events deleted: 0 · ended sign-ins deleted: 0 · unfinished sign-ups deleted: 0"
+    )
 
 
 LEAVING = 10
 
 
 def test_two_runs_at_once_erase_each_resident_once_and_together_do_what_one_would(app, accounts):
-    leaving = [run(app, make_user, username=f"leaving{n}", role=Role.RESIDENT, advisor=accounts.advisor1)
-               for n in range(LEAVING)]
+    leaving = [
+        run(app, make_user, username=f"leaving{n}", role=Role.RESIDENT, advisor=accounts.advisor1)
+        for n in range(LEAVING)
+    ]
     set_values(app, User, User.id.in_([user.id for user in leaving]), erase_after=utcnow() - DAY)
     set_values(app, User, User.id == accounts.resident3.id, created_at=utcnow() - 2 * YEAR)
     set_values(app, AuditEvent, AuditEvent.action == "account_created", at=utcnow() - 100 * DAY, ip="10.1.2.3")
@@ -153,8 +171,10 @@ def test_two_runs_at_once_erase_each_resident_once_and_together_do_what_one_woul
 
 def test_the_caseload_says_when_a_resident_will_be_deleted_from_eleven_months(auth, accounts):
     app = auth.app
-    created = {accounts.resident1.id: utcnow() - (YEAR - 30 * DAY) - DAY,
-               accounts.resident2.id: utcnow() - (YEAR - 30 * DAY) + DAY}
+    created = {
+        accounts.resident1.id: utcnow() - (YEAR - 30 * DAY) - DAY,
+        accounts.resident2.id: utcnow() - (YEAR - 30 * DAY) + DAY,
+    }
     for resident_id, at in created.items():
         set_values(app, User, User.id == resident_id, created_at=at)
     page = page_text(auth.client_for("advisor1").get("/advisor/"))
@@ -167,8 +187,9 @@ def test_the_caseload_says_when_a_resident_will_be_deleted_from_eleven_months(au
 def test_the_caseload_shows_a_resident_who_wants_to_stop_and_when_they_go(auth, accounts):
     app = auth.app
     stopped = utcnow() - 2 * DAY
-    set_values(app, User, User.id == accounts.resident1.id, active=False, stopped_at=stopped,
-               erase_after=stopped + 30 * DAY)
+    set_values(
+        app, User, User.id == accounts.resident1.id, active=False, stopped_at=stopped, erase_after=stopped + 30 * DAY
+    )
     set_values(app, User, User.id == accounts.resident2.id, active=False)  # closed, not leaving: not shown
     page = page_text(auth.client_for("advisor1").get("/advisor/"))
     with app.test_request_context(headers={"Accept-Language": "en"}):

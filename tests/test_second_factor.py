@@ -1,5 +1,6 @@
 """Staff confirm a password sign-in with a code from an authenticator app (or a recovery code); until they
 do, nothing but the second factor's pages is open to them."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -119,7 +120,8 @@ def test_setting_up_the_app_shows_ten_recovery_codes_once_and_opens_the_app(app,
     assert len(rows(app, RecoveryCode)) == recovery.COUNT
     assert all(len(row.code_hash) == 64 for row in rows(app, RecoveryCode))
     assert [event.detail for event in rows(app, AuditEvent, AuditEvent.action == "second_factor_added")] == [
-        {"factor": "totp"}]
+        {"factor": "totp"}
+    ]
 
 
 def test_a_wrong_code_at_setup_keeps_the_app_unconfirmed(app, accounts):
@@ -337,8 +339,9 @@ def test_a_forged_passkey_answer_is_refused_and_its_challenge_is_spent(app, acco
     browser = half_signed_in(app)
     browser.post("/second-factor/passkey/options")
 
-    refused = browser.post("/second-factor/passkey", data={"credential": '{"id": "AAAA", "response": {}}'},
-                           follow_redirects=True)
+    refused = browser.post(
+        "/second-factor/passkey", data={"credential": '{"id": "AAAA", "response": {}}'}, follow_redirects=True
+    )
 
     assert "The passkey could not be saved." in page_text(refused)
     assert rows(app, DeviceSession, DeviceSession.user_id == accounts.advisor1.id)[0].challenge is None
@@ -427,8 +430,9 @@ def test_passkeys_belong_to_the_public_urls_host(database_url):
     app = make_app(database_url, STAFF_SECOND_FACTOR=True, PUBLIC_URL="https://sammen.example.dk")
     make_accounts(app)
     browser = app.test_client()
-    browser.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                 base_url="http://sammen.example.dk")
+    browser.post(
+        "/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}, base_url="http://sammen.example.dk"
+    )
 
     options = browser.post("/second-factor/passkey/options", base_url="http://sammen.example.dk").get_json()
 

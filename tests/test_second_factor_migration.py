@@ -1,14 +1,14 @@
 """Migration 0009 (the staff second factor) goes down and up again on a database with second factors, recovery
 codes, passkeys and reset links in it, on SQLite and on TEST_DATABASE_URL."""
+
 from __future__ import annotations
 
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
+from sqlmodel import func, select
 
 from webapp.auth import password_links
 from webapp.cli import alembic_config
-from sqlmodel import func, select
-
 from webapp.models import Passkey, User
 
 from .conftest import make_app, reset_postgres

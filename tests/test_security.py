@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -45,7 +44,12 @@ def test_templates_have_no_inline_script_or_handlers():
 def test_htmx_is_configured_for_strict_csp_and_shared_devices(client):
     html = client.get("/login").get_data(as_text=True)
     config = re.search(r'name="htmx-config" content=\'([^\']+)\'', html).group(1)
-    for setting in ('"allowEval":false', '"allowScriptTags":false', '"includeIndicatorStyles":false', '"historyCacheSize":0'):
+    for setting in (
+        '"allowEval":false',
+        '"allowScriptTags":false',
+        '"includeIndicatorStyles":false',
+        '"historyCacheSize":0',
+    ):
         assert setting in config
 
 
@@ -60,14 +64,16 @@ def test_with_csrf_on_every_form_carries_a_token_and_works(database_url):
     make_accounts(app)
     client = app.test_client()
     token = csrf_token(client.get("/login/staff").get_data(as_text=True))
-    response = client.post("/login/staff", data={"username": "coordinator", "password": STAFF_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login/staff", data={"username": "coordinator", "password": STAFF_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303
     html = client.get("/coordinator/").get_data(as_text=True)
     forms = re.findall(r"<form[^>]*>.*?</form>", html, flags=re.S)
     assert len(forms) > 5
     for form in forms:
         assert 'method="post"' in form and re.search(r'name="[\w-]*csrf_token"', form)
-    assign = next(form for form in forms if "/advisor\"" in form)
+    assign = next(form for form in forms if '/advisor"' in form)
     fields = dict(re.findall(r'name="([\w-]+)"[^>]*value="([^"]*)"', assign))
     fields.update({name: "3" for name in re.findall(r'<select[^>]*name="([\w-]+)"', assign)})
     assert client.post(re.search(r'action="([^"]+)"', assign).group(1), data=fields).status_code == 303
@@ -108,7 +114,9 @@ def test_server_error_is_friendly_and_logged_with_request_id(app, client, caplog
 
 def test_request_body_has_a_size_limit(auth, accounts):
     client = auth.client_for("resident1")
-    response = client.post(f"/residents/{accounts.resident1.id}/entries", data={"body": "x" * 100_000, "idempotency_key": "a" * 32})
+    response = client.post(
+        f"/residents/{accounts.resident1.id}/entries", data={"body": "x" * 100_000, "idempotency_key": "a" * 32}
+    )
     assert response.status_code == 413
     assert "That was too much at once" in page_text(response)
 
@@ -156,8 +164,9 @@ def test_behind_a_trusted_proxy_the_client_address_and_https_are_believed(databa
     make_accounts(app)
     client = app.test_client()
 
-    response = client.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                           headers=FORWARDED_HTTPS)
+    response = client.post(
+        "/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}, headers=FORWARDED_HTTPS
+    )
 
     assert response.status_code == 303
     assert "; Secure" in response.headers["Set-Cookie"]
@@ -169,8 +178,9 @@ def test_behind_a_trusted_proxy_the_client_address_and_https_are_believed(databa
 def test_without_trusted_proxies_forwarded_headers_are_not_believed(app, accounts):
     client = app.test_client()
 
-    response = client.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                           headers=FORWARDED_HTTPS)
+    response = client.post(
+        "/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}, headers=FORWARDED_HTTPS
+    )
 
     assert response.status_code == 303
     assert "Secure" not in response.headers["Set-Cookie"]
@@ -183,13 +193,18 @@ def test_behind_a_trusted_proxy_wrong_pins_count_per_client_address(database_url
     make_accounts(app)
     flooding = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
     for attempt in range(4):
-        app.test_client().post("/login/staff", data={"username": f"nobody{attempt}", "password": "x" * 12},
-                               headers=flooding)
+        app.test_client().post(
+            "/login/staff", data={"username": f"nobody{attempt}", "password": "x" * 12}, headers=flooding
+        )
 
-    elsewhere = app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                                       headers={"X-Forwarded-For": "198.51.100.2"})
-    same_place = app.test_client().post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD},
-                                        headers=flooding)
+    elsewhere = app.test_client().post(
+        "/login/staff",
+        data={"username": "advisor1", "password": STAFF_PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.2"},
+    )
+    same_place = app.test_client().post(
+        "/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD}, headers=flooding
+    )
 
     assert elsewhere.status_code == 303
     assert same_place.status_code == 422 and "Too many wrong tries from this place" in page_text(same_place)
@@ -197,8 +212,9 @@ def test_behind_a_trusted_proxy_wrong_pins_count_per_client_address(database_url
 
 
 def staff_sign_in(app, password: str, address: str, username: str = "advisor1"):
-    return app.test_client().post("/login/staff", data={"username": username, "password": password},
-                                  headers={"X-Forwarded-For": address})
+    return app.test_client().post(
+        "/login/staff", data={"username": username, "password": password}, headers={"X-Forwarded-For": address}
+    )
 
 
 @pytest.mark.parametrize("username", ["advisor1", "nobody.here"])
@@ -206,8 +222,9 @@ def test_every_refused_try_counts_against_the_address_whether_the_name_has_an_ac
     app = make_app(database_url, TRUSTED_PROXIES=1, ADDRESS_FAILED_LOGIN_LIMIT=8)
     make_accounts(app)
     for _ in range(8):  # five checked, then three while advisor1 waits
-        assert "Too many wrong tries from this place" not in page_text(staff_sign_in(app, "x" * 12, "203.0.113.7",
-                                                                                       username))
+        assert "Too many wrong tries from this place" not in page_text(
+            staff_sign_in(app, "x" * 12, "203.0.113.7", username)
+        )
     assert "Too many wrong tries from this place" in page_text(staff_sign_in(app, "x" * 12, "203.0.113.7", username))
     app.extensions["db_engine"].dispose()
 
@@ -239,7 +256,9 @@ def test_a_waiting_staff_account_lets_through_only_a_few_tries_from_other_addres
         set_values(app, User, User.username == "advisor1", **waiting)
 
     assert staff_sign_in(app, STAFF_PASSWORD, "198.51.100.2").status_code == 422
-    checked = [e for e in rows(app, AuditEvent) if e.action == "sign_in_failed" and not (e.detail or {}).get("unchecked")]
+    checked = [
+        e for e in rows(app, AuditEvent) if e.action == "sign_in_failed" and not (e.detail or {}).get("unchecked")
+    ]
     assert len(checked) == TRIES_LET_THROUGH
     set_values(app, User, User.username == "advisor1", locked_until=utcnow() - timedelta(seconds=1))
     assert staff_sign_in(app, STAFF_PASSWORD, "198.51.100.2").status_code == 303
@@ -281,8 +300,9 @@ def test_trusted_proxies_is_read_as_a_whole_number(monkeypatch, tmp_path, given,
 
 
 @pytest.mark.parametrize("given", ["true", "yes", "-1", "1.5", "one"])
-def test_trusted_proxies_that_is_not_a_whole_number_stops_the_app_saying_what_to_set(monkeypatch, tmp_path, capsys,
-                                                                                     given):
+def test_trusted_proxies_that_is_not_a_whole_number_stops_the_app_saying_what_to_set(
+    monkeypatch, tmp_path, capsys, given
+):
     from webapp import config
 
     monkeypatch.setenv("TRUSTED_PROXIES", given)

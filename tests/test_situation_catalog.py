@@ -1,4 +1,5 @@
 """The coordinator's list of situations: data, like the housing areas, and the partnership's choice of what counts."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,19 @@ from .factories import rows, run, set_values
 from .test_lockout_parallel import at_once
 from .test_records_parallel import clients
 
-DEFAULT_KEYS = ["work", "wage_subsidy", "flex_job", "education", "course", "work_placement", "sick_leave",
-                "parental_leave", "nothing_yet", "moved_away", "ended"]
+DEFAULT_KEYS = [
+    "work",
+    "wage_subsidy",
+    "flex_job",
+    "education",
+    "course",
+    "work_placement",
+    "sick_leave",
+    "parental_leave",
+    "nothing_yet",
+    "moved_away",
+    "ended",
+]
 NEW = {"name": "Fritidsjob", "category": "work", "asks_hours": "y", "idempotency_key": "a" * 32}
 
 
@@ -53,7 +65,9 @@ def test_coordinator_sees_every_situation_with_its_danish_name_and_what_it_asks(
 
 
 def test_the_overview_links_to_the_situations(auth, accounts):
-    assert 'href="/coordinator/situations"' in auth.client_for("coordinator").get("/coordinator/").get_data(as_text=True)
+    assert 'href="/coordinator/situations"' in auth.client_for("coordinator").get("/coordinator/").get_data(
+        as_text=True
+    )
 
 
 def test_an_added_situation_goes_last_and_is_offered_to_advisors(auth, accounts):
@@ -61,7 +75,13 @@ def test_an_added_situation_goes_last_and_is_offered_to_advisors(auth, accounts)
     assert response.status_code == 303
     last = offered(auth.app)[-1]
     assert (last.name, last.key, last.category, last.asks_hours, last.asks_employer, last.counts_as_outcome) == (
-        "Fritidsjob", None, "work", True, False, False)
+        "Fritidsjob",
+        None,
+        "work",
+        True,
+        False,
+        False,
+    )
     assert last.position == len(DEFAULT_KEYS)
 
 
@@ -76,14 +96,17 @@ def test_the_name_is_kept_without_the_spaces_around_it(auth, accounts):
     assert by_name(auth.app, "Fritidsjob")
 
 
-@pytest.mark.parametrize(("name", "refusal"), [
-    ("", "Write the Danish name of the situation."),
-    ("   ", "Write the Danish name of the situation."),
-    ("x" * 81, "A name can be at most 80 characters."),
-    ("Fleksjob", "There is already a situation with that name."),
-    ("fleksjob", "There is already a situation with that name."),
-    (" FLEKSJOB ", "There is already a situation with that name."),
-])
+@pytest.mark.parametrize(
+    ("name", "refusal"),
+    [
+        ("", "Write the Danish name of the situation."),
+        ("   ", "Write the Danish name of the situation."),
+        ("x" * 81, "A name can be at most 80 characters."),
+        ("Fleksjob", "There is already a situation with that name."),
+        ("fleksjob", "There is already a situation with that name."),
+        (" FLEKSJOB ", "There is already a situation with that name."),
+    ],
+)
 def test_a_name_that_is_empty_too_long_or_taken_is_refused_next_to_the_field(auth, accounts, name, refusal):
     response = auth.client_for("coordinator").post("/coordinator/situations", data={**NEW, "name": name})
     assert response.status_code == 422
@@ -93,7 +116,8 @@ def test_a_name_that_is_empty_too_long_or_taken_is_refused_next_to_the_field(aut
 
 def test_a_refused_form_keeps_what_was_typed(auth, accounts):
     response = auth.client_for("coordinator").post(
-        "/coordinator/situations", data={**NEW, "name": "fleksjob", "asks_employer": "y", "counts_as_outcome": "y"})
+        "/coordinator/situations", data={**NEW, "name": "fleksjob", "asks_employer": "y", "counts_as_outcome": "y"}
+    )
     html = response.get_data(as_text=True)
     assert 'value="fleksjob"' in html
     assert 'value="work" aria-describedby="category-work-hint" checked' in html
@@ -116,8 +140,14 @@ def test_parallel_adds_of_one_name_in_different_cases_add_it_once(auth, accounts
     browsers = clients(auth, "coordinator", 6)
     names = ["Fritidsjob", "fritidsjob", "FRITIDSJOB"] * 2
 
-    statuses = at_once(lambda n: browsers[n].post("/coordinator/situations", data={
-        **NEW, "name": names[n], "idempotency_key": f"{n:032x}"}).status_code, len(browsers))
+    statuses = at_once(
+        lambda n: (
+            browsers[n]
+            .post("/coordinator/situations", data={**NEW, "name": names[n], "idempotency_key": f"{n:032x}"})
+            .status_code
+        ),
+        len(browsers),
+    )
 
     assert sorted(statuses) == [303] + [422] * 5
     assert len(offered(auth.app)) == len(DEFAULT_KEYS) + 1
@@ -125,14 +155,25 @@ def test_parallel_adds_of_one_name_in_different_cases_add_it_once(auth, accounts
 
 def test_a_situation_off_the_list_is_not_offered_but_history_keeps_it(auth, accounts):
     course = by_key(auth.app, "course")
-    run(auth.app, situations.record, resident=accounts.resident1, advisor=accounts.advisor1, situation=course,
-        starts_on=date(2026, 1, 5), hours=10, employer=None, idempotency_key="c" * 32)
+    run(
+        auth.app,
+        situations.record,
+        resident=accounts.resident1,
+        advisor=accounts.advisor1,
+        situation=course,
+        starts_on=date(2026, 1, 5),
+        hours=10,
+        employer=None,
+        idempotency_key="c" * 32,
+    )
 
     response = auth.client_for("coordinator").post(f"/coordinator/situations/{course.id}/active", data={"to": "no"})
 
     assert response.status_code == 303
     assert "course" not in [situation.key for situation in offered(auth.app)]
-    assert [situation.key for _, situation in run(auth.app, situations.history, resident=accounts.resident1)] == ["course"]
+    assert [situation.key for _, situation in run(auth.app, situations.history, resident=accounts.resident1)] == [
+        "course"
+    ]
     assert "Off the list" in page_text(auth.client_for("coordinator").get("/coordinator/situations"))
 
 
@@ -156,15 +197,19 @@ def test_changing_what_counts_is_audit_logged_with_what_changed(auth, accounts):
     auth.client_for("coordinator").post(f"/coordinator/situations/{work.id}/counts", data={"to": "no"})
     (event,) = events(auth.app, "situation_changed")
     assert (event.actor_id, event.detail["situation_id"], event.detail["counts_as_outcome"]) == (
-        accounts.coordinator.id, work.id, False)
+        accounts.coordinator.id,
+        work.id,
+        False,
+    )
 
 
 def test_two_parallel_taps_on_stop_counting_change_it_once(auth, accounts):
     work = by_key(auth.app, "work")
     browsers = clients(auth, "coordinator", 2)
 
-    statuses = at_once(lambda n: browsers[n].post(f"/coordinator/situations/{work.id}/counts",
-                                                   data={"to": "no"}).status_code, 2)
+    statuses = at_once(
+        lambda n: browsers[n].post(f"/coordinator/situations/{work.id}/counts", data={"to": "no"}).status_code, 2
+    )
 
     assert statuses == [303, 303]
     assert not by_key(auth.app, "work").counts_as_outcome
@@ -184,7 +229,9 @@ def test_a_form_from_an_old_page_asks_for_what_its_button_said_and_changes_nothi
 
 
 def test_an_unknown_situation_is_not_found(auth, accounts):
-    assert auth.client_for("coordinator").post("/coordinator/situations/999/counts", data={"to": "yes"}).status_code == 404
+    assert (
+        auth.client_for("coordinator").post("/coordinator/situations/999/counts", data={"to": "yes"}).status_code == 404
+    )
 
 
 def test_an_added_situation_reads_by_its_name_in_every_language(auth, accounts):
@@ -203,9 +250,16 @@ def test_positions_stay_unique_after_adds(app, accounts):
     def add(session, name, key):
         from webapp.coordinator import situation_catalog
 
-        return situation_catalog.add_situation(session, actor=accounts.coordinator, name=name, category="activity",
-                                               asks_hours=False, asks_employer=False, counts_as_outcome=False,
-                                               idempotency_key=key)
+        return situation_catalog.add_situation(
+            session,
+            actor=accounts.coordinator,
+            name=name,
+            category="activity",
+            asks_hours=False,
+            asks_employer=False,
+            counts_as_outcome=False,
+            idempotency_key=key,
+        )
 
     run(app, add, name="Sprogskole", key="1" * 32)
     run(app, add, name="Frivilligt arbejde", key="2" * 32)
@@ -233,7 +287,8 @@ def test_the_page_uses_no_id_twice_and_every_form_carries_its_token(auth, accoun
 
 
 def test_a_taken_name_is_said_at_once_even_when_another_field_is_missing(auth, accounts):
-    response = auth.client_for("coordinator").post("/coordinator/situations", data={**NEW, "name": "Barsel",
-                                                                                    "category": ""})
+    response = auth.client_for("coordinator").post(
+        "/coordinator/situations", data={**NEW, "name": "Barsel", "category": ""}
+    )
     html = response.get_data(as_text=True)
     assert 'id="name-error">There is already a situation with that name.' in html and 'id="category-error"' in html

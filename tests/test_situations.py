@@ -1,4 +1,5 @@
 """The advisor records a resident's situation; the resident sees it, in their language."""
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,10 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from webapp.dates import long_date
 from webapp.models import Entry, EntryKind, ResidentSituation, Situation
 from webapp.outcomes import situations
 from webapp.records.checkins import today
-from webapp.templating import long_date
 
 from .conftest import page_text
 from .factories import rows, run
@@ -45,8 +46,15 @@ def text_of(response) -> str:
 
 def record(client, app, accounts, situation_key: str = "work", starts_on: date | str | None = None, **data):
     starts_on = first_of_this_month() if starts_on is None else starts_on
-    return client.post(url(accounts, "situation"), data={
-        "situation": situation_id(app, situation_key), "starts_on": str(starts_on), "idempotency_key": key(1), **data})
+    return client.post(
+        url(accounts, "situation"),
+        data={
+            "situation": situation_id(app, situation_key),
+            "starts_on": str(starts_on),
+            "idempotency_key": key(1),
+            **data,
+        },
+    )
 
 
 def in_work_at_netto(client, app, accounts, **data):
@@ -72,7 +80,12 @@ def test_advisor_records_a_start_in_work_with_hours_and_an_employer(auth, accoun
     assert response.headers["Location"].endswith(f"/advisor/residents/{accounts.resident1.id}#situation")
     (stored,) = rows(auth.app, ResidentSituation)
     assert (stored.resident_id, stored.starts_on, stored.hours_per_week, stored.employer, stored.recorded_by) == (
-        accounts.resident1.id, first_of_this_month(), 20, "Netto", accounts.advisor1.id)
+        accounts.resident1.id,
+        first_of_this_month(),
+        20,
+        "Netto",
+        accounts.advisor1.id,
+    )
     (entry,) = rows(auth.app, Entry, Entry.kind == EntryKind.SITUATION)
     assert entry.data["key"] == "work" and entry.data["employer"] == "Netto" and entry.data["hours"] == 20
 
@@ -125,8 +138,10 @@ def test_resident_reading_arabic_gets_their_situation_in_arabic(auth, accounts):
         assert '<span dir="auto">Netto</span>' in html
 
 
-@pytest.mark.skipif(not translated("ar", "Your situation: %(situation)s"),
-                    reason="needs this task's strings in the Arabic catalog (compiled once merged)")
+@pytest.mark.skipif(
+    not translated("ar", "Your situation: %(situation)s"),
+    reason="needs this task's strings in the Arabic catalog (compiled once merged)",
+)
 def test_resident_reads_the_situation_sentence_in_arabic(auth, accounts):
     in_work_at_netto(auth.client_for("advisor1"), auth.app, accounts)
     speaking(auth.app, accounts.resident1, "ar")
@@ -155,7 +170,9 @@ def test_hours_and_employer_are_ignored_for_a_situation_that_does_not_ask_for_th
     assert (stored.hours_per_week, stored.employer) == (None, None)
     (entry,) = rows(auth.app, Entry, Entry.kind == EntryKind.SITUATION)
     assert entry.data["hours"] is None and entry.data["employer"] is None
-    assert f"Situation: On sick leave, from {english(auth.app, first_of_this_month())}" in text_of(advisor_page(advisor, accounts))
+    assert f"Situation: On sick leave, from {english(auth.app, first_of_this_month())}" in text_of(
+        advisor_page(advisor, accounts)
+    )
 
 
 def test_an_education_takes_hours_but_not_an_employer(auth, accounts):
@@ -219,8 +236,11 @@ def test_a_day_typed_as_people_write_it_is_understood(auth, accounts):
 def test_a_refusal_to_a_boosted_form_is_the_page_again_with_422(auth, accounts):
     advisor = auth.client_for("advisor1")
 
-    response = advisor.post(url(accounts, "situation"), headers=HTMX_BOOSTED, data={
-        "situation": situation_id(auth.app, "work"), "starts_on": "marts", "idempotency_key": key(1)})
+    response = advisor.post(
+        url(accounts, "situation"),
+        headers=HTMX_BOOSTED,
+        data={"situation": situation_id(auth.app, "work"), "starts_on": "marts", "idempotency_key": key(1)},
+    )
 
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True) and "Write the day like" in page_text(response)
@@ -237,8 +257,10 @@ def test_the_same_form_sent_twice_records_once(auth, accounts):
     assert len(rows(auth.app, Entry, Entry.kind == EntryKind.SITUATION)) == 1
 
 
-@pytest.mark.parametrize(("username", "status"), [("advisor2", 404), ("volunteer1", 404), ("resident1", 403),
-                                                  ("coordinator", 404), ("partner1", 404)])
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("advisor2", 404), ("volunteer1", 404), ("resident1", 403), ("coordinator", 404), ("partner1", 404)],
+)
 def test_only_their_advisor_records_a_situation(auth, accounts, username, status):
     response = in_work_at_netto(auth.client_for(username), auth.app, accounts)
 
@@ -259,8 +281,15 @@ def test_the_same_situation_recorded_again_keeps_when_the_stretch_began(auth, ac
     began = months_from_today(-2)
     in_work_at_netto(advisor, auth.app, accounts, starts_on=began)
 
-    record(advisor, auth.app, accounts, starts_on=months_from_today(-1), hours="30", employer="Netto",
-           idempotency_key=key(2))
+    record(
+        advisor,
+        auth.app,
+        accounts,
+        starts_on=months_from_today(-1),
+        hours="30",
+        employer="Netto",
+        idempotency_key=key(2),
+    )
 
     newest = rows(auth.app, ResidentSituation, ResidentSituation.hours_per_week == 30)[0]
     assert newest.run_starts_on == began
@@ -283,7 +312,7 @@ def test_the_history_is_newest_first_with_a_future_start_marked(auth, accounts):
 
     page = text_of(advisor_page(advisor, accounts))
 
-    history = page[page.index("All situations, newest first"):]
+    history = page[page.index("All situations, newest first") :]
     education, work, course = (history.index(words) for words in ("In education", "In work", "In a course"))
     assert education < work < course
     assert re.search(r"In education, from [^·]*? Starts later", history)
@@ -293,9 +322,16 @@ def test_the_history_is_newest_first_with_a_future_start_marked(auth, accounts):
 
 def test_a_follow_up_reads_still_in_work_with_the_hours(auth, accounts):
     in_work_at_netto(auth.client_for("advisor1"), auth.app, accounts, starts_on=months_from_today(-3))
-    assert run(auth.app, lambda session: situations.record_follow_up(
-        session, resident=session.get(type(accounts.resident1), accounts.resident1.id),
-        advisor=session.get(type(accounts.advisor1), accounts.advisor1.id), months=3, hours=25))
+    assert run(
+        auth.app,
+        lambda session: situations.record_follow_up(
+            session,
+            resident=session.get(type(accounts.resident1), accounts.resident1.id),
+            advisor=session.get(type(accounts.advisor1), accounts.advisor1.id),
+            months=3,
+            hours=25,
+        ),
+    )
 
     home = text_of(auth.client_for("resident1").get("/me/"))
 

@@ -1,4 +1,5 @@
 """Staff names that look alike are one name: a coordinator cannot make a stand-in for an advisor."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,38 +16,45 @@ CYRILLIC_E = "\u0435"
 NEW_STAFF = {"username": "stand.in", "role": "advisor", "locale": "en"}
 
 
-@pytest.mark.parametrize(("name", "look_alike"), [
-    ("Mette Sørensen", f"M{CYRILLIC_E}tte Sørensen"),
-    ("Mette Sørensen", "Mette Sørensen."),
-    ("Mette Sørensen", " mette  SØRENSEN "),
-    ("Mette Sørensen", "Mette-Sørensen"),
-    ("Mette Sørensen", "Mette Sorensen"),  # a resident reading the name could take one for the other
-    ("Ida Hansen", "lda Hansen"),  # a capital I and a small l
-    ("Jonas", "J0nas"),
-    ("Emma", "Ernrna"),
-    ("Mette", "Ｍｅｔｔｅ"),
-    ("علیرضا", "علی\u200cرضا"),
-    ("مریم", "مريم"),  # Persian and Arabic yeh
-])
+@pytest.mark.parametrize(
+    ("name", "look_alike"),
+    [
+        ("Mette Sørensen", f"M{CYRILLIC_E}tte Sørensen"),
+        ("Mette Sørensen", "Mette Sørensen."),
+        ("Mette Sørensen", " mette  SØRENSEN "),
+        ("Mette Sørensen", "Mette-Sørensen"),
+        ("Mette Sørensen", "Mette Sorensen"),  # a resident reading the name could take one for the other
+        ("Ida Hansen", "lda Hansen"),  # a capital I and a small l
+        ("Jonas", "J0nas"),
+        ("Emma", "Ernrna"),
+        ("Mette", "Ｍｅｔｔｅ"),
+        ("علیرضا", "علی\u200cرضا"),
+        ("مریم", "مريم"),  # Persian and Arabic yeh
+    ],
+)
 def test_look_alike_names_have_one_key(name, look_alike):
     assert staff_name_key(name) == staff_name_key(look_alike)
 
 
-@pytest.mark.parametrize(("name", "other"), [
-    ("Mette Sørensen", "Mette Hansen"),
-    ("Anna", "Anne"),
-    ("Mads", "Mats"),
-    ("Jonas", "Jonna"),
-    ("فاطمة", "مریم"),
-])
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("Mette Sørensen", "Mette Hansen"),
+        ("Anna", "Anne"),
+        ("Mads", "Mats"),
+        ("Jonas", "Jonna"),
+        ("فاطمة", "مریم"),
+    ],
+)
 def test_different_names_have_different_keys(name, other):
     assert staff_name_key(name) != staff_name_key(other)
 
 
 @pytest.mark.parametrize("look_alike", [f"M{CYRILLIC_E}tte", "Mette.", " METTE "])
 def test_a_look_alike_of_an_active_staff_name_is_refused_next_to_the_field(app, auth, accounts, look_alike):
-    response = auth.client_for("coordinator").post("/coordinator/staff/new",
-                                                   data={**NEW_STAFF, "display_name": look_alike})
+    response = auth.client_for("coordinator").post(
+        "/coordinator/staff/new", data={**NEW_STAFF, "display_name": look_alike}
+    )
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -57,8 +65,9 @@ def test_a_look_alike_of_an_active_staff_name_is_refused_next_to_the_field(app, 
 def test_the_refusal_is_in_the_coordinators_language(app, auth, accounts):
     speaking(app, accounts.coordinator, "da")
 
-    response = auth.client_for("coordinator").post("/coordinator/staff/new",
-                                                   data={**NEW_STAFF, "display_name": f"M{CYRILLIC_E}tte."})
+    response = auth.client_for("coordinator").post(
+        "/coordinator/staff/new", data={**NEW_STAFF, "display_name": f"M{CYRILLIC_E}tte."}
+    )
 
     assert response.status_code == 422
     assert "En anden aktiv medarbejder har dette navn." in page_text(response)
@@ -67,23 +76,36 @@ def test_the_refusal_is_in_the_coordinators_language(app, auth, accounts):
 def test_a_deactivated_name_may_be_used_again(app, auth, accounts):
     set_values(app, User, User.id == accounts.volunteer1.id, active=False)
 
-    response = auth.client_for("coordinator").post("/coordinator/staff/new",
-                                                   data={**NEW_STAFF, "display_name": "Amina."})
+    response = auth.client_for("coordinator").post(
+        "/coordinator/staff/new", data={**NEW_STAFF, "display_name": "Amina."}
+    )
 
     assert response.status_code == 200
     assert rows(app, User, User.username == "stand.in")[0].name_key == staff_name_key("Amina")
 
 
 def test_parallel_creations_of_look_alike_names_make_one_account(app, auth, accounts):
-    names = ["Birgitte Lund", f"Birgitt{CYRILLIC_E} Lund", "Birgitte Lund.", "birgitte lund", "BIRGITTE  LUND",
-             "Birgitte-Lund"]
+    names = [
+        "Birgitte Lund",
+        f"Birgitt{CYRILLIC_E} Lund",
+        "Birgitte Lund.",
+        "birgitte lund",
+        "BIRGITTE  LUND",
+        "Birgitte-Lund",
+    ]
     cookie = auth.client_for("coordinator").get_cookie("session").value
     browsers = [app.test_client() for _ in names]
     for browser in browsers:
         browser.set_cookie("session", cookie)
 
-    statuses = at_once(lambda n: browsers[n].post("/coordinator/staff/new", data={
-        **NEW_STAFF, "username": f"birgitte{n}", "display_name": names[n]}).status_code, len(names))
+    statuses = at_once(
+        lambda n: (
+            browsers[n]
+            .post("/coordinator/staff/new", data={**NEW_STAFF, "username": f"birgitte{n}", "display_name": names[n]})
+            .status_code
+        ),
+        len(names),
+    )
 
     made = rows(app, User, User.username.startswith("birgitte"))
     assert sorted(statuses) == [200] + [422] * (len(names) - 1)
@@ -145,3 +167,26 @@ def test_activating_again_takes_the_key_of_the_name_as_it_is(app, accounts):
 def test_every_staff_account_has_its_name_key_and_no_resident_has_one(app, accounts):
     for user in rows(app, User):
         assert user.name_key == (staff_name_key(user.display_name) if user.role in STAFF_ROLES else None), user.username
+
+
+def test_parallel_activations_of_look_alike_names_leave_one_active_and_tell_the_others(app, auth, accounts):
+    """Each activation passes the check before its write; the unique index takes one, and the others hear
+    the usual "name taken", never an error page."""
+    names = ["Birgitte Lund", f"Birgitt{CYRILLIC_E} Lund", "Birgitte Lund.", "birgitte lund"]
+    ids = []
+    for n, name in enumerate(names):
+        user, _token = make_staff_with_link(app, f"birgitte{n}", f"Placeholder {n}")
+        set_values(app, User, User.id == user.id, active=False, display_name=name)
+        ids.append(user.id)
+    cookie = auth.client_for("coordinator").get_cookie("session").value
+    browsers = [app.test_client() for _ in names]
+    for browser in browsers:
+        browser.set_cookie("session", cookie)
+
+    answers = at_once(lambda n: browsers[n].post(f"/coordinator/staff/{ids[n]}/activate"), len(names))
+
+    assert [answer.status_code for answer in answers] == [303] * len(names)
+    told = [page_text(browser.get("/coordinator/")) for browser in browsers]
+    assert sum("can sign in again" in page for page in told) == 1
+    assert sum("Another active staff member has this name." in page for page in told) == len(names) - 1
+    assert len(rows(app, User, User.id.in_(ids), User.active.is_(True))) == 1

@@ -1,4 +1,5 @@
 """Only the resident signs in as the resident: a helper's QR code never hands them the account."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from webapp.models import AuditEvent, DeviceSession, Entry, PairingLink, Trusted
 
 from .conftest import page_text
 from .factories import RESIDENT_PIN, make_area, pair_client, register_tablet, rows, run, set_values
-from .test_joining import NEW_PIN, newest_resident, pair_url_from, sign_up
+from .signup_helpers import NEW_PIN, newest_resident, pair_url_from, sign_up
 
 TAKEN_PIN = "7391"
 
@@ -68,7 +69,9 @@ def sign_up_card(helper, resident_id: int):
 def test_a_coordinator_makes_a_new_pin_code_only_for_a_resident_nobody_has_taken(app, auth, accounts, area):
     coordinator = auth.client_for("coordinator")
     assert coordinator.post(qr_url(accounts.resident1.id), data={"new_pin": "yes"}).status_code == 403
-    assert 'name="new_pin"' not in coordinator.get(f"/volunteer/residents/{accounts.resident1.id}/card").get_data(as_text=True)
+    assert 'name="new_pin"' not in coordinator.get(f"/volunteer/residents/{accounts.resident1.id}/card").get_data(
+        as_text=True
+    )
     set_values(app, User, User.id == accounts.resident1.id, advisor_id=None)
 
     made = coordinator.post(qr_url(accounts.resident1.id), data={"new_pin": "yes"})

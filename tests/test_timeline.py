@@ -9,13 +9,16 @@ from webapp.models import Entry, utcnow
 
 from .conftest import page_text
 from .factories import rows, write
+from .records_helpers import key, landing
 
 KEY = "0123456789abcdef0123456789abcdef"
 HTMX = {"HX-Request": "true"}
 
 
 def post(client, resident, body, key=KEY, headers=None, **extra):
-    return client.post(f"/residents/{resident.id}/entries", data={"body": body, "idempotency_key": key, **extra}, headers=headers or {})
+    return client.post(
+        f"/residents/{resident.id}/entries", data={"body": body, "idempotency_key": key, **extra}, headers=headers or {}
+    )
 
 
 def test_resident_message_reaches_advisor_and_reply_reaches_resident(auth, accounts):
@@ -63,7 +66,9 @@ def test_poll_brings_the_advisors_reply_and_the_seen_mark(auth, accounts):
     since = (utcnow() - timedelta(seconds=1)).isoformat()
     auth.client_for("advisor1").get(f"/advisor/residents/{accounts.resident1.id}")
     reply = write(auth.app, accounts.resident1, accounts.advisor1, "Hej, jeg er her")
-    response = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": mine.id, "since": since}, headers=HTMX)
+    response = resident.get(
+        f"/residents/{accounts.resident1.id}/updates", query_string={"after": mine.id, "since": since}, headers=HTMX
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'id="entry-{reply.id}"' in html and "Hej, jeg er her" in html
@@ -76,18 +81,20 @@ def test_poll_with_nothing_new_is_answered_with_no_content_and_no_cookie(auth, a
     entry = write(auth.app, accounts.resident1, accounts.resident1, "Hello")
     resident = auth.client_for("resident1")
     since = utcnow().isoformat()
-    response = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since},
-                            headers=HTMX)
+    response = resident.get(
+        f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since}, headers=HTMX
+    )
     assert response.status_code == 204  # htmx leaves the page and its poller as they are
     assert response.get_data() == b""
     assert "Set-Cookie" not in response.headers
     # Something new: the same question now gets the entry and a poller that knows it.
     reply = write(auth.app, accounts.resident1, accounts.advisor1, "Hej")
-    response = resident.get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since},
-                            headers=HTMX)
+    response = resident.get(
+        f"/residents/{accounts.resident1.id}/updates", query_string={"after": entry.id, "since": since}, headers=HTMX
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'id="entry-{reply.id}"' in html and f'after={reply.id}' in html
+    assert f'id="entry-{reply.id}"' in html and f"after={reply.id}" in html
 
 
 def test_poll_brings_a_seen_mark_even_when_no_entry_is_new(auth, accounts):
@@ -107,7 +114,7 @@ def test_posting_with_htmx_returns_a_fresh_form_and_the_new_entry(auth, accounts
     response = post(resident, accounts.resident1, "Jeg kommer i morgen", headers=HTMX, after="0")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.startswith("<form id=\"message-form\"")
+    assert html.startswith('<form id="message-form"')
     assert KEY not in html.split("</form>")[0]  # a new key for the next message
     assert "Jeg kommer i morgen" in html.split("</form>")[1]
     assert 'id="timeline-poll"' in html and 'hx-swap-oob="true"' in html
@@ -162,7 +169,7 @@ def test_failed_send_note_is_in_the_page_and_translated(auth, accounts):
     client = auth.client_for("resident1")
     client.get("/me/?lang=ar")
     html = client.get("/me/").get_data(as_text=True)
-    assert 'data-send-error' in html
+    assert "data-send-error" in html
     assert re.search(r'class="send-error" role="alert" hidden', html)
     assert "Not sent — try again." not in html
 
@@ -192,7 +199,10 @@ def test_resident_without_advisor_is_told_so(auth, accounts):
 
     from .factories import run
 
-    run(auth.app, lambda s: (s.execute(update(User).where(User.id == accounts.resident1.id).values(advisor_id=None)), s.commit()))
+    run(
+        auth.app,
+        lambda s: (s.execute(update(User).where(User.id == accounts.resident1.id).values(advisor_id=None)), s.commit()),
+    )
     client = auth.client_for("resident1")
     assert "You do not have a personal job advisor yet" in page_text(client.get("/me/"))
 
@@ -208,16 +218,21 @@ def test_advisor_poll_marks_new_resident_entries_seen(auth, accounts):
 
 def test_residents_own_poll_does_not_mark_anything_seen(auth, accounts):
     entry = write(auth.app, accounts.resident1, accounts.resident1, "Hello")
-    auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/updates", query_string={"after": 0}, headers=HTMX)
+    auth.client_for("resident1").get(
+        f"/residents/{accounts.resident1.id}/updates", query_string={"after": 0}, headers=HTMX
+    )
     assert rows(auth.app, Entry, Entry.id == entry.id)[0].seen_at is None
 
 
-@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true", "HX-Boosted": "true"},
-                                     {"HX-Request": "true", "HX-History-Restore-Request": "true"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HX-Request": "true", "HX-Boosted": "true"}, {"HX-Request": "true", "HX-History-Restore-Request": "true"}],
+)
 def test_boosted_and_history_restore_requests_get_the_whole_page(auth, accounts, headers):
     write(auth.app, accounts.resident1, accounts.advisor1, "Hej Fatima")
-    response = auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/entries",
-                                                query_string={"before": 2**31 - 1}, headers=headers)
+    response = auth.client_for("resident1").get(
+        f"/residents/{accounts.resident1.id}/entries", query_string={"before": 2**31 - 1}, headers=headers
+    )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith("<!doctype html>") and "</html>" in html
     assert "Hej Fatima" in html
@@ -226,8 +241,9 @@ def test_boosted_and_history_restore_requests_get_the_whole_page(auth, accounts,
 
 def test_an_htmx_swap_gets_only_its_part_and_says_it_varies(auth, accounts):
     write(auth.app, accounts.resident1, accounts.advisor1, "Hej Fatima")
-    response = auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/entries",
-                                                query_string={"before": 2**31 - 1}, headers=HTMX)
+    response = auth.client_for("resident1").get(
+        f"/residents/{accounts.resident1.id}/entries", query_string={"before": 2**31 - 1}, headers=HTMX
+    )
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Hej Fatima" in html
     assert "HX-Request" in response.vary
@@ -242,3 +258,12 @@ def test_every_kind_of_entry_has_its_data_and_its_partial():
     templates = Path(__file__).resolve().parent.parent / "webapp" / "templates"
     assert set(kinds.BUILDERS) == set(EntryKind)
     assert [kind for kind in EntryKind if not (templates / kinds.partial(kind)).is_file()] == []
+
+
+def test_a_message_sent_without_javascript_lands_at_it_saying_sent(auth, accounts, resident):
+    response = resident.post(
+        f"/residents/{accounts.resident1.id}/entries",
+        data={"body": "Jeg kommer lidt senere.", "idempotency_key": key(1)},
+    )
+    (entry,) = rows(auth.app, Entry)
+    assert landing(resident, response) == (f"entry-{entry.id}", "Sent")

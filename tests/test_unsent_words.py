@@ -1,6 +1,7 @@
 """Words in the message box when the sign-in ends are kept on the server, and only ever go back to the
 same person (issue 18). The page sends them itself when its poll finds the sign-in gone (app.js, checked in
 browser_tests/test_session_end.py); without JavaScript, Send does."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,8 @@ def sessions_of(app, user) -> list[DeviceSession]:
 
 
 def test_a_residents_words_are_kept_when_she_signs_out_in_another_tab_and_back_in_her_box_after_signing_in(
-        app, auth, accounts):
+    app, auth, accounts
+):
     phone = auth.client_for("resident1")
     ticket = ticket_of(phone.get("/me/"))
     phone.post("/logout")  # the other tab
@@ -65,7 +67,8 @@ def test_a_residents_words_are_kept_when_she_signs_out_in_another_tab_and_back_i
 
 
 def test_an_advisors_reply_is_kept_when_he_signs_out_in_another_tab_and_back_in_his_box_after_signing_in(
-        app, auth, accounts):
+    app, auth, accounts
+):
     desk = auth.client_for("advisor1")
     ticket = ticket_of(desk.get(f"/advisor/residents/{accounts.resident1.id}"))
     desk.post("/logout")
@@ -86,8 +89,9 @@ def test_a_resident_who_sends_the_kept_words_finds_the_box_empty_again(app, auth
     keep(phone, accounts, ticket)
     auth.sign_in(phone, "resident1")
 
-    phone.post(f"{resident_page(accounts)}/entries", data={"body": WORDS, "idempotency_key": "d" * 32,
-                                                            "from_draft": "1"})
+    phone.post(
+        f"{resident_page(accounts)}/entries", data={"body": WORDS, "idempotency_key": "d" * 32, "from_draft": "1"}
+    )
 
     assert drafts(app) == []
     assert len(rows(app, Entry, Entry.body == WORDS)) == 1
@@ -119,7 +123,8 @@ def test_a_residents_kept_words_are_not_shown_to_her_advisor(app, auth, accounts
 
 
 def test_an_advisors_kept_reply_is_not_shown_to_the_resident_nor_to_the_next_advisor_on_that_computer(
-        app, auth, accounts):
+    app, auth, accounts
+):
     desk = auth.client_for("advisor1")
     ticket = ticket_of(desk.get(f"/advisor/residents/{accounts.resident1.id}"))
     desk.post("/logout")
@@ -161,8 +166,12 @@ def test_long_after_signing_out_nothing_is_kept(app, auth, accounts):
     phone = auth.client_for("resident1")
     ticket = ticket_of(phone.get("/me/"))
     phone.post("/logout")
-    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
-               revoked_at=utcnow() - app.config["UNSENT_KEPT_AFTER_SIGN_OUT"] - timedelta(seconds=1))
+    set_values(
+        app,
+        DeviceSession,
+        DeviceSession.user_id == accounts.resident1.id,
+        revoked_at=utcnow() - app.config["UNSENT_KEPT_AFTER_SIGN_OUT"] - timedelta(seconds=1),
+    )
 
     keep(phone, accounts, ticket)
 
@@ -175,8 +184,13 @@ def test_a_made_up_ticket_or_one_of_another_timeline_keeps_nothing(app, auth, ac
     phone.post("/logout")
     stranger = app.test_client()
 
-    for client, made_up in ((phone, ticket), (stranger, ticket), (stranger, ticket[:-2] + "xx"),
-                            (stranger, "WzEsIDJd.abc"), (stranger, None)):
+    for client, made_up in (
+        (phone, ticket),
+        (stranger, ticket),
+        (stranger, ticket[:-2] + "xx"),
+        (stranger, "WzEsIDJd.abc"),
+        (stranger, None),
+    ):
         keep(client, accounts, made_up, body="Planted words")  # on resident1's timeline
 
     assert drafts(app) == []
@@ -218,8 +232,12 @@ def test_nothing_is_kept_on_the_community_house_tablet(app, accounts):
     register_tablet(app, tablet)
     AuthActions(app).sign_in(tablet, "resident1")
     ticket = ticket_of(tablet.get("/me/"))
-    set_values(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id,
-               last_seen_at=utcnow() - timedelta(minutes=10))  # the next person finds it signed out
+    set_values(
+        app,
+        DeviceSession,
+        DeviceSession.user_id == accounts.resident1.id,
+        last_seen_at=utcnow() - timedelta(minutes=10),
+    )  # the next person finds it signed out
 
     keep(tablet, accounts, ticket, body="Words of the next person at the tablet")
 
@@ -233,13 +251,22 @@ def test_without_javascript_a_message_sent_after_signing_out_in_another_tab_is_k
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     accounts = make_accounts(app)
     desk = app.test_client()
-    desk.post("/login/staff", data={"username": "advisor1", "password": STAFF_PASSWORD,
-                                    "csrf_token": csrf_of(desk.get("/login/staff"))})
+    desk.post(
+        "/login/staff",
+        data={"username": "advisor1", "password": STAFF_PASSWORD, "csrf_token": csrf_of(desk.get("/login/staff"))},
+    )
     page = desk.get(f"/advisor/residents/{accounts.resident1.id}")
     desk.post("/logout", data={"csrf_token": csrf_of(page)})  # the other tab; the cookies go with it
 
-    response = desk.post(f"{resident_page(accounts)}/entries", data={
-        "body": REPLY, "idempotency_key": "a" * 32, "csrf_token": csrf_of(page), "sign_in_ticket": ticket_of(page)})
+    response = desk.post(
+        f"{resident_page(accounts)}/entries",
+        data={
+            "body": REPLY,
+            "idempotency_key": "a" * 32,
+            "csrf_token": csrf_of(page),
+            "sign_in_ticket": ticket_of(page),
+        },
+    )
 
     assert response.headers["Location"] == f"/login/staff?next=/advisor/residents/{accounts.resident1.id}"
     assert drafts(app) == [(accounts.advisor1.id, accounts.resident1.id, REPLY)]

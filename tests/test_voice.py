@@ -1,5 +1,6 @@
 """Voice messages: only what phones can play back is kept, checked from the bytes; served only to the
 timeline's readers, with Range for seeking."""
+
 from __future__ import annotations
 
 import io
@@ -15,16 +16,18 @@ from webapp.models import AuditEvent, Entry, EntryKind, utcnow
 from webapp.timeline import voice
 
 from .conftest import make_app
-from .factories import (audio_bytes, make_accounts, ogg_voice_bomb, rows, send_voice, set_values,
-                        webm_voice_bomb)
+from .factories import audio_bytes, make_accounts, ogg_voice_bomb, rows, send_voice, set_values, webm_voice_bomb
 
 FORMATS = [("voice.webm", "audio/webm"), ("voice.ogg", "audio/ogg"), ("voice.m4a", "audio/mp4")]
 
 
 def upload(client, resident, data: bytes, name="voice.webm", mimetype="audio/webm", headers=None):
-    return client.post(f"/residents/{resident.id}/voice", content_type="multipart/form-data",
-                       data={"audio": (io.BytesIO(data), name, mimetype), "idempotency_key": uuid.uuid4().hex},
-                       headers=headers or {})
+    return client.post(
+        f"/residents/{resident.id}/voice",
+        content_type="multipart/form-data",
+        data={"audio": (io.BytesIO(data), name, mimetype), "idempotency_key": uuid.uuid4().hex},
+        headers=headers or {},
+    )
 
 
 def stored_files(app) -> list[Path]:
@@ -58,7 +61,12 @@ def truncated(name: str) -> bytes:
     [
         (b"", "voice.webm", "audio/webm", "The recording is empty."),
         (bytes(range(256)) * 40, "voice.webm", "audio/webm", "not a recording the app can play"),
-        (b"<!doctype html><script>alert(1)</script>" * 50, "voice.ogg", "audio/ogg", "not a recording the app can play"),
+        (
+            b"<!doctype html><script>alert(1)</script>" * 50,
+            "voice.ogg",
+            "audio/ogg",
+            "not a recording the app can play",
+        ),
         (b"#!/bin/sh\nrm -rf /\n" * 100, "voice.m4a", "audio/mp4", "not a recording the app can play"),
         (audio_bytes("voice.mp3"), "voice.mp3", "audio/mpeg", "not a recording the app can play"),
         (truncated("voice.webm"), "voice.webm", "audio/webm", "damaged or not complete"),
@@ -67,8 +75,9 @@ def truncated(name: str) -> bytes:
     ],
     ids=["empty", "wrong-bytes", "html-as-audio", "script-as-audio", "mp3", "cut-webm", "cut-ogg", "cut-mp4"],
 )
-def test_what_cannot_be_played_is_refused_next_to_the_field_and_nothing_is_kept(auth, accounts, data, name,
-                                                                                mimetype, message):
+def test_what_cannot_be_played_is_refused_next_to_the_field_and_nothing_is_kept(
+    auth, accounts, data, name, mimetype, message
+):
     response = upload(auth.client_for("resident1"), accounts.resident1, data, name=name, mimetype=mimetype)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -76,10 +85,60 @@ def test_what_cannot_be_played_is_refused_next_to_the_field_and_nothing_is_kept(
     assert voice_entries(auth.app) == [] and stored_files(auth.app) == []
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x1a\x45\xdf\xa3" + audio_bytes("voice.m4a")[4:], "not a recording the app can play"),  # WebM's, then MP4
+        (b"OggS" + audio_bytes("voice.webm")[4:], "not a recording the app can play"),  # Ogg's, then WebM
+        (
+            audio_bytes("voice.m4a")[:8] + audio_bytes("voice.ogg"),
+            "not a recording the app can play",
+        ),  # MP4's, then Ogg
+    ],
+    ids=["webm-then-mp4", "ogg-then-webm", "mp4-then-ogg"],
+)
+def test_bytes_that_begin_as_one_container_and_go_on_as_another_are_refused(auth, accounts, data, message):
+    response = upload(auth.client_for("resident1"), accounts.resident1, data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="voice-file-error"' in html and message in html
+    assert voice_entries(auth.app) == [] and stored_files(auth.app) == []
+
+
+@pytest.fixture
+def demuxers_asked(monkeypatch) -> list:
+    """The demuxer each opening of an upload by FFmpeg asks for (None: FFmpeg guesses)."""
+    from webapp.timeline import voice_check
+
+    asked, real_open = [], voice_check.av.open
+
+    def open_and_note(*args, **kwargs):
+        asked.append(kwargs.get("format"))
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(voice_check.av, "open", open_and_note)
+    return asked
+
+
+@pytest.mark.parametrize(("name", "demuxer"), [("voice.webm", "matroska"), ("voice.ogg", "ogg"), ("voice.m4a", "mp4")])
+def test_ffmpeg_reads_an_upload_only_with_the_demuxer_its_first_bytes_name(demuxers_asked, name, demuxer):
+    # Left to guess, FFmpeg would try the bytes on every demuxer it has.
+    voice.check(audio_bytes(name), max_bytes=2 * 1024 * 1024, max_seconds=120)
+    assert demuxers_asked and set(demuxers_asked) == {demuxer}
+
+
+def test_bytes_that_begin_as_none_of_the_three_containers_never_reach_ffmpeg(demuxers_asked):
+    with pytest.raises(voice.Refused) as refused:
+        voice.check(audio_bytes("voice.mp3"), max_bytes=2 * 1024 * 1024, max_seconds=120)
+    assert refused.value.reason == "not_audio" and demuxers_asked == []
+
+
 def test_a_form_sent_without_its_key_is_refused_and_not_checked(auth, accounts):
-    response = auth.client_for("resident1").post(f"/residents/{accounts.resident1.id}/voice",
-                                                 content_type="multipart/form-data",
-                                                 data={"audio": (io.BytesIO(audio_bytes()), "voice.webm")})
+    response = auth.client_for("resident1").post(
+        f"/residents/{accounts.resident1.id}/voice",
+        content_type="multipart/form-data",
+        data={"audio": (io.BytesIO(audio_bytes()), "voice.webm")},
+    )
     assert response.status_code == 422
     assert rows(auth.app, AuditEvent, AuditEvent.action == "voice_upload") == []
 
@@ -138,8 +197,9 @@ def test_a_recording_longer_than_the_limit_is_refused(app_with):
 
 
 def test_other_requests_keep_the_small_body_limit(auth, accounts):
-    response = auth.client_for("resident1").post(f"/residents/{accounts.resident1.id}/entries",
-                                                 data={"body": "x" * 200_000, "idempotency_key": "a" * 32})
+    response = auth.client_for("resident1").post(
+        f"/residents/{accounts.resident1.id}/entries", data={"body": "x" * 200_000, "idempotency_key": "a" * 32}
+    )
     assert response.status_code == 413
 
 
@@ -190,8 +250,11 @@ def test_sending_the_same_form_twice_keeps_one_recording(auth, accounts):
     client = auth.client_for("resident1")
     key = uuid.uuid4().hex
     for _ in range(2):
-        client.post(f"/residents/{accounts.resident1.id}/voice", content_type="multipart/form-data",
-                    data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": key})
+        client.post(
+            f"/residents/{accounts.resident1.id}/voice",
+            content_type="multipart/form-data",
+            data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": key},
+        )
     assert len(rows(auth.app, Entry, Entry.kind == EntryKind.VOICE)) == 1
     assert len(stored_files(auth.app)) == 1
 
@@ -205,8 +268,8 @@ def test_asking_only_for_the_headers_does_not_count_as_heard(auth, accounts):
 
 def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(app_with):
     from .conftest import AuthActions
-    from .test_records_parallel import clients
     from .test_lockout_parallel import at_once
+    from .test_records_parallel import clients
 
     # Each of the ten is checked, so each counts and takes a check's place: limits they all fit under.
     app = app_with(VOICE_UPLOADS_PER_MINUTE=10, VOICE_CHECKS_AT_ONCE=10)
@@ -215,9 +278,15 @@ def test_ten_sends_of_one_recording_at_once_keep_one_entry_and_one_file(app_with
     path = f"/residents/{resident_of(app).id}/voice"
 
     def send(n):
-        return taps[n].post(path, content_type="multipart/form-data",
-                            data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"),
-                                  "idempotency_key": key}).status_code
+        return (
+            taps[n]
+            .post(
+                path,
+                content_type="multipart/form-data",
+                data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": key},
+            )
+            .status_code
+        )
 
     assert set(at_once(send, 10)) == {303}
     [entry] = voice_entries(app)
@@ -237,7 +306,9 @@ def test_the_author_sees_heard_on_the_next_poll(auth, accounts):
     auth.client_for("resident1").get(f"/residents/{accounts.resident1.id}/voice/{entry_id}")
     news = advisor.get(poll, query_string={"after": after, "since": since}, headers=htmx)
     assert news.status_code == 200
-    assert re.search(rf'<p class="entry__heard" id="heard-{entry_id}" hx-swap-oob="true">.*Heard', news.get_data(as_text=True), re.S)
+    assert re.search(
+        rf'<p class="entry__heard" id="heard-{entry_id}" hx-swap-oob="true">.*Heard', news.get_data(as_text=True), re.S
+    )
 
 
 # --- Voice bombs: 2 MB of valid Opus that hold hours of silence ------------------------------------
@@ -277,8 +348,7 @@ def test_a_voice_bomb_whose_header_says_three_seconds_is_still_refused_quickly(a
     assert seconds < QUICKLY
 
 
-def test_a_check_past_its_cpu_limit_is_refused_as_too_long_and_the_next_upload_is_checked(app_with, bombs,
-                                                                                            monkeypatch):
+def test_a_check_past_its_cpu_limit_is_refused_as_too_long_and_the_next_upload_is_checked(app_with, bombs, monkeypatch):
     # With no length limit to speak of, the bomb is a long recording, and checking 22 hours of it
     # honestly takes much more than the one CPU second allowed here. A wall clock that waits long
     # enough for that second even on a busy machine: the CPU limit is what ends the check.
@@ -371,8 +441,10 @@ def test_the_same_form_sent_again_after_it_was_kept_is_not_counted(app_with):
     client, resident = signed_in(app, "resident1"), resident_of(app)
     key = uuid.uuid4().hex
     for _ in range(2):
-        response = client.post(f"/residents/{resident.id}/voice", content_type="multipart/form-data",
-                               data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"),
-                                     "idempotency_key": key})
+        response = client.post(
+            f"/residents/{resident.id}/voice",
+            content_type="multipart/form-data",
+            data={"audio": (io.BytesIO(audio_bytes()), "voice.webm", "audio/webm"), "idempotency_key": key},
+        )
         assert response.status_code == 303
     assert len(voice_entries(app)) == 1

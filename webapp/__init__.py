@@ -1,11 +1,12 @@
 """The app factory: config → extensions → blueprints → errors → CLI."""
+
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, config, db, errors, i18n, links, security
-from .extensions import csrf, htmx, login_manager
+from . import assets, config, db, errors, htmx, i18n, links, request_kinds, security, session_cookie
+from .extensions import csrf, login_manager
 from .params import IdConverter
 
 
@@ -35,16 +36,14 @@ def register_extensions(app: Flask) -> None:
     from . import metrics, oplog
 
     oplog.init_app(app)
+    session_cookie.init_app(app)
+    request_kinds.init_app(app)  # its upload limit is set before security's checks read the body
     security.init_app(app)
     assets.init_app(app)
     db.init_app(app)
     metrics.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    from .htmx import keep_address_on_refusal, vary_on_htmx
-
-    app.after_request(vary_on_htmx)
-    app.after_request(keep_address_on_refusal)
     from .auth.session import init_login
 
     init_login(app, login_manager)
@@ -52,12 +51,9 @@ def register_extensions(app: Flask) -> None:
     from . import templating
 
     templating.init_app(app)
-    from .timeline import said
+    from .timeline import display
 
-    said.init_app(app)
-    from .timeline import activity
-
-    activity.keep_in_step()
+    display.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -75,8 +71,21 @@ def register_blueprints(app: Flask) -> None:
     from .signup.views import bp as signup
     from .timeline.views import bp as timeline
 
-    for blueprint in (auth, pairing, password_link, second_factor, resident, advisor, coordinator_blueprint(), signup, timeline,
-                      records_blueprint(), export, health, partner):
+    for blueprint in (
+        auth,
+        pairing,
+        password_link,
+        second_factor,
+        resident,
+        advisor,
+        coordinator_blueprint(),
+        signup,
+        timeline,
+        records_blueprint(),
+        export,
+        health,
+        partner,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -3,6 +3,7 @@
 `app.css` is linked as `app.3f2a1b9c0d.css`. A phone on little data keeps it until the file changes,
 when the page links a new name: nothing is asked for again, not even to revalidate.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -32,8 +33,15 @@ YEAR = 365 * 24 * 3600
 FINGERPRINT = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.[A-Za-z0-9]+)$")
 # Text that compresses; audio is already compressed, and is sent in ranges.
 MIN_COMPRESSED_SIZE = 512
-COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript", "text/javascript",
-                    "application/json", "image/svg+xml"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "image/svg+xml",
+]
 
 
 @cache

@@ -1,5 +1,6 @@
 """Who did what to whose account or data. Callers add the event inside their own transaction; some actions
 are told in the operators' log too, with ids only, once it commits (oplog.AUDITED)."""
+
 from __future__ import annotations
 
 from sqlmodel import Session
@@ -28,5 +29,6 @@ def record(
             detail=detail or None,
         )
     )
-    oplog.audited(session, action, actor_id=actor.id if actor else None, subject_id=subject.id if subject else None,
-                  detail=detail)
+    oplog.audited(
+        session, action, actor_id=actor.id if actor else None, subject_id=subject.id if subject else None, detail=detail
+    )

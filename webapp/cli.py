@@ -1,4 +1,5 @@
 """flask db | translate | demo | users | caseload | retention | partnership"""
+
 from __future__ import annotations
 
 import os
@@ -62,8 +63,19 @@ def _babel(*args: str) -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the source strings and merge them into every catalog."""
-    _babel("extract", "-F", "pyproject.toml", "-k", "_l", "--no-location", "--sort-output",
-           "--omit-header", "-o", str(POT), ".")
+    _babel(
+        "extract",
+        "-F",
+        "pyproject.toml",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        str(POT),
+        ".",
+    )
     _babel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
@@ -98,7 +110,9 @@ def demo_load() -> None:
 
 
 @demo_cli.command("pair-links")
-@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
+@click.option(
+    "--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT."
+)
 def demo_pair_links(base_url: str | None) -> None:
     """Print a fresh pairing link for each demo resident, when the demo is loaded (`make run`)."""
     from . import demo, oplog
@@ -131,14 +145,17 @@ def create_coordinator(username: str, display_name: str, locale: str, password: 
     db = get_session()
     if services.find_user(db, username):
         raise click.ClickException(f"{username} exists already")
-    services.create_user(db, username=username, display_name=display_name, role=Role.COORDINATOR,
-                         secret=password, locale=locale)
+    services.create_user(
+        db, username=username, display_name=display_name, role=Role.COORDINATOR, secret=password, locale=locale
+    )
     click.echo(f"Coordinator {username} created.")
 
 
 @users_cli.command("reset-password")
 @click.argument("username")
-@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
+@click.option(
+    "--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT."
+)
 def reset_password(username: str, base_url: str | None) -> None:
     """Print a one-time link (30 minutes) with which staff member USERNAME chooses a new password; using it
     signs them out everywhere and clears their second factor. For the coordinator too."""
@@ -155,8 +172,10 @@ def reset_password(username: str, base_url: str | None) -> None:
     with current_app.test_request_context(base_url=base_url):
         link = url_for("password_link.choose_password", token=token, _external=True)
     minutes = int(password_links.RESET_LIFETIME.total_seconds() // 60)
-    click.echo(f"A password link for {username}, once, for {minutes} minutes. Using it signs {username} out "
-               f"everywhere and removes their second factor:\n  {link}")
+    click.echo(
+        f"A password link for {username}, once, for {minutes} minutes. Using it signs {username} out "
+        f"everywhere and removes their second factor:\n  {link}"
+    )
 
 
 @users_cli.command("unlock")
@@ -175,7 +194,9 @@ def unlock(username: str) -> None:
 
 @click.command("pair-link")
 @click.argument("usernames", nargs=-1, required=True)
-@click.option("--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT.")
+@click.option(
+    "--base-url", default=None, help="Where the app is served; default PUBLIC_URL, else http://127.0.0.1:$PORT."
+)
 @click.option("--new-pin", is_flag=True, help="The link also asks for a new PIN (a forgotten PIN).")
 def pair_link(usernames: tuple[str, ...], base_url: str | None, new_pin: bool) -> None:
     """Print a fresh one-time pairing link (15 minutes) for each resident USERNAME."""
@@ -199,7 +220,9 @@ def _print_pair_links(db, usernames, base_url: str | None, *, new_pin: bool) -> 
 
 @users_cli.command("erase-resident")
 @click.argument("username")
-@click.confirmation_option(prompt="This removes the resident, their timeline, records and voice messages for good. Go on?")
+@click.confirmation_option(
+    prompt="This removes the resident, their timeline, records and voice messages for good. Go on?"
+)
 def erase_resident(username: str) -> None:
     """Remove a resident and everything about them, voice messages included."""
     from .auth import erasure, services
@@ -240,8 +263,9 @@ def retention_run() -> None:
     done = retention.run(get_session())
     click.echo(done.summary())
     if not done.log_emptied:
-        click.echo("The SQLite write-ahead log could not be emptied (a reader held it); the next run tries again.",
-                   err=True)
+        click.echo(
+            "The SQLite write-ahead log could not be emptied (a reader held it); the next run tries again.", err=True
+        )
 
 
 @partnership_cli.command("count")
@@ -254,20 +278,31 @@ def partnership_count() -> None:
     from .outcomes import figures
 
     started = time.perf_counter()
-    done = figures.count_periods(get_session(), now=utcnow(), progress=lambda counted: click.echo(
-        f"{counted.period.code:<8} {counted.seconds:7.2f} s"
-        + (f"  (protected again: {', '.join(counted.again)})" if counted.again else "")))
+    done = figures.count_periods(
+        get_session(),
+        now=utcnow(),
+        progress=lambda counted: click.echo(
+            f"{counted.period.code:<8} {counted.seconds:7.2f} s"
+            + (f"  (protected again: {', '.join(counted.again)})" if counted.again else "")
+        ),
+    )
     seconds = time.perf_counter() - started
     click.echo(f"{len(done)} periods counted in {seconds:.1f} s.")
     oplog.event("partnership.counted", periods=len(done), seconds=round(seconds, 1))
 
 
-@click.command("translate", hidden=True, add_help_option=False,
-               context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.command(
+    "translate",
+    hidden=True,
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
 def translate_needs_a_checkout() -> None:
     """`translate` in an installed package, which carries its catalogs compiled and has no sources to extract."""
-    raise click.ClickException("flask translate works in a checkout of the repository; this installed package "
-                               "carries its translations compiled.")
+    raise click.ClickException(
+        "flask translate works in a checkout of the repository; this installed package "
+        "carries its translations compiled."
+    )
 
 
 def init_app(app: Flask) -> None:

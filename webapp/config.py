@@ -1,4 +1,5 @@
 """Settings from the environment, with safe defaults for a development machine."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,7 +11,6 @@ from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 from typing import NoReturn
-
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -37,8 +37,10 @@ def data_folder() -> Path:
         return Path(given).expanduser().resolve()
     if from_checkout():
         return PACKAGE.parent / "instance"
-    refuse_to_start("SAMMEN_DATA is not set: set it to the folder where the server keeps its secrets, voice "
-                    "messages and backups, outside the virtual environment (e.g. SAMMEN_DATA=/srv/sammen/data).")
+    refuse_to_start(
+        "SAMMEN_DATA is not set: set it to the folder where the server keeps its secrets, voice "
+        "messages and backups, outside the virtual environment (e.g. SAMMEN_DATA=/srv/sammen/data)."
+    )
 
 
 # Each secret, when the environment does not give it, is read from this file in the data folder.
@@ -46,7 +48,8 @@ SECRET_FILES = {"SECRET_KEY": "secret_key", "SECRET_PEPPER": "pepper"}
 PEPPER_WARNING = (
     "Keep a copy of the pepper apart from the database backups: with both, anyone can test PINs and passwords "
     "offline.\nIf the pepper is lost, every password and PIN stops working: residents must pair their phones "
-    "again, and staff need password reset links.")
+    "again, and staff need password reset links."
+)
 
 
 def folder(path: Path) -> Path:
@@ -94,9 +97,11 @@ def secrets_from(data: str) -> dict:
     if missing:
         names, verb = " and ".join(missing), "are" if len(missing) > 1 else "is"
         files = " or ".join(SECRET_FILES[name] for name in missing)
-        refuse_to_start(f"{names} {verb} not set, and {data} holds no {files} file. Run `flask --app webapp "
-                        f"secrets create` once to write them there, or set them in the environment."
-                        + ("\n" + PEPPER_WARNING if "SECRET_PEPPER" in missing else ""))
+        refuse_to_start(
+            f"{names} {verb} not set, and {data} holds no {files} file. Run `flask --app webapp "
+            f"secrets create` once to write them there, or set them in the environment."
+            + ("\n" + PEPPER_WARNING if "SECRET_PEPPER" in missing else "")
+        )
     return found
 
 
@@ -110,8 +115,10 @@ def _proxies(text: str | None) -> int:
     if text is None or not text.strip():
         return 0
     if not text.strip().isdigit():
-        refuse_to_start(f"TRUSTED_PROXIES must be a whole number: how many proxies stand in front of the app "
-                        f"(usually 1), or 0 for none. It is {text!r}.")
+        refuse_to_start(
+            f"TRUSTED_PROXIES must be a whole number: how many proxies stand in front of the app "
+            f"(usually 1), or 0 for none. It is {text!r}."
+        )
     return int(text)
 
 
@@ -123,8 +130,9 @@ def _metrics_allow(text: str | None) -> str:
         for part in filter(None, (part.strip() for part in text.split(","))):
             ip_network(part, strict=False)
     except ValueError as error:
-        refuse_to_start(f"METRICS_ALLOW must be addresses or networks separated by commas, such as "
-                        f"127.0.0.1,10.0.0.0/8: {error}.")
+        refuse_to_start(
+            f"METRICS_ALLOW must be addresses or networks separated by commas, such as 127.0.0.1,10.0.0.0/8: {error}."
+        )
     return text
 
 
@@ -133,8 +141,10 @@ def _second_factor(text: str | None) -> bool:
     the app at start rather than guess which of the two was meant."""
     value = (text or "on").strip().lower()
     if value not in ("on", "off"):
-        refuse_to_start(f"STAFF_SECOND_FACTOR must be on (the default; always in production) or off (the demo "
-                        f"and the tests only). It is {text!r}.")
+        refuse_to_start(
+            f"STAFF_SECOND_FACTOR must be on (the default; always in production) or off (the demo "
+            f"and the tests only). It is {text!r}."
+        )
     return value == "on"
 
 

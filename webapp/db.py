@@ -21,7 +21,22 @@ So a write never decides on a row it read earlier. Instead:
   locks the row both sides share with `lock_and_read`; a subquery in the `WHERE` alone is not
   enough on PostgreSQL, where two such updates of different rows do not wait for each other.
 * What the caller shows afterwards is read again with `reread`, which replaces the stale copy.
+* `writing()` refuses to begin while the session holds changes made outside a write (a copy set by
+  hand, a row added before it): it would commit them blind (`PendingChanges`).
+
+What a flush writes besides
+---------------------------
+Every session of the app is an `AppSession` (`get_session`, `new_session`). Listeners that keep derived
+rows in step are attached to that class, not to SQLAlchemy's `Session`, so they go wherever the app's
+sessions go and touch no other session in the process. One does so today: each flush that inserts
+timeline entries updates their residents' `resident_activity` rows in the same transaction
+(`timeline/activity.py`, attached when that module is imported; `timeline/services.py`, which adds the
+entries, imports it). Writes that do not flush ORM objects bypass it: bulk Core writes
+(`session.execute(insert(Entry), rows)`, raw SQL, a benchmark's or a repair's inserts), and any session
+made as a plain `sqlmodel.Session`. After such a write run `flask caseload rebuild`, which recomputes
+every row from the entries.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -30,7 +45,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy import Engine, create_engine, event, inspect, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
@@ -44,9 +59,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    # PostgreSQL's JIT compiles a plan to machine code when its cost estimate is high, as the caseload's
-    # correlated subqueries are: it spent 1.7 s of a 2.5 s caseload and took a typical one from 18 ms
-    # to 70 ms. The app's queries are short index lookups, which never win that time back.
+    # PostgreSQL's JIT compiles a plan to machine code when its cost estimate is high. It did so for the
+    # caseload's correlated subqueries before the caseload read `resident_activity`: 1.7 s of a 2.5 s caseload,
+    # and a typical one from 18 ms to 70 ms. The app's queries are short index lookups, which never win that time back.
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"options": "-c jit=off"})
 
 
@@ -103,9 +118,20 @@ def engine() -> Engine:
     return current_app.extensions["db_engine"]
 
 
-def get_session() -> Session:
+class AppSession(Session):
+    """The app's sessions, and the class its flush listeners are attached to (see the module's docstring)."""
+
+
+def new_session(bind: Engine | None = None) -> AppSession:
+    """A session of the app's own kind: the current app's engine, or `bind` for a script with an engine of its
+    own (`make_engine`). Rows it has loaded stay as loaded after a commit (see `reread`)."""
+    return AppSession(bind if bind is not None else engine(), expire_on_commit=False)
+
+
+def get_session() -> AppSession:
+    """The request's (or CLI command's) session, made on first use and closed when the app context ends."""
     if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
+        g.db_session = new_session()
     return g.db_session
 
 
@@ -115,16 +141,42 @@ def close_session(_exc: BaseException | None = None) -> None:
         return
     try:
         session.close()
-    except Exception:  # noqa: BLE001
+    except Exception:
         # Closing only ends a read snapshot or a transaction that already failed; what was
         # committed is stored. A lost connection here must not turn a sent message into a 500.
         current_app.logger.warning("Could not close the database session cleanly", exc_info=True)
         session.invalidate()
 
 
+class PendingChanges(RuntimeError):
+    """A programming error: `writing()` began while the session held changes made outside a write."""
+
+
+def _pending(session: Session) -> list[str]:
+    """What the session would write at its next flush: `Model` for a row added or deleted, `Model.field` for a
+    copy changed by hand. Names only: the values may be someone's words."""
+    found = [type(row).__name__ for row in (*session.new, *session.deleted)]
+    for row in session.dirty:
+        state = inspect(row)
+        found += [f"{type(row).__name__}.{attr.key}" for attr in state.attrs if attr.history.has_changes()] or [
+            type(row).__name__
+        ]
+    return sorted(set(found))
+
+
 @contextmanager
 def writing(session: Session) -> Iterator[Session]:
-    """Run the block as one write transaction and commit it; roll back on error."""
+    """Run the block as one write transaction and commit it; roll back on error.
+
+    Refused (`PendingChanges`) if the session already holds changes: they were made outside any write,
+    without the check that write would make, and committing them here would write them blind.
+    """
+    if pending := _pending(session):
+        session.rollback()  # drop them, so no later commit writes them either
+        raise PendingChanges(
+            f"writing() began with changes not yet written: {', '.join(pending)}. Change rows inside "
+            "writing() (UPDATE ... WHERE on what was checked), and reread() what the caller shows afterwards."
+        )
     if session.in_transaction():
         session.commit()  # end the read snapshot so the write starts from fresh data
     token = _write_transaction.set(True)
@@ -141,7 +193,9 @@ def change_if(session: Session, model, row_id: int, *conditions, **values) -> bo
     Call inside `writing`. The copy the session holds is not touched: `reread` it afterwards.
     """
     result = session.execute(
-        update(model).where(model.id == row_id, *conditions).values(**values)
+        update(model)
+        .where(model.id == row_id, *conditions)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

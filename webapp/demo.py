@@ -1,8 +1,9 @@
 """The fixed demo data set: a few weeks of believable conversation in each resident's language."""
+
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
@@ -10,10 +11,20 @@ from flask_babel import force_locale
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import access_log, demo_records, passwords
+from . import demo_records, file_openings, passwords
 from .db import writing
-from .models import (COPENHAGEN, AuditEvent, Entry, EntryKind, HousingArea, ResidentSituation, Role, Situation, User,
-                     utcnow)
+from .models import (
+    COPENHAGEN,
+    AuditEvent,
+    Entry,
+    EntryKind,
+    HousingArea,
+    ResidentSituation,
+    Role,
+    Situation,
+    User,
+    utcnow,
+)
 from .outcomes import figures, situations
 from .signup import consent
 
@@ -53,37 +64,97 @@ SITUATIONS = {
 # (days ago, time of day in Copenhagen, written by the resident?, text). Advisors write Danish.
 CONVERSATIONS = {
     "resident1": [
-        (20, "09:12", True, "مرحبا ميته، أنا فاطمة. أريد أن أبدأ بشيء صغير، ربما عشر ساعات في الأسبوع. ابنتي الصغيرة في الروضة حتى الساعة الثالثة."),
-        (20, "11:40", False, "Hej Fatima! Dejligt at høre fra dig. 10 timer om ugen er en rigtig god start – alt tæller. Skal vi mødes i beboerhuset torsdag kl. 10? Jeg bestiller en tolk."),
+        (
+            20,
+            "09:12",
+            True,
+            "مرحبا ميته، أنا فاطمة. أريد أن أبدأ بشيء صغير، ربما عشر ساعات في الأسبوع. ابنتي الصغيرة في الروضة حتى الساعة الثالثة.",
+        ),
+        (
+            20,
+            "11:40",
+            False,
+            "Hej Fatima! Dejligt at høre fra dig. 10 timer om ugen er en rigtig god start – alt tæller. Skal vi mødes i beboerhuset torsdag kl. 10? Jeg bestiller en tolk.",
+        ),
         (19, "15:05", True, "نعم، الخميس الساعة العاشرة مناسب. شكراً على المترجم."),
         (12, "13:20", True, "كان لقاءً جيداً. فكرت في حلمي: مطبخ مشترك نطبخ فيه للروضات. هل هذا ممكن؟"),
-        (11, "09:35", False, "Det er en rigtig god drøm, Fatima. Jeg kender et køkken, der laver mad til daginstitutioner. Må jeg spørge, om du kan komme på besøg en formiddag?"),
+        (
+            11,
+            "09:35",
+            False,
+            "Det er en rigtig god drøm, Fatima. Jeg kender et køkken, der laver mad til daginstitutioner. Må jeg spørge, om du kan komme på besøg en formiddag?",
+        ),
         (10, "16:02", True, "نعم من فضلك! لكن يجب أن أعود قبل الساعة الثالثة من أجل ابنتي."),
-        (4, "10:48", False, "Jeg har talt med køkkenet. Du er velkommen på besøg tirsdag kl. 9–11. Jeg går med dig derhen."),
+        (
+            4,
+            "10:48",
+            False,
+            "Jeg har talt med køkkenet. Du er velkommen på besøg tirsdag kl. 9–11. Jeg går med dig derhen.",
+        ),
         (3, "19:30", True, "شكراً جزيلاً، سأكون هناك. أنا متوترة قليلاً لكنني سعيدة."),
         (3, "20:05", False, "Det er helt normalt at være lidt nervøs. Vi gør det sammen. Vi ses tirsdag!"),
     ],
     "resident2": [
-        (18, "10:05", True, "سلام مته جان. من هر روز کمردرد دارم و نمی‌توانم زیاد ایستاده کار کنم. آیا کاری هست که نشسته باشد؟"),
-        (17, "13:15", False, "Hej Maryam. Tak fordi du fortæller mig det. Vi finder noget, der passer til din krop. Har du talt med din læge om smerterne?"),
+        (
+            18,
+            "10:05",
+            True,
+            "سلام مته جان. من هر روز کمردرد دارم و نمی‌توانم زیاد ایستاده کار کنم. آیا کاری هست که نشسته باشد؟",
+        ),
+        (
+            17,
+            "13:15",
+            False,
+            "Hej Maryam. Tak fordi du fortæller mig det. Vi finder noget, der passer til din krop. Har du talt med din læge om smerterne?",
+        ),
         (16, "09:40", True, "بلی، هفتهٔ گذشته پیش داکتر رفتم. داکتر گفت ورزش سبک برایم خوب است."),
-        (9, "11:20", False, "Det lyder godt. Der er et motionshold for kvinder i beboerhuset om onsdagen kl. 10. Har du lyst til at prøve?"),
+        (
+            9,
+            "11:20",
+            False,
+            "Det lyder godt. Der er et motionshold for kvinder i beboerhuset om onsdagen kl. 10. Har du lyst til at prøve?",
+        ),
         (8, "11:10", True, "بلی، می‌خواهم امتحان کنم. مگر دنمارکی‌ام خوب نیست. کسی همراهم می‌آید؟"),
         (8, "14:10", False, "Amina fra bydelsmødrene går med dig første gang. Hun taler også dari."),
         (2, "12:30", True, "امروز به ورزش رفتم. خیلی خوب بود و خانم‌ها مهربان بودند. تشکر!"),
-        (2, "14:55", False, "Hvor er det dejligt, Maryam! Godt gået. Næste gang kan vi tale om et danskkursus, der passer til dine timer."),
+        (
+            2,
+            "14:55",
+            False,
+            "Hvor er det dejligt, Maryam! Godt gået. Næste gang kan vi tale om et danskkursus, der passer til dine timer.",
+        ),
     ],
     "resident3": [
         (15, "08:50", True, "Hej Mette. Jeg har været syg med min ryg igen, så jeg nåede ikke jobcaféen i sidste uge."),
-        (15, "12:05", False, "Hej Susanne. Det er helt i orden – god bedring. Der er jobcafé igen på mandag, hvis du har det bedre."),
+        (
+            15,
+            "12:05",
+            False,
+            "Hej Susanne. Det er helt i orden – god bedring. Der er jobcafé igen på mandag, hvis du har det bedre.",
+        ),
         (7, "14:30", True, "Jeg var på jobcaféen. Vi skrev på mit CV. Det føltes godt at komme ud."),
         (6, "10:15", False, "Hvor godt! Tag dit CV med næste gang, så kigger vi på det sammen."),
-        (2, "19:40", True, "Min søn er syg, så jeg kan ikke komme til mødet på torsdag. Kan vi flytte det til næste uge?"),
+        (
+            2,
+            "19:40",
+            True,
+            "Min søn er syg, så jeg kan ikke komme til mødet på torsdag. Kan vi flytte det til næste uge?",
+        ),
         (1, "09:05", True, "Og så har jeg et spørgsmål om praktik: kan man starte med få timer om ugen?"),
     ],
     "resident4": [
-        (14, "09:30", True, "Hello Jonas. I passed the test for Danish module 3. I would like to find an internship in a warehouse or a shop."),
-        (13, "11:05", False, "Tillykke med prøven, Grace! Jeg kender en butik i centret, der tager praktikanter. Skal vi besøge dem sammen?"),
+        (
+            14,
+            "09:30",
+            True,
+            "Hello Jonas. I passed the test for Danish module 3. I would like to find an internship in a warehouse or a shop.",
+        ),
+        (
+            13,
+            "11:05",
+            False,
+            "Tillykke med prøven, Grace! Jeg kender en butik i centret, der tager praktikanter. Skal vi besøge dem sammen?",
+        ),
         (12, "16:20", True, "Yes please. Can we go after 12? I take my son to school in the morning."),
         (5, "13:45", False, "Vi har et besøg fredag kl. 13. Jeg henter dig ved beboerhuset kl. 12.45."),
         (4, "08:40", True, "Thank you, I will be ready. Should I bring my CV?"),
@@ -95,7 +166,7 @@ CONVERSATIONS = {
 def local_moment(now: datetime, days_ago: int, clock: str) -> datetime:
     hour, minute = map(int, clock.split(":"))
     day = now.astimezone(COPENHAGEN) - timedelta(days=days_ago)
-    return day.replace(hour=hour, minute=minute, second=0, microsecond=0).astimezone(timezone.utc)
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0).astimezone(UTC)
 
 
 def load(session: Session) -> None:
@@ -135,8 +206,10 @@ def load(session: Session) -> None:
             resident = users[username]
             advisor = session.get(User, resident.advisor_id)
             moments = [local_moment(now, days, clock) for days, clock, _by, _text in lines]
-            newest_reply = max(at for at, (_d, _c, by_resident, _t) in zip(moments, lines) if not by_resident)
-            for at, (_days, _clock, by_resident, text) in zip(moments, lines):
+            newest_reply = max(
+                at for at, (_d, _c, by_resident, _t) in zip(moments, lines, strict=True) if not by_resident
+            )
+            for at, (_days, _clock, by_resident, text) in zip(moments, lines, strict=True):
                 answered = at < newest_reply  # written before the advisor's last reply
                 entries.append(
                     Entry(
@@ -150,7 +223,7 @@ def load(session: Session) -> None:
                 )
         entries += situations_of(session, users, now)
         session.add_all(sorted(entries, key=lambda entry: entry.created_at))
-        session.add_all(file_openings(users, now))
+        session.add_all(opened_files(users, now))
     # The partnership page reads figures counted ahead (nightly in real use): counted once here, so it shows some.
     figures.count_periods(session, now=now)
 
@@ -165,21 +238,42 @@ def situations_of(session: Session, users: dict[str, User], now: datetime) -> li
             situation = listed[key]
             at = local_moment(now, days, "09:30")
             starts_on = at.astimezone(COPENHAGEN).date()
-            record = ResidentSituation(resident_id=resident.id, situation_id=situation.id, starts_on=starts_on,
-                                       run_starts_on=starts_on, hours_per_week=hours, employer=employer,
-                                       recorded_by=resident.advisor_id, recorded_at=at)
+            record = ResidentSituation(
+                resident_id=resident.id,
+                situation_id=situation.id,
+                starts_on=starts_on,
+                run_starts_on=starts_on,
+                hours_per_week=hours,
+                employer=employer,
+                recorded_by=resident.advisor_id,
+                recorded_at=at,
+            )
             session.add(record)
-            entries.append(Entry(resident_id=resident.id, author_id=resident.advisor_id, kind=EntryKind.SITUATION,
-                                 data=situations.entry_data(situation, record), created_at=at, seen_at=at))
+            entries.append(
+                Entry(
+                    resident_id=resident.id,
+                    author_id=resident.advisor_id,
+                    kind=EntryKind.SITUATION,
+                    data=situations.entry_data(situation, record),
+                    created_at=at,
+                    seen_at=at,
+                )
+            )
     return entries
 
 
-def file_openings(users: dict[str, User], now: datetime) -> list[AuditEvent]:
+def opened_files(users: dict[str, User], now: datetime) -> list[AuditEvent]:
     """Each advisor opened their residents' pages in the last days, as residents see on their account page."""
     return [
-        AuditEvent(action=access_log.ACTION, actor_id=resident.advisor_id, subject_id=resident.id,
-                   at=local_moment(now, days, clock), detail={"what": what})
-        for resident in users.values() if resident.role == Role.RESIDENT and resident.advisor_id
+        AuditEvent(
+            action=file_openings.ACTION,
+            actor_id=resident.advisor_id,
+            subject_id=resident.id,
+            at=local_moment(now, days, clock),
+            detail={"what": what},
+        )
+        for resident in users.values()
+        if resident.role == Role.RESIDENT and resident.advisor_id
         for days, clock, what in ((3, "09:40", "resident_page"), (1, "14:05", "goals"), (1, "14:20", "resident_page"))
     ]
 
@@ -206,7 +300,11 @@ def print_sign_ins() -> None:
 def second_factor_note() -> str:
     """What the demo's staff sign-in asks for, said wherever the demo prints how to sign in."""
     if current_app.config["STAFF_SECOND_FACTOR"]:
-        return ("Staff set up a second factor (a passkey, or a code from an authenticator app) at their first "
-                "sign-in, and confirm every sign-in with it.")
-    return ("The staff second factor is off (STAFF_SECOND_FACTOR=off), for this demo only: staff sign in with the "
-            "password alone. Production keeps it on: leave STAFF_SECOND_FACTOR unset there.")
+        return (
+            "Staff set up a second factor (a passkey, or a code from an authenticator app) at their first "
+            "sign-in, and confirm every sign-in with it."
+        )
+    return (
+        "The staff second factor is off (STAFF_SECOND_FACTOR=off), for this demo only: staff sign in with the "
+        "password alone. Production keeps it on: leave STAFF_SECOND_FACTOR unset there."
+    )

@@ -4,6 +4,7 @@ Only the kind is kept ("android_phone"), never the full User-Agent: enough for a
 recognise their phone in a list and for the audit log to say where an action came from. The
 browser ("chrome") is read from a sign-in's User-Agent, so two phones of one kind can be told apart.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext

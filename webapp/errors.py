@@ -1,4 +1,5 @@
 """Friendly error pages in the reader's language; faults are logged with the request id."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template, request, session
@@ -8,7 +9,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from . import oplog
-from .htmx import wants_fragment
 from .i18n import CODES
 
 MESSAGES = {
@@ -18,22 +18,30 @@ MESSAGES = {
     405: (_l("That did not work"), _l("Please go back and try again.")),
     413: (_l("That was too much at once"), _l("Please send a shorter text.")),
     414: (_l("That address is too long"), _l("Please go back, or start again from your home page.")),
-    500: (_l("Sorry, something went wrong on our side"), _l("Please try again in a moment. If it keeps happening, tell the staff in the community house.")),
+    500: (
+        _l("Sorry, something went wrong on our side"),
+        _l("Please try again in a moment. If it keeps happening, tell the staff in the community house."),
+    ),
     503: (_l("Sammen is not available just now"), _l("This is not your fault. Please try again in a few minutes.")),
 }
 
 
 # A voice message over the limit is refused before its body is read, so before any form exists.
-VOICE_TOO_LARGE = (_l("That recording is too large"),
-                   _l("A voice message can be at most 2 minutes. Please go back and record a shorter one."))
+VOICE_TOO_LARGE = (
+    _l("That recording is too large"),
+    _l("A voice message can be at most 2 minutes. Please go back and record a shorter one."),
+)
 
 
 def render_error(status: int):
     title, hint = MESSAGES.get(status, MESSAGES[500])
     if status == 413 and request.endpoint == "timeline.post_voice":
         title, hint = VOICE_TOO_LARGE
-    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, status=status, title=title, hint=hint, request_id=g.get("request_id", "")), status
+    # Always the whole page: htmx swaps none of these statuses (base.html's responseHandling), except a 503
+    # for a link followed while the database is away, which replaces the whole body (app.js).
+    return render_template(
+        "errors/error.html", status=status, title=title, hint=hint, request_id=g.get("request_id", "")
+    ), status
 
 
 def handle_http_error(error: HTTPException):
@@ -73,8 +81,9 @@ def handle_database_away(error: SQLAlchemyError):
     """The database cannot be reached (or refused the connection): 503, in the reader's language. The page
     is drawn without asking the database again, as for a reader who is not signed in; the language is the
     one the account chose if it was read before the database went, else the browser's."""
-    current_app.logger.warning("Database unavailable on %s %s: %s", request.method, request.endpoint,
-                               type(error).__name__)
+    current_app.logger.warning(
+        "Database unavailable on %s %s: %s", request.method, request.endpoint, type(error).__name__
+    )
     tell_server_error(503)
     _stop_asking_the_database()
     body, status = render_error(503)

@@ -1,4 +1,5 @@
 """Form pieces shared by every area."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,8 +14,9 @@ class OnceForm(FlaskForm):
     """A form that makes something: a fresh key per render, so sending it twice makes it once."""
 
     # Without an id: a page holds many such forms, and an id may be used once (nothing looks it up).
-    idempotency_key = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Please try again."))],
-                                  render_kw={"id": False})
+    idempotency_key = HiddenField(
+        validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Please try again."))], render_kw={"id": False}
+    )
 
     @classmethod
     def fresh(cls, **data):

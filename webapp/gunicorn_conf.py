@@ -10,6 +10,7 @@ ids, and the one-time links' tokens; it ends with the request id the app sent in
 PROMETHEUS_MULTIPROC_DIR (by default metrics/ in the data folder), the workers' metrics are kept, in a
 folder emptied when gunicorn starts.
 """
+
 from __future__ import annotations
 
 import html
@@ -34,10 +35,19 @@ PROTECTIONS = (
 
 def write_error(sock, status_int, reason, mesg):
     """gunicorn's own error answer, with the app's protections."""
-    body = (f"<!doctype html><html lang=\"en\"><title>{html.escape(reason)}</title>"
-            f"<h1>{html.escape(reason)}</h1><p>{html.escape(mesg)}</p></html>").encode()
-    head = "\r\n".join((f"HTTP/1.1 {status_int} {reason}", "Connection: close",
-                        "Content-Type: text/html; charset=utf-8", f"Content-Length: {len(body)}", *PROTECTIONS))
+    body = (
+        f'<!doctype html><html lang="en"><title>{html.escape(reason)}</title>'
+        f"<h1>{html.escape(reason)}</h1><p>{html.escape(mesg)}</p></html>"
+    ).encode()
+    head = "\r\n".join(
+        (
+            f"HTTP/1.1 {status_int} {reason}",
+            "Connection: close",
+            "Content-Type: text/html; charset=utf-8",
+            f"Content-Length: {len(body)}",
+            *PROTECTIONS,
+        )
+    )
     util.write_nonblock(sock, head.encode("latin-1") + b"\r\n\r\n" + body)
 
 

@@ -1,6 +1,8 @@
 """The four languages, how one is chosen for a request, and which way it is written."""
+
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlencode
@@ -9,6 +11,8 @@ from babel import Locale
 from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from .extensions import babel
 from .redirects import local_target
@@ -16,9 +20,20 @@ from .redirects import local_target
 DEFAULT = "da"
 
 
-def N_(text: str) -> str:
+def N_(text: str) -> str:  # noqa: N802 (the usual name of gettext's no-op marker)
     """Marks text for extraction; it is translated where it is used."""
     return text
+
+
+def normalize_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits (١٢٣٤, ۱۲۳۴) mean the same as 1234."""
+    out = []
+    for char in text.strip():
+        if "\u0660" <= char <= "\u0669" or "\u06f0" <= char <= "\u06f9":
+            out.append(str(unicodedata.decimal(char)))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -114,26 +129,12 @@ def normalize(tag: str | None) -> str | None:
     return None
 
 
-def from_accept_language(header: str | None) -> str | None:
-    """Walk Accept-Language in quality order and take the first language we speak."""
-    if not header:
-        return None
-    weighted = []
-    for position, item in enumerate(header.split(",")):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and quality > 0:
-            weighted.append((-quality, position, tag))
-    for _q, _pos, tag in sorted(weighted):
-        code = normalize(tag)
-        if code:
-            return code
-    return None
+def from_accept_language(accepted: LanguageAccept | str | None) -> str | None:
+    """The first language we speak in Accept-Language (Werkzeug's parse, in quality order), each tag
+    matched by `normalize`. Not `best_match`, which would answer `ar-SA,en;q=0.8` with English."""
+    if not isinstance(accepted, LanguageAccept):
+        accepted = parse_accept_header(accepted, LanguageAccept)
+    return next((code for tag, quality in accepted if quality > 0 and (code := normalize(tag))), None)
 
 
 def select_locale() -> str:
@@ -146,7 +147,7 @@ def select_locale() -> str:
         return language(current_user.locale).code
     if g.get("device_locale") in CODES:  # a paired phone speaks its resident's language, a tablet its own
         return g.device_locale
-    return from_accept_language(request.headers.get("Accept-Language")) or DEFAULT
+    return from_accept_language(request.accept_languages) or DEFAULT
 
 
 def current_language() -> Language:

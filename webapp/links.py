@@ -3,6 +3,7 @@
 They are built from PUBLIC_URL when it is set, never from the Host header of the request that made
 them: a request with `Host: evil.example` must not print a card whose QR code points there.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -4,6 +4,7 @@ Labels are endpoint names, methods, statuses and short codes: never an id or an 
 Under gunicorn, PROMETHEUS_MULTIPROC_DIR names a folder where each worker keeps its counts, and /metrics
 adds them up (gunicorn_conf.py forgets a worker that ended); without it, the process's own counts.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,15 +20,24 @@ if _shared := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # A command run with the server's settings, before gunicorn first made the folder.
     os.makedirs(_shared, mode=0o700, exist_ok=True)
 
-REQUESTS = Counter("sammen_requests", "Requests answered, by endpoint, method and status.",
-                   ["endpoint", "method", "status"])
-LATENCY = Histogram("sammen_request_seconds", "Time taken to answer a request, by endpoint.", ["endpoint"],
-                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+REQUESTS = Counter(
+    "sammen_requests", "Requests answered, by endpoint, method and status.", ["endpoint", "method", "status"]
+)
+LATENCY = Histogram(
+    "sammen_request_seconds",
+    "Time taken to answer a request, by endpoint.",
+    ["endpoint"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 POLLS = Counter("sammen_polls", "Timeline polls by status; a 204 found nothing new.", ["status"])
 SIGN_IN_FAILURES = Counter("sammen_sign_in_failures", "Refused sign-ins and secret checks, by reason.", ["reason"])
 LOCKOUTS = Counter("sammen_lockouts", "Resident accounts locked after wrong PINs.")
-DATABASE_ERRORS = Counter("sammen_database_errors", "Errors the database or its driver raised, by kind "
-                          "(OperationalError: the database could not be reached or refused the work).", ["kind"])
+DATABASE_ERRORS = Counter(
+    "sammen_database_errors",
+    "Errors the database or its driver raised, by kind "
+    "(OperationalError: the database could not be reached or refused the work).",
+    ["kind"],
+)
 
 UNMATCHED = "unmatched"  # no route: its address is not a label, since it may hold anything
 

@@ -5,6 +5,7 @@ A person is their numeric id, never a name, username, PIN, password, message tex
 pass ids, counts and short codes only. Each line carries the request id that the response's X-Request-Id
 header carries too, so the "reference for the staff" on an error page leads to its line.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,9 @@ def audited(session: Session, action: str, *, actor_id: int | None, subject_id: 
     fields = {key: value for key, value in detail.items() if _plain(value)}
     if actor_id is None and not has_request_context():
         fields["via"] = "cli"
-    session.info.setdefault(PENDING, []).append((AUDITED[action], {"actor_id": actor_id, "user_id": subject_id,
-                                                                   **fields}))
+    session.info.setdefault(PENDING, []).append(
+        (AUDITED[action], {"actor_id": actor_id, "user_id": subject_id, **fields})
+    )
 
 
 def _plain(value: object) -> bool:
@@ -87,8 +89,11 @@ class StderrHandler(logging.StreamHandler):
 def json_handler() -> logging.Handler:
     """On the handler, the filter reaches the lines of the loggers below the app's too (webapp.*)."""
     handler = StderrHandler()
-    handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp=True,
-                                       rename_fields={"levelname": "level", "name": "logger"}))
+    handler.setFormatter(
+        JsonFormatter(
+            "%(levelname)s %(name)s %(message)s", timestamp=True, rename_fields={"levelname": "level", "name": "logger"}
+        )
+    )
     handler.addFilter(RequestIdFilter())
     return handler
 

@@ -3,6 +3,7 @@
 PostgreSQL's `integer` ends at 2^31 - 1 and SQLite's at 2^63 - 1; a larger id or cursor sent
 by hand must be a "not found" or a "bad request", never a database error.
 """
+
 from __future__ import annotations
 
 from flask import abort

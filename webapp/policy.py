@@ -4,6 +4,7 @@ A resident's timeline is seen by the resident and by their current personal job 
 nobody else: not volunteers, not coordinators, not other residents or advisors. A request
 for data the user may not see answers 404, so it does not even confirm the data exists.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,9 +40,15 @@ HELPERS = (Role.VOLUNTEER, Role.ADVISOR, Role.COORDINATOR)
 HELPER_WINDOW = timedelta(hours=24)
 
 
+def _open_account(resident: User | None) -> bool:
+    """A resident whose account is open. A closed one (stopped, or to be erased) gets no card, QR code or
+    change of phones: it cannot sign in, and cancelling the erasure opens it with the phones it had."""
+    return resident is not None and resident.role == Role.RESIDENT and resident.active
+
+
 def may_help_sign_in(user: User, resident: User | None) -> bool:
     """Reprint the sign-in card and make a new pairing QR code. Names only: no timeline, no number."""
-    if resident is None or resident.role != Role.RESIDENT or user.role not in HELPERS:
+    if not _open_account(resident) or user.role not in HELPERS:
         return False
     if user.role == Role.COORDINATOR or is_advisor_of(user, resident):
         return True
@@ -51,7 +58,7 @@ def may_help_sign_in(user: User, resident: User | None) -> bool:
 def may_make_pin_link(user: User, resident: User | None) -> bool:
     """A QR code that also sets a new PIN hands over the account, so only the one person answerable for
     the resident may make it: their own advisor, or the coordinator while nobody has taken them."""
-    if resident is None or resident.role != Role.RESIDENT or not resident.active:
+    if not may_help_sign_in(user, resident):
         return False
     if user.role == Role.COORDINATOR:
         return resident.advisor_id is None
@@ -66,7 +73,7 @@ def helper_window_ends(user: User, resident: User):
 
 
 def may_remove_devices(user: User, resident: User | None) -> bool:
-    if resident is None or resident.role != Role.RESIDENT:
+    if not _open_account(resident):
         return False
     return user.role == Role.COORDINATOR or is_advisor_of(user, resident)
 
@@ -78,9 +85,13 @@ def may_take(user: User, resident: User | None) -> bool:
 
 def in_own_area(user: User, resident: User | None) -> bool:
     """A resident of the advisor's housing area: one they were offered to take, taken since or not."""
-    return (resident is not None and resident.role == Role.RESIDENT and resident.active
-            and user.role == Role.ADVISOR and user.housing_area_id is not None
-            and resident.housing_area_id == user.housing_area_id)
+    # Two missing areas are not the same area: an advisor with none is offered nobody.
+    return (
+        _open_account(resident)
+        and user.role == Role.ADVISOR
+        and user.housing_area_id is not None
+        and resident.housing_area_id == user.housing_area_id
+    )
 
 
 def helped_resident(session: Session, user: User, resident_id: int, check=may_help_sign_in) -> User:
@@ -197,5 +208,10 @@ def may_export(user: User, resident: User | None) -> bool:
 
 def may_reset_password(user: User, staff: User | None) -> bool:
     """A reset link (new password, second factor cleared) for an active staff member: the coordinator alone."""
-    return (staff is not None and staff.is_staff and staff.active and user.is_authenticated
-            and user.role == Role.COORDINATOR)
+    return (
+        staff is not None
+        and staff.is_staff
+        and staff.active
+        and user.is_authenticated
+        and user.role == Role.COORDINATOR
+    )

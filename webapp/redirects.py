@@ -5,6 +5,7 @@ first cleaned the way a browser cleans a `Location` before following it — tabs
 removed, backslashes read as slashes, spaces and control characters trimmed — and then must be
 a path that the app's own URL map answers. Anything else is no target at all.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,12 +31,12 @@ def local_target(target: str | None) -> str | None:
         return None
     cleaned = browser_form(target)
     if not cleaned.startswith("/") or cleaned.startswith("//"):
-        return None
+        return None  # so it has neither a scheme nor a host
     parts = urlsplit(cleaned)
     path = unquote(parts.path)
-    if parts.scheme or parts.netloc or _CONTROL.search(path) or path.startswith("//"):
+    if _CONTROL.search(path) or path.startswith("//"):
         return None
-    adapter = current_app.url_map.bind(request.host if request else "localhost")
+    adapter = current_app.create_url_adapter(request)  # as Flask matches the request itself
     try:
         adapter.match(path, method="GET")
     except RequestRedirect:

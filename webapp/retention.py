@@ -16,6 +16,7 @@ same: each resident is erased in a transaction of their own that locks and reads
 checks they are still due, and the bulk statements carry their cutoff in the WHERE, so a second run
 finds nothing left to do.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,8 +35,17 @@ from .db import checkpoint, writing
 from .models import AuditEvent, DeviceSession, ResidentActivity, Role, SignupDraft, User, utcnow
 
 # Signing in and out, and the limits on wrong tries (auth/services.py, auth/pairing.py, device_sessions.py).
-SIGN_IN_ACTIONS = ("sign_in", "sign_in_failed", "secret_check", "secret_check_failed", "account_locked",
-                   "account_unlocked", "pairing_failed", "signed_out", "signed_out_everywhere")
+SIGN_IN_ACTIONS = (
+    "sign_in",
+    "sign_in_failed",
+    "secret_check",
+    "secret_check_failed",
+    "account_locked",
+    "account_unlocked",
+    "pairing_failed",
+    "signed_out",
+    "signed_out_everywhere",
+)
 KEPT_FOR_GOOD = "resident_erased"
 # PostgreSQL ends one of two transactions that wait for each other; the step is then tried again.
 DEADLOCK = "40P01"
@@ -46,6 +56,7 @@ T = TypeVar("T")
 @dataclass
 class Done:
     """What one run did, in counts: it never names anyone."""
+
     erased_on_date: int = 0
     erased_away: int = 0
     addresses_cleared: int = 0
@@ -59,11 +70,13 @@ class Done:
         return self.erased_on_date + self.erased_away
 
     def summary(self) -> str:
-        return (f"Residents erased: {self.erased} (erase date reached: {self.erased_on_date}, "
-                f"away {current_app.config['ERASE_WHEN_AWAY'].days // 30} months: {self.erased_away})"
-                f" · addresses cleared: {self.addresses_cleared} · audit events deleted: {self.events_deleted}"
-                f" · ended sign-ins deleted: {self.sessions_deleted}"
-                f" · unfinished sign-ups deleted: {self.sign_ups_deleted}")
+        return (
+            f"Residents erased: {self.erased} (erase date reached: {self.erased_on_date}, "
+            f"away {current_app.config['ERASE_WHEN_AWAY'].days // 30} months: {self.erased_away})"
+            f" · addresses cleared: {self.addresses_cleared} · audit events deleted: {self.events_deleted}"
+            f" · ended sign-ins deleted: {self.sessions_deleted}"
+            f" · unfinished sign-ups deleted: {self.sign_ups_deleted}"
+        )
 
 
 def erase_date_reached(now: datetime):
@@ -73,13 +86,21 @@ def erase_date_reached(now: datetime):
 def away_too_long(now: datetime):
     """No account creation, sign-in or timeline entry since ERASE_WHEN_AWAY (`User` with `ResidentActivity`)."""
     cutoff = now - current_app.config["ERASE_WHEN_AWAY"]
-    return and_(User.created_at < cutoff,
-                or_(User.last_sign_in_at.is_(None), User.last_sign_in_at < cutoff),
-                or_(ResidentActivity.last_entry_at.is_(None), ResidentActivity.last_entry_at < cutoff))
+    return and_(
+        User.created_at < cutoff,
+        or_(User.last_sign_in_at.is_(None), User.last_sign_in_at < cutoff),
+        or_(ResidentActivity.last_entry_at.is_(None), ResidentActivity.last_entry_at < cutoff),
+    )
 
 
-def deletion_date(*, created_at: datetime, last_sign_in_at: datetime | None, last_entry_at: datetime | None,
-                  erase_after: datetime | None, now: datetime) -> datetime | None:
+def deletion_date(
+    *,
+    created_at: datetime,
+    last_sign_in_at: datetime | None,
+    last_entry_at: datetime | None,
+    erase_after: datetime | None,
+    now: datetime,
+) -> datetime | None:
     """When the resident will be erased, once their advisor is to be told: their erase date, or the end
     of ERASE_WHEN_AWAY without activity from ERASE_WARNING before it."""
     config = current_app.config
@@ -105,36 +126,52 @@ def run(session: Session, *, now: datetime | None = None) -> Done:
 def _erase_all(session: Session, due) -> int:
     """Erase each resident who meets `due`, one transaction each; the count this run erased."""
     session.rollback()  # a fresh read: what another run erased meanwhile is not listed
-    ids = session.execute(
-        select(User.id).outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
-        .where(User.role == Role.RESIDENT, due).order_by(User.id)
-    ).scalars().all()
+    ids = (
+        session.execute(
+            select(User.id)
+            .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
+            .where(User.role == Role.RESIDENT, due)
+            .order_by(User.id)
+        )
+        .scalars()
+        .all()
+    )
     session.rollback()
-    return sum(_retried(session, lambda: _erase_if(session, resident_id, due)) for resident_id in ids)
+    return sum(
+        _retried(session, lambda resident_id=resident_id: _erase_if(session, resident_id, due)) for resident_id in ids
+    )
 
 
 def _erase_if(session: Session, resident_id: int, due) -> bool:
-    resident = session.execute(select(User).where(User.id == resident_id, User.role == Role.RESIDENT)
-                               .execution_options(populate_existing=True)).scalar_one_or_none()
-    return resident is not None and erase_resident(session, resident=resident, actor=None, only_if=(due,),
-                                                   checkpoint=False)
+    resident = session.execute(
+        select(User).where(User.id == resident_id, User.role == Role.RESIDENT).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    return resident is not None and erase_resident(
+        session, resident=resident, actor=None, only_if=(due,), checkpoint=False
+    )
 
 
 def _clear_and_delete(session: Session, now: datetime, done: Done) -> None:
     config = current_app.config
     with writing(session):
         done.addresses_cleared = session.execute(
-            update(AuditEvent).where(AuditEvent.at < now - config["AUDIT_ADDRESS_KEPT"], AuditEvent.ip != "")
-            .values(ip="").execution_options(synchronize_session=False)
+            update(AuditEvent)
+            .where(AuditEvent.at < now - config["AUDIT_ADDRESS_KEPT"], AuditEvent.ip != "")
+            .values(ip="")
+            .execution_options(synchronize_session=False)
         ).rowcount
         done.events_deleted = session.execute(
-            delete(AuditEvent).where(
-                AuditEvent.at < now - config["AUDIT_EVENTS_KEPT"], AuditEvent.action != KEPT_FOR_GOOD,
-                or_(AuditEvent.about_erased.is_(True), AuditEvent.action.in_(SIGN_IN_ACTIONS)))
+            delete(AuditEvent)
+            .where(
+                AuditEvent.at < now - config["AUDIT_EVENTS_KEPT"],
+                AuditEvent.action != KEPT_FOR_GOOD,
+                or_(AuditEvent.about_erased.is_(True), AuditEvent.action.in_(SIGN_IN_ACTIONS)),
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         done.sessions_deleted = session.execute(
-            delete(DeviceSession).where(DeviceSession.expires_at < now - config["AUDIT_EVENTS_KEPT"])
+            delete(DeviceSession)
+            .where(DeviceSession.expires_at < now - config["AUDIT_EVENTS_KEPT"])
             .execution_options(synchronize_session=False)
         ).rowcount
         done.sign_ups_deleted = session.execute(

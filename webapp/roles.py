@@ -1,4 +1,5 @@
 """What each staff role is called on screen."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

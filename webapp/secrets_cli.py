@@ -3,6 +3,7 @@
 Offered as a Flask plugin command (pyproject.toml's "flask.commands" entry point), because the app itself
 refuses to start in production until these files exist: Flask runs a plugin command without loading the app.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,13 +22,13 @@ def create() -> None:
     data = config.data_folder()
     pepper = data / config.SECRET_FILES["SECRET_PEPPER"]
     if pepper.exists():
-        raise click.ClickException(f"{pepper} exists already and is not replaced: every password and PIN "
-                                   f"depends on it.")
+        raise click.ClickException(
+            f"{pepper} exists already and is not replaced: every password and PIN depends on it."
+        )
     for name, file in config.SECRET_FILES.items():
         path = data / file
         if os.environ.get(name):
-            click.echo(f"{name} is set in the environment, and the app uses it rather than a file: {path} "
-                       f"not written.")
+            click.echo(f"{name} is set in the environment, and the app uses it rather than a file: {path} not written.")
         elif path.exists():
             click.echo(f"{path} exists already and is kept.")
         else:

@@ -1,10 +1,11 @@
-"""Request ids and the response headers every page is sent with."""
+"""Request ids, the requests refused before any view runs (too long, a NUL), and the response headers every
+page is sent with. What kind of request it is lives in request_kinds.py; the session cookie in session_cookie.py."""
+
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Response, abort, current_app, g, request
 
 CSP = "; ".join(
     [
@@ -72,21 +73,13 @@ def set_headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Pages may carry personal data: never keep them in a shared device's cache.
         headers["Cache-Control"] = "no-store"
-        # The same address answers a whole page or an htmx fragment.
-        response.vary.add("HX-Request")
     return response
-
-
-def passive(view):
-    """Marks a background request (a poll): it does not count as activity for the idle timeout,
-    and it does not send the session cookie again."""
-    view.passive = True
-    return view
 
 
 def own_policy(policy: str):
     """Marks a view whose response is a document of its own, sent with this Content-Security-Policy instead of
     the pages' (a chart's SVG, whose <style> the pages' policy would block)."""
+
     def mark(view):
         view.content_security_policy = policy
         return view
@@ -94,57 +87,8 @@ def own_policy(policy: str):
     return mark
 
 
-def takes_upload(limit_setting: str):
-    """Marks a view that takes a file: its body may be as large as that setting, plus room for the
-    form around it. Every other request keeps MAX_CONTENT_LENGTH. Either is enforced before the body is read."""
-    def mark(view):
-        view.upload_limit = limit_setting
-        return view
-
-    return mark
-
-
-UPLOAD_FORM_ROOM = 16 * 1024
-
-
-def allow_upload_size() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    setting = getattr(view, "upload_limit", None)
-    if setting:
-        request.max_content_length = current_app.config[setting] + UPLOAD_FORM_ROOM
-
-
-def is_passive_request() -> bool:
-    """A poll, or a HEAD: neither is a person using the app."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return request.method == "HEAD" or bool(getattr(view, "passive", False))
-
-
-def someone_reads() -> bool:
-    """A GET is a person reading the page, which may leave the documented "seen" and "heard" marks and
-    the record of a staff opening. A HEAD (a link previewer, a mail or SMS scanner) only asks whether
-    the page is there, and changes nothing."""
-    return request.method == "GET"
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is marked Secure whenever the page came over HTTPS."""
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
-
-    def should_set_cookie(self, app: Flask, session) -> bool:
-        # Flask sends a permanent session's cookie on every request to slide its expiry; a poll
-        # that finds nothing new answers 204 with no Set-Cookie (the device session has its own clock).
-        if has_request_context() and is_passive_request():
-            return session.modified
-        return super().should_set_cookie(app, session)
-
-
 def init_app(app: Flask) -> None:
-    app.session_interface = SessionInterface()
     app.before_request(assign_request_id)
-    app.before_request(allow_upload_size)  # before anything reads the body
     app.before_request(refuse_long_addresses)
     app.before_request(refuse_nul_characters)
     app.after_request(set_headers)

@@ -3,6 +3,7 @@
 The default keeps them in a directory (AUDIO_DIR, by default audio/ in the data folder SAMMEN_DATA), one
 folder per resident, so that removing a resident removes their audio with one call.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,7 @@ class CannotKeep(Exception):
 def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(descriptor, view):]
+        view = view[os.write(descriptor, view) :]
 
 
 def _sync_folder(folder: Path) -> None:

@@ -1,12 +1,13 @@
 """Dates and times as people type them where the browser shows no picker (or JavaScript is off):
 ISO as the pickers send it, or day.month.year, in Western, Arabic-Indic or Persian digits."""
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
 
+from .i18n import normalize_digits
 from .models import COPENHAGEN
-from .passwords import normalize_digits
 
 # Left-to-right isolates around a machine-format example inside a sentence: in Arabic or Dari text
 # "2027-03-02 10:00" would otherwise be reordered into "10:00 02-03-2027".
@@ -44,7 +45,8 @@ def parse_time(text: str | None) -> time | None:
 
 
 def parse_local_moment(text: str | None) -> datetime | None:
-    """'2027-03-02T10:00' (what datetime-local sends), or a typed day and time ('2.3.2027 10.00'), in Copenhagen time."""
+    """'2027-03-02T10:00' (what datetime-local sends), or a typed day and time ('2.3.2027 10.00'), in Copenhagen
+    time."""
     parts = re.split(r"[T\s]+", normalize_digits(text or "").strip())
     if len(parts) != 2:
         return None

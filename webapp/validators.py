@@ -1,4 +1,5 @@
 """Field checks shared by the forms. Each answers in the reader's language."""
+
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from . import passwords
+from .i18n import normalize_digits
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -53,7 +55,9 @@ def has_invisible_characters(text: str) -> bool:
         if category in ("Zl", "Zp"):
             return True
         if category == "Cf":
-            between_letters = 0 < index < len(text) - 1 and _is_arabic_letter(text[index - 1]) and _is_arabic_letter(text[index + 1])
+            between_letters = (
+                0 < index < len(text) - 1 and _is_arabic_letter(text[index - 1]) and _is_arabic_letter(text[index + 1])
+            )
             if not (char == "\u200c" and between_letters):
                 return True
     return False
@@ -75,13 +79,11 @@ class PersonName:
 def check_username(form, field):
     field.data = (field.data or "").strip().lower()
     if BIDI_CONTROLS.search(field.data) or not USERNAME.match(field.data):
-        raise ValidationError(
-            _l("Use 3 to 40 small letters (a–z), digits, dots, dashes or underscores.")
-        )
+        raise ValidationError(_l("Use 3 to 40 small letters (a–z), digits, dots, dashes or underscores."))
 
 
 def check_new_pin(form, field):
-    pin = passwords.normalize_digits(field.data or "")
+    pin = normalize_digits(field.data or "")
     if not passwords.is_pin(pin):
         raise ValidationError(_l("A PIN is 4 to 8 digits."))
     if passwords.is_common_pin(pin):

@@ -4,17 +4,16 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25 05:00:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
-
-revision: str = '0005'
-down_revision: Union[str, None] = '0004'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # The summary of the entries there are, as webapp/timeline/activity.py keeps it from now on.
 FILL_ACTIVITY = """
@@ -37,30 +36,34 @@ LEFT JOIN waiting ON waiting.resident_id = latest.resident_id
 
 
 def upgrade() -> None:
-    op.create_table('resident_activity',
-    sa.Column('resident_id', sa.Integer(), nullable=False),
-    sa.Column('last_entry_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_answer_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('waiting_count', sa.Integer(), nullable=False),
-    sa.Column('waiting_since', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('waiting_until', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['resident_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('resident_id')
+    op.create_table(
+        "resident_activity",
+        sa.Column("resident_id", sa.Integer(), nullable=False),
+        sa.Column("last_entry_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_answer_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("waiting_count", sa.Integer(), nullable=False),
+        sa.Column("waiting_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("waiting_until", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["resident_id"],
+            ["users.id"],
+        ),
+        sa.PrimaryKeyConstraint("resident_id"),
     )
-    op.create_index('ix_entries_resident_id_created_at', 'entries', ['resident_id', 'created_at'], unique=False)
-    op.create_index('ix_entries_resident_author_seen', 'entries', ['resident_id', 'author_id', 'seen_at'],
-                    unique=False)
-    op.create_index('ix_entries_checkin_id', 'entries', ['checkin_id'], unique=False)
-    op.create_index('ix_appointments_resident_status_starts', 'appointments', ['resident_id', 'status', 'starts_at'],
-                    unique=False)
-    op.create_index('ix_audit_events_subject_action_at', 'audit_events', ['subject_id', 'action', 'at'], unique=False)
+    op.create_index("ix_entries_resident_id_created_at", "entries", ["resident_id", "created_at"], unique=False)
+    op.create_index("ix_entries_resident_author_seen", "entries", ["resident_id", "author_id", "seen_at"], unique=False)
+    op.create_index("ix_entries_checkin_id", "entries", ["checkin_id"], unique=False)
+    op.create_index(
+        "ix_appointments_resident_status_starts", "appointments", ["resident_id", "status", "starts_at"], unique=False
+    )
+    op.create_index("ix_audit_events_subject_action_at", "audit_events", ["subject_id", "action", "at"], unique=False)
     op.execute(FILL_ACTIVITY)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_audit_events_subject_action_at', table_name='audit_events')
-    op.drop_index('ix_appointments_resident_status_starts', table_name='appointments')
-    op.drop_index('ix_entries_checkin_id', table_name='entries')
-    op.drop_index('ix_entries_resident_author_seen', table_name='entries')
-    op.drop_index('ix_entries_resident_id_created_at', table_name='entries')
-    op.drop_table('resident_activity')
+    op.drop_index("ix_audit_events_subject_action_at", table_name="audit_events")
+    op.drop_index("ix_appointments_resident_status_starts", table_name="appointments")
+    op.drop_index("ix_entries_checkin_id", table_name="entries")
+    op.drop_index("ix_entries_resident_author_seen", table_name="entries")
+    op.drop_index("ix_entries_resident_id_created_at", table_name="entries")
+    op.drop_table("resident_activity")

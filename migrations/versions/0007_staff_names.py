@@ -14,22 +14,21 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05 21:00:00
 """
+
 import logging
 import unicodedata
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import icu
 import sqlalchemy as sa
-
 from alembic import op
 
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
-revision: str = '0007'
-down_revision: Union[str, None] = '0006'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
-
-STAFF_ROLES = ('advisor', 'volunteer', 'coordinator')
+STAFF_ROLES = ("advisor", "volunteer", "coordinator")
 ACTIVE_STAFF = "role IN ('advisor', 'volunteer', 'coordinator') AND active"
 
 
@@ -41,36 +40,50 @@ def name_key(name: str, checker) -> str:
 
 
 def upgrade() -> None:
-    op.add_column('users', sa.Column('name_key', sa.Text(), nullable=True))
+    op.add_column("users", sa.Column("name_key", sa.Text(), nullable=True))
     _fill_name_keys()
-    op.create_index('ix_users_active_staff_name_key', 'users', ['name_key'], unique=True,
-                    sqlite_where=sa.text(ACTIVE_STAFF), postgresql_where=sa.text(ACTIVE_STAFF))
-
-    op.create_table('password_links',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name='fk_password_links_created_by_id'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_password_links_user_id'),
-    sa.PrimaryKeyConstraint('id', name='pk_password_links'),
-    sa.UniqueConstraint('token_hash', name='uq_password_links_token_hash')
+    op.create_index(
+        "ix_users_active_staff_name_key",
+        "users",
+        ["name_key"],
+        unique=True,
+        sqlite_where=sa.text(ACTIVE_STAFF),
+        postgresql_where=sa.text(ACTIVE_STAFF),
     )
-    with op.batch_alter_table('password_links', schema=None) as batch_op:
-        batch_op.create_index('ix_password_links_user_id', ['user_id'], unique=False)
+
+    op.create_table(
+        "password_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_password_links_created_by_id"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_password_links_user_id"),
+        sa.PrimaryKeyConstraint("id", name="pk_password_links"),
+        sa.UniqueConstraint("token_hash", name="uq_password_links_token_hash"),
+    )
+    with op.batch_alter_table("password_links", schema=None) as batch_op:
+        batch_op.create_index("ix_password_links_user_id", ["user_id"], unique=False)
 
 
 def _fill_name_keys() -> None:
-    users = sa.table('users', sa.column('id', sa.Integer()), sa.column('display_name', sa.String()),
-                     sa.column('role', sa.String()), sa.column('active', sa.Boolean()),
-                     sa.column('created_at', sa.DateTime(timezone=True)), sa.column('name_key', sa.Text()))
+    users = sa.table(
+        "users",
+        sa.column("id", sa.Integer()),
+        sa.column("display_name", sa.String()),
+        sa.column("role", sa.String()),
+        sa.column("active", sa.Boolean()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("name_key", sa.Text()),
+    )
     connection = op.get_bind()
     staff = connection.execute(
         sa.select(users.c.id, users.c.display_name, users.c.active)
-        .where(users.c.role.in_(STAFF_ROLES)).order_by(users.c.created_at, users.c.id)
+        .where(users.c.role.in_(STAFF_ROLES))
+        .order_by(users.c.created_at, users.c.id)
     ).all()
     checker = icu.SpoofChecker()
     held, left_without = set(), []
@@ -83,16 +96,17 @@ def _fill_name_keys() -> None:
             held.add(key)
         connection.execute(sa.update(users).where(users.c.id == user_id).values(name_key=key))
     if left_without:
-        logging.getLogger('alembic.runtime.migration').warning(
-            'Active staff whose names look like an older active account\'s, left without a name key: ids %s',
-            ', '.join(map(str, left_without)))
+        logging.getLogger("alembic.runtime.migration").warning(
+            "Active staff whose names look like an older active account's, left without a name key: ids %s",
+            ", ".join(map(str, left_without)),
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('password_links', schema=None) as batch_op:
-        batch_op.drop_index('ix_password_links_user_id')
-    op.drop_table('password_links')
-    op.drop_index('ix_users_active_staff_name_key', table_name='users')
+    with op.batch_alter_table("password_links", schema=None) as batch_op:
+        batch_op.drop_index("ix_password_links_user_id")
+    op.drop_table("password_links")
+    op.drop_index("ix_users_active_staff_name_key", table_name="users")
     # Not in batch mode: SQLite (3.35 and newer) drops the column in place, while a batch copy of
     # users would drop the old table under the foreign keys of every row that points at it.
-    op.drop_column('users', 'name_key')
+    op.drop_column("users", "name_key")

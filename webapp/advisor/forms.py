@@ -1,4 +1,5 @@
 """The caseload's own small form: "still there" at a follow-up."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

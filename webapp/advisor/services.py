@@ -1,18 +1,34 @@
 """The advisor's caseload, ordered by need, with the reasons on each row — in one query."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..models import (COPENHAGEN, Appointment, Barrier, CheckIn, ContactRequest, FollowUp, ResidentActivity,
-                      ResidentSituation, Role, Situation, SituationCategory, StaffDraft, User, utcnow)
-from .. import access_log, retention
+from .. import file_openings, retention
+from ..models import (
+    COPENHAGEN,
+    OPEN_BARRIER_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    Barrier,
+    CheckIn,
+    ContactRequest,
+    FollowUp,
+    ResidentActivity,
+    ResidentSituation,
+    Role,
+    Situation,
+    SituationCategory,
+    StaffDraft,
+    User,
+    utcnow,
+)
 from ..outcomes import situations
-from ..records.barriers import OPEN_STATUSES
 from ..records.catalog import LOW_MOOD, TROUBLE_RESPONSES
 from ..records.checkins import today
 from ..timeline import services as timeline
@@ -27,6 +43,7 @@ LOW_MOOD_DAYS = 7
 @dataclass(frozen=True)
 class FollowUpDue:
     """The follow-up the advisor is to make now, of the stretch in work or education the resident is in."""
+
     months: int  # 1, 3, 6 or 12 after the start
     category: str  # SituationCategory.WORK or EDUCATION
     hours: int | None  # a week, as last recorded: "still there" keeps them unless changed
@@ -69,56 +86,109 @@ def caseload(session: Session, *, advisor: User) -> list[CaseloadRow]:
     on it until they are erased, without reasons: nothing can be written to them."""
     now, day = utcnow(), today()
     # Open until the advisor says they made contact; a message alone does not end it.
-    contact_since = _scalar(select(func.min(ContactRequest.asked_at)).where(
-        ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
-    recent_low_since = _scalar(select(func.min(CheckIn.updated_at)).where(
-        CheckIn.resident_id == User.id, CheckIn.mood <= LOW_MOOD, CheckIn.day >= day - timedelta(days=LOW_MOOD_DAYS)))
+    contact_since = _scalar(
+        select(func.min(ContactRequest.asked_at)).where(
+            ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)
+        )
+    )
+    recent_low_since = _scalar(
+        select(func.min(CheckIn.updated_at)).where(
+            CheckIn.resident_id == User.id, CheckIn.mood <= LOW_MOOD, CheckIn.day >= day - timedelta(days=LOW_MOOD_DAYS)
+        )
+    )
     earlier = aliased(CheckIn)
-    second_latest_day = _scalar(select(earlier.day).where(earlier.resident_id == User.id)
-                                .order_by(earlier.day.desc()).limit(1).offset(1))
-    last_two_best = _scalar(select(func.max(CheckIn.mood)).where(
-        CheckIn.resident_id == User.id, CheckIn.day >= second_latest_day))
+    second_latest_day = _scalar(
+        select(earlier.day).where(earlier.resident_id == User.id).order_by(earlier.day.desc()).limit(1).offset(1)
+    )
+    last_two_best = _scalar(
+        select(func.max(CheckIn.mood)).where(CheckIn.resident_id == User.id, CheckIn.day >= second_latest_day)
+    )
     last_checkin = _scalar(select(func.max(CheckIn.day)).where(CheckIn.resident_id == User.id))
-    trouble_since = _scalar(select(func.min(Appointment.updated_at)).where(
-        Appointment.resident_id == User.id, Appointment.status == "planned", Appointment.starts_at > now,
-        Appointment.response.in_(TROUBLE_RESPONSES), Appointment.response_version == Appointment.version))
-    new_barrier_since = _scalar(select(func.min(Barrier.created_at)).where(
-        Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status.in_(OPEN_STATUSES)))
+    trouble_since = _scalar(
+        select(func.min(Appointment.updated_at)).where(
+            Appointment.resident_id == User.id,
+            Appointment.status == AppointmentStatus.PLANNED,
+            Appointment.starts_at > now,
+            Appointment.response.in_(TROUBLE_RESPONSES),
+            Appointment.response_version == Appointment.version,
+        )
+    )
+    new_barrier_since = _scalar(
+        select(func.min(Barrier.created_at)).where(
+            Barrier.resident_id == User.id, Barrier.acknowledged_at.is_(None), Barrier.status.in_(OPEN_BARRIER_STATUSES)
+        )
+    )
     # The situation now, a column at a time: each a step back along ix_resident_situations_resident_starts.
     # (Joined instead, on the newest one's id, PostgreSQL reads every resident's situations to hash them.)
     run_starts_on = _situation_now(ResidentSituation.run_starts_on, day)
-    follow_up_done = _scalar(select(func.max(FollowUp.months)).where(
-        FollowUp.resident_id == User.id, FollowUp.run_starts_on == run_starts_on))
+    follow_up_done = _scalar(
+        select(func.max(FollowUp.months)).where(
+            FollowUp.resident_id == User.id, FollowUp.run_starts_on == run_starts_on
+        )
+    )
     # A "told" phrase waits for a situation recorded after it, whatever day that situation starts.
-    situation_recorded_at = _scalar(select(func.max(ResidentSituation.recorded_at)).where(
-        ResidentSituation.resident_id == User.id))
+    situation_recorded_at = _scalar(
+        select(func.max(ResidentSituation.recorded_at)).where(ResidentSituation.resident_id == User.id)
+    )
 
     rows = session.exec(
-        select(User.id, User.display_name, User.created_at, ResidentActivity.waiting_count,
-               ResidentActivity.waiting_since, ResidentActivity.last_entry_at, ResidentActivity.last_answer_at,
-               ResidentActivity.urgent_phrase, ResidentActivity.urgent_at, ResidentActivity.told_phrase,
-               ResidentActivity.told_at, situation_recorded_at.label("situation_recorded_at"),
-               contact_since.label("contact"), recent_low_since.label("low"), last_two_best.label("two_best"),
-               second_latest_day.label("second_day"), last_checkin.label("last_day"), trouble_since.label("trouble"),
-               new_barrier_since.label("barrier"), run_starts_on.label("run_starts_on"),
-               _situation_now(ResidentSituation.hours_per_week, day).label("hours_per_week"),
-               _situation_now(Situation.category, day).label("category"),
-               _situation_now(Situation.asks_hours, day).label("asks_hours"), follow_up_done.label("follow_up_done"),
-               User.last_sign_in_at, User.active, User.stopped_at, User.erase_after)
+        select(
+            User.id,
+            User.display_name,
+            User.created_at,
+            ResidentActivity.waiting_count,
+            ResidentActivity.waiting_since,
+            ResidentActivity.last_entry_at,
+            ResidentActivity.last_answer_at,
+            ResidentActivity.urgent_phrase,
+            ResidentActivity.urgent_at,
+            ResidentActivity.told_phrase,
+            ResidentActivity.told_at,
+            situation_recorded_at.label("situation_recorded_at"),
+            contact_since.label("contact"),
+            recent_low_since.label("low"),
+            last_two_best.label("two_best"),
+            second_latest_day.label("second_day"),
+            last_checkin.label("last_day"),
+            trouble_since.label("trouble"),
+            new_barrier_since.label("barrier"),
+            run_starts_on.label("run_starts_on"),
+            _situation_now(ResidentSituation.hours_per_week, day).label("hours_per_week"),
+            _situation_now(Situation.category, day).label("category"),
+            _situation_now(Situation.asks_hours, day).label("asks_hours"),
+            follow_up_done.label("follow_up_done"),
+            User.last_sign_in_at,
+            User.active,
+            User.stopped_at,
+            User.erase_after,
+        )
         .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
-        .where(User.advisor_id == advisor.id, User.role == Role.RESIDENT,
-               or_(User.active.is_(True), User.erase_after.is_not(None)))
+        .where(
+            User.advisor_id == advisor.id,
+            User.role == Role.RESIDENT,
+            or_(User.active.is_(True), User.erase_after.is_not(None)),
+        )
         .order_by(User.display_name)
     ).all()
     result = []
     for found in rows:
         activity, answered = found.last_entry_at, found.last_answer_at
-        row = CaseloadRow(found.id, found.display_name, found.waiting_count or 0, found.waiting_since, activity,
-                          closed=not found.active, stopped_at=found.stopped_at,
-                          deleted_on=retention.deletion_date(created_at=found.created_at,
-                                                             last_sign_in_at=found.last_sign_in_at,
-                                                             last_entry_at=activity, erase_after=found.erase_after,
-                                                             now=now))
+        row = CaseloadRow(
+            found.id,
+            found.display_name,
+            found.waiting_count or 0,
+            found.waiting_since,
+            activity,
+            closed=not found.active,
+            stopped_at=found.stopped_at,
+            deleted_on=retention.deletion_date(
+                created_at=found.created_at,
+                last_sign_in_at=found.last_sign_in_at,
+                last_entry_at=activity,
+                erase_after=found.erase_after,
+                now=now,
+            ),
+        )
         if not found.active:
             result.append(row)
             continue
@@ -156,8 +226,11 @@ def _situation_now(column, day):
     query = select(column).select_from(ResidentSituation)
     if column.class_ is Situation:
         query = query.join(Situation, Situation.id == ResidentSituation.situation_id)
-    return _scalar(query.where(ResidentSituation.resident_id == User.id, ResidentSituation.starts_on <= day)
-                   .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc()).limit(1))
+    return _scalar(
+        query.where(ResidentSituation.resident_id == User.id, ResidentSituation.starts_on <= day)
+        .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc())
+        .limit(1)
+    )
 
 
 def _follow_up_due(found, day) -> FollowUpDue | None:
@@ -175,7 +248,7 @@ def _due_since(run_starts_on, due: FollowUpDue) -> datetime:
 
 
 def _start_of(day) -> datetime | None:
-    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+    return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
 def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | None:
@@ -187,6 +260,7 @@ def _quiet_since(last_day, created_at: datetime, now: datetime) -> datetime | No
 @dataclass(frozen=True)
 class OnPage:
     """What waits for this advisor on a resident's page, besides the timeline and the records."""
+
     contact_request: ContactRequest | None  # an open request to be contacted
     draft: str | None  # a reply of theirs kept across a sign-out
     unseen: bool  # the resident wrote something the advisor has not had in front of them
@@ -196,8 +270,12 @@ class OnPage:
 def on_page(session: Session, *, advisor: User, resident: User) -> OnPage:
     """All of it in one query."""
     row = session.exec(
-        select(ContactRequest, StaffDraft.body, timeline.unseen_by_advisor(User.id),
-               access_log.opened_lately(advisor.id, User.id))
+        select(
+            ContactRequest,
+            StaffDraft.body,
+            timeline.unseen_by_advisor(User.id),
+            file_openings.opened_lately(advisor.id, User.id),
+        )
         .select_from(User)
         .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
         .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == advisor.id))

@@ -1,4 +1,5 @@
 """The long-lived cookie that makes a browser a paired phone or a community-house tablet."""
+
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
@@ -34,9 +35,12 @@ def this_phone_id(user: User) -> int | None:
 def set_device_cookie(response: Response, token: str) -> Response:
     cfg = current_app.config
     response.set_cookie(
-        cfg["DEVICE_COOKIE_NAME"], token,
+        cfg["DEVICE_COOKIE_NAME"],
+        token,
         max_age=int(cfg["DEVICE_COOKIE_MAX_AGE"].total_seconds()),
-        httponly=True, samesite="Lax", path="/",
+        httponly=True,
+        samesite="Lax",
+        path="/",
         secure=bool(cfg["SESSION_COOKIE_SECURE"]) or request.is_secure,
     )
     return response

@@ -1,5 +1,6 @@
 """The server-side record of each signed-in device: started at sign-in, checked on every request,
 ended by signing out (one device or all of them)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ from .. import audit
 from ..db import writing
 from ..devices import kind_of
 from ..models import AuditEvent, DeviceSession, TrustedDevice, User, utcnow
+from . import tablet
 from .pairing import TABLET
 
 TOUCH_EVERY = timedelta(seconds=60)
@@ -27,10 +29,8 @@ def _token_hash(token: str) -> str:
 def session_limits(user: User, trusted: TrustedDevice | None) -> tuple[timedelta, timedelta | None]:
     """How long a sign-in lives, and after how long without use it ends."""
     cfg = current_app.config
-    if user.is_resident and trusted is not None and trusted.kind == TABLET:
-        # The browser counts down the shared tablet's idle time; the server ends it a little
-        # later, so a tap on "I'm still here" in the last seconds is never too late.
-        return cfg["TABLET_SESSION_LIFETIME"], cfg["TABLET_IDLE_TIMEOUT"] + cfg["TABLET_IDLE_GRACE"]
+    if tablet.signs_in_on_tablet(user, trusted):
+        return tablet.limits(cfg)
     if user.is_resident:
         return cfg["RESIDENT_SESSION_LIFETIME"], None
     return cfg["STAFF_SESSION_LIFETIME"], cfg["STAFF_IDLE_TIMEOUT"]
@@ -40,9 +40,15 @@ def session_limits(user: User, trusted: TrustedDevice | None) -> tuple[timedelta
 HALF_SIGNED_IN_LIFETIME = timedelta(minutes=15)
 
 
-def start_device_session(session: Session, *, user: User, user_agent: str = "",
-                         trusted: TrustedDevice | None = None, half_signed_in: bool = False,
-                         replaces: int | None = None) -> str:
+def start_device_session(
+    session: Session,
+    *,
+    user: User,
+    user_agent: str = "",
+    trusted: TrustedDevice | None = None,
+    half_signed_in: bool = False,
+    replaces: int | None = None,
+) -> str:
     """`half_signed_in`: a staff password sign-in whose second factor is still to come. `replaces`: the
     half one this sign-in completes, ended in the same transaction, so the completed sign-in has a token
     of its own (the session id is rotated)."""
@@ -61,10 +67,16 @@ def start_device_session(session: Session, *, user: User, user_agent: str = "",
         second_factor_at=now if replaces is not None else None,
     )
     with writing(session):
-        if replaces is not None and not session.execute(
-            update(DeviceSession).where(DeviceSession.id == replaces, DeviceSession.user_id == user.id,
-                                        DeviceSession.revoked_at.is_(None)).values(revoked_at=now)
-        ).rowcount:
+        if (
+            replaces is not None
+            and not session.execute(
+                update(DeviceSession)
+                .where(
+                    DeviceSession.id == replaces, DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None)
+                )
+                .values(revoked_at=now)
+            ).rowcount
+        ):
             raise LookupError("the half sign-in ended meanwhile")
         session.add(record)
         session.flush()
@@ -75,16 +87,14 @@ def start_device_session(session: Session, *, user: User, user_agent: str = "",
 def _remember_session(user: User, token: str, record: DeviceSession) -> None:
     user._device_token = token
     user._device_session_id = record.id
-    user._shared_device = user.is_resident and record.idle_seconds is not None
+    user._shared_device = tablet.is_tablet_sign_in(user, record.idle_seconds)
     user._second_factor_at = record.second_factor_at
 
 
 def _is_live(record: DeviceSession, now: datetime) -> bool:
     if record.revoked_at is not None or record.expires_at <= now:
         return False
-    if record.idle_seconds and record.last_seen_at + timedelta(seconds=record.idle_seconds) <= now:
-        return False
-    return True
+    return not (record.idle_seconds and record.last_seen_at + timedelta(seconds=record.idle_seconds) <= now)
 
 
 def user_for_token(session: Session, token: str, *, active_use: bool = True) -> User | None:
@@ -101,9 +111,7 @@ def user_for_token(session: Session, token: str, *, active_use: bool = True) -> 
         return None
     if active_use and now - record.last_seen_at >= _touch_every(record):
         with writing(session):
-            session.execute(
-                update(DeviceSession).where(DeviceSession.id == record.id).values(last_seen_at=now)
-            )
+            session.execute(update(DeviceSession).where(DeviceSession.id == record.id).values(last_seen_at=now))
     _remember_session(user, token, record)
     return user
 
@@ -122,8 +130,13 @@ class Ended:
     signed_out: bool  # by "Sign out"; otherwise it ended by itself
 
 
-def writer_after_end(session: Session, *, token: str | None = None, device_session_id: int | None = None,
-                     signed_out_within: timedelta | None = None) -> Ended | None:
+def writer_after_end(
+    session: Session,
+    *,
+    token: str | None = None,
+    device_session_id: int | None = None,
+    signed_out_within: timedelta | None = None,
+) -> Ended | None:
     """The person whose sign-in (by its cookie's token, or by its id) ended in a way that lets the words
     they were writing be kept for them: by itself (idle, or too old), or — given `signed_out_within` — by
     signing out on that same browser that long ago at most (from another tab, say).
@@ -135,15 +148,18 @@ def writer_after_end(session: Session, *, token: str | None = None, device_sessi
     if token is not None:
         row = _device_session_of(session, token)
     elif device_session_id is not None:
-        row = session.exec(select(DeviceSession, User).join(User, User.id == DeviceSession.user_id)
-                           .where(DeviceSession.id == device_session_id)).first()
+        row = session.exec(
+            select(DeviceSession, User)
+            .join(User, User.id == DeviceSession.user_id)
+            .where(DeviceSession.id == device_session_id)
+        ).first()
     else:
         row = None
     if row is None:
         return None
     record, user = row
     now = utcnow()
-    if not user.active or _is_live(record, now) or (user.is_resident and record.idle_seconds is not None):
+    if not user.active or _is_live(record, now) or tablet.is_tablet_sign_in(user, record.idle_seconds):
         return None
     if record.revoked_at is None:
         return Ended(user, signed_out=False)
@@ -155,11 +171,15 @@ def writer_after_end(session: Session, *, token: str | None = None, device_sessi
 def _signed_out_on_that_device(session: Session, record: DeviceSession) -> bool:
     """Whether the sign-in ended with "Sign out" on its own browser (see `end_device_session`)."""
     details = session.exec(
-        select(AuditEvent.detail).where(AuditEvent.subject_id == record.user_id, AuditEvent.action == "signed_out",
-                                        AuditEvent.at >= record.revoked_at)
+        select(AuditEvent.detail).where(
+            AuditEvent.subject_id == record.user_id,
+            AuditEvent.action == "signed_out",
+            AuditEvent.at >= record.revoked_at,
+        )
     ).all()
-    return any((detail or {}).get("device_session") == record.id and (detail or {}).get("on_that_device")
-               for detail in details)
+    return any(
+        (detail or {}).get("device_session") == record.id and (detail or {}).get("on_that_device") for detail in details
+    )
 
 
 def staff_token(session: Session, token: str) -> bool:
@@ -175,8 +195,9 @@ def _touch_every(record: DeviceSession) -> timedelta:
     return TOUCH_EVERY
 
 
-def end_device_session(session: Session, *, user: User, session_id: int, actor: User | None = None,
-                       on_that_device: bool = False) -> bool:
+def end_device_session(
+    session: Session, *, user: User, session_id: int, actor: User | None = None, on_that_device: bool = False
+) -> bool:
     """`on_that_device`: the person signed out on the browser of this sign-in, not from another device."""
     with writing(session):
         result = session.execute(
@@ -189,8 +210,14 @@ def end_device_session(session: Session, *, user: User, session_id: int, actor: 
             .values(revoked_at=utcnow())
         )
         if result.rowcount:
-            audit.record(session, "signed_out", actor=actor or user, subject=user, device_session=session_id,
-                         **({"on_that_device": True} if on_that_device else {}))
+            audit.record(
+                session,
+                "signed_out",
+                actor=actor or user,
+                subject=user,
+                device_session=session_id,
+                **({"on_that_device": True} if on_that_device else {}),
+            )
     return result.rowcount > 0
 
 

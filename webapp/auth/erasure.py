@@ -24,6 +24,7 @@ timeline, which goes. Messages in other timelines are free text and are not sear
 On SQLite, deleted rows are zeroed in the file (`secure_delete`); `checkpoint` then empties the
 write-ahead log. On PostgreSQL they stay in the table files until vacuum (docs/privacy.md).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
@@ -32,18 +33,50 @@ from sqlmodel import Session
 from .. import audit, oplog
 from ..db import checkpoint as empty_log
 from ..db import lock_row, writing
-from ..models import (AnswerTime, Appointment, AuditEvent, Barrier, CheckIn, Consent, ContactRequest, DeviceSession,
-                      Entry, FollowUp, Goal, GoalStep, PairingLink, ResidentActivity, ResidentSituation, Role,
-                      SignupDraft, StaffDraft, TrustedDevice, User)
+from ..models import (
+    AnswerTime,
+    Appointment,
+    AuditEvent,
+    Barrier,
+    CheckIn,
+    Consent,
+    ContactRequest,
+    DeviceSession,
+    Entry,
+    FollowUp,
+    Goal,
+    GoalStep,
+    PairingLink,
+    ResidentActivity,
+    ResidentSituation,
+    Role,
+    SignupDraft,
+    StaffDraft,
+    TrustedDevice,
+    User,
+)
 from ..storage import audio_store
 
 # Children before parents: entries point at records, steps at goals, sessions at devices.
-OWNED_BY_RESIDENT = (Entry, Consent, ContactRequest, StaffDraft, PairingLink, ResidentActivity, Appointment, Barrier,
-                     CheckIn, ResidentSituation, FollowUp, AnswerTime)
+OWNED_BY_RESIDENT = (
+    Entry,
+    Consent,
+    ContactRequest,
+    StaffDraft,
+    PairingLink,
+    ResidentActivity,
+    Appointment,
+    Barrier,
+    CheckIn,
+    ResidentSituation,
+    FollowUp,
+    AnswerTime,
+)
 
 
-def erase_resident(session: Session, *, resident: User, actor: User | None, only_if=(),
-                   checkpoint: bool = True) -> bool:
+def erase_resident(
+    session: Session, *, resident: User, actor: User | None, only_if=(), checkpoint: bool = True
+) -> bool:
     """Erase the resident; False if they were gone already (a parallel erasure came first) or no longer
     meet `only_if`.
 
@@ -82,8 +115,11 @@ def erase_resident(session: Session, *, resident: User, actor: User | None, only
 def _delete_rows(session: Session, resident_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.resident_id == resident_id)
     devices = select(TrustedDevice.id).where(TrustedDevice.resident_id == resident_id)
-    session.execute(delete(DeviceSession).where(or_(DeviceSession.user_id == resident_id,
-                                                    DeviceSession.trusted_device_id.in_(devices))))
+    session.execute(
+        delete(DeviceSession).where(
+            or_(DeviceSession.user_id == resident_id, DeviceSession.trusted_device_id.in_(devices))
+        )
+    )
     session.execute(delete(TrustedDevice).where(TrustedDevice.resident_id == resident_id))
     for model in OWNED_BY_RESIDENT:
         session.execute(delete(model).where(model.resident_id == resident_id))
@@ -92,20 +128,32 @@ def _delete_rows(session: Session, resident_id: int) -> None:
 
 
 def _forget_in_audit_log(session: Session, resident_id: int, username: str) -> None:
-    session.execute(delete(AuditEvent).where(or_(
-        AuditEvent.actor_id == resident_id,
-        (AuditEvent.subject_id == resident_id) & AuditEvent.actor_id.is_(None),
-        AuditEvent.detail["username"].as_string() == username,
-    )).execution_options(synchronize_session=False))
-    session.execute(update(AuditEvent).where(AuditEvent.subject_id == resident_id)
-                    .values(subject_id=None, detail=None, ip="", device="", about_erased=True)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(AuditEvent)
+        .where(
+            or_(
+                AuditEvent.actor_id == resident_id,
+                (AuditEvent.subject_id == resident_id) & AuditEvent.actor_id.is_(None),
+                AuditEvent.detail["username"].as_string() == username,
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.subject_id == resident_id)
+        .values(subject_id=None, detail=None, ip="", device="", about_erased=True)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _delete_sign_ups_naming(session: Session, name: str, phone: str | None) -> None:
     """Drafts live an hour at most, so there are a handful: read them rather than search JSON in SQL."""
     wanted = name.strip().casefold()
-    naming = [draft_id for draft_id, data in session.execute(select(SignupDraft.id, SignupDraft.data))
-              if str(data.get("name") or "").strip().casefold() == wanted or (phone and data.get("phone") == phone)]
+    naming = [
+        draft_id
+        for draft_id, data in session.execute(select(SignupDraft.id, SignupDraft.data))
+        if str(data.get("name") or "").strip().casefold() == wanted or (phone and data.get("phone") == phone)
+    ]
     if naming:
         session.execute(delete(SignupDraft).where(SignupDraft.id.in_(naming)))

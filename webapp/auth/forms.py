@@ -6,12 +6,12 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import passwords
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, normalize_digits
 from ..validators import ChoiceField, check_new_password, check_new_pin, choices, strip
 
 
 def check_pin_format(form, field):
-    pin = passwords.normalize_digits(field.data or "")
+    pin = normalize_digits(field.data or "")
     if not passwords.is_pin(pin):
         raise ValidationError(_l("A PIN is 4 to 8 digits."))
     field.data = pin
@@ -33,7 +33,10 @@ class ResidentSignInForm(PinForm):
     username = StringField(
         _l("Username"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write your username.")), Length(max=40, message=_l("That username is too long."))],
+        validators=[
+            DataRequired(message=_l("Write your username.")),
+            Length(max=40, message=_l("That username is too long.")),
+        ],
     )
 
 
@@ -41,7 +44,7 @@ class NewPinForm(FlaskForm):
     new = PasswordField(_l("New PIN"), validators=[DataRequired(message=_l("Write a new PIN.")), check_new_pin])
     repeat = PasswordField(
         _l("New PIN again"),
-        filters=[lambda value: passwords.normalize_digits(value or "")],
+        filters=[lambda value: normalize_digits(value or "")],
         validators=[EqualTo("new", message=_l("The two new PINs are not the same."))],
     )
 
@@ -50,11 +53,17 @@ class StaffSignInForm(FlaskForm):
     username = StringField(
         _l("Username"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write your username.")), Length(max=40, message=_l("That username is too long."))],
+        validators=[
+            DataRequired(message=_l("Write your username.")),
+            Length(max=40, message=_l("That username is too long.")),
+        ],
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(message=_l("Write your password.")), Length(max=200, message=_l("That password is too long."))],
+        validators=[
+            DataRequired(message=_l("Write your password.")),
+            Length(max=200, message=_l("That password is too long.")),
+        ],
     )
 
     @property
@@ -65,8 +74,11 @@ class StaffSignInForm(FlaskForm):
 # The current secret is checked by the view, through the same lockout as signing in.
 class ChangePinForm(NewPinForm):
     wrong_current_message = _l("That is not your current PIN.")
-    current = PasswordField(_l("Your PIN now"), validators=[DataRequired(message=_l("Write your PIN."))],
-                            filters=[lambda value: passwords.normalize_digits(value or "")])
+    current = PasswordField(
+        _l("Your PIN now"),
+        validators=[DataRequired(message=_l("Write your PIN."))],
+        filters=[lambda value: normalize_digits(value or "")],
+    )
 
 
 class ChangePasswordForm(FlaskForm):
@@ -80,10 +92,14 @@ class ChangePasswordForm(FlaskForm):
             Length(max=200, message=_l("That password is too long.")),
         ],
     )
-    repeat = PasswordField(_l("New password again"), validators=[EqualTo("new", message=_l("The two new passwords are not the same."))])
+    repeat = PasswordField(
+        _l("New password again"), validators=[EqualTo("new", message=_l("The two new passwords are not the same."))]
+    )
 
 
 class LanguageForm(FlaskForm):
     """The language the account reads and writes in: the app's screens, and what the advisor sees."""
 
-    locale = ChoiceField(_l("My language"), choices=choices((language.code, language.endonym) for language in LANGUAGES))
+    locale = ChoiceField(
+        _l("My language"), choices=choices((language.code, language.endonym) for language in LANGUAGES)
+    )

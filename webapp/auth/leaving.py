@@ -5,6 +5,7 @@ day the retention run erases it. Until that day the coordinator can undo it, and
 again as it was. Each change is one conditional UPDATE on the state it moves from, so a double tap or
 two staff at once change it, and record it, once.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,14 +21,22 @@ from .erasure import erase_resident
 
 
 def _close(session: Session, resident: User, *, condition, **values) -> bool:
-    changed = session.execute(
-        update(User).where(User.id == resident.id, User.role == Role.RESIDENT, condition)
-        .values(**values).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    changed = (
+        session.execute(
+            update(User)
+            .where(User.id == resident.id, User.role == Role.RESIDENT, condition)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     if changed:
-        session.execute(update(DeviceSession)
-                        .where(DeviceSession.user_id == resident.id, DeviceSession.revoked_at.is_(None))
-                        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+        session.execute(
+            update(DeviceSession)
+            .where(DeviceSession.user_id == resident.id, DeviceSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     return changed
 
 
@@ -36,11 +45,23 @@ def stop(session: Session, *, resident: User, device: str = "") -> datetime | No
     now = utcnow()
     erase_on = now + current_app.config["ERASE_GRACE"]
     with writing(session):
-        if not _close(session, resident, condition=User.stopped_at.is_(None) & User.active.is_(True),
-                      active=False, stopped_at=now, erase_after=erase_on):
+        if not _close(
+            session,
+            resident,
+            condition=User.stopped_at.is_(None) & User.active.is_(True),
+            active=False,
+            stopped_at=now,
+            erase_after=erase_on,
+        ):
             return None
-        audit.record(session, "resident_stopped", actor=resident, subject=resident, device=device,
-                     erase_after=erase_on.isoformat())
+        audit.record(
+            session,
+            "resident_stopped",
+            actor=resident,
+            subject=resident,
+            device=device,
+            erase_after=erase_on.isoformat(),
+        )
     resident.active, resident.stopped_at, resident.erase_after = False, now, erase_on
     return erase_on
 
@@ -59,11 +80,20 @@ def erase_later(session: Session, *, actor: User, resident: User) -> datetime | 
 def cancel_erasure(session: Session, *, actor: User, resident: User) -> bool:
     """Undo a stop or a planned erasure before its day: the account opens again as it was."""
     with writing(session):
-        changed = session.execute(
-            update(User).where(User.id == resident.id, User.role == Role.RESIDENT, User.erase_after.is_not(None),
-                               User.erase_after > utcnow())
-            .values(active=True, stopped_at=None, erase_after=None).execution_options(synchronize_session=False)
-        ).rowcount == 1
+        changed = (
+            session.execute(
+                update(User)
+                .where(
+                    User.id == resident.id,
+                    User.role == Role.RESIDENT,
+                    User.erase_after.is_not(None),
+                    User.erase_after > utcnow(),
+                )
+                .values(active=True, stopped_at=None, erase_after=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
         if changed:
             audit.record(session, "erasure_cancelled", actor=actor, subject=resident)
     if changed:

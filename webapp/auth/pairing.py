@@ -4,6 +4,7 @@ A resident's PIN alone is too weak for the open internet, so it only unlocks som
 they hold: a phone paired by a one-time link, or a community-house tablet a coordinator
 registered. Both are a long-lived random cookie whose hash is kept here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def make_link(session: Session, *, resident: User, actor: User | None, sets_pin: bool, device: str = "",
-              not_after: datetime | None = None) -> str:
+def make_link(
+    session: Session,
+    *,
+    resident: User,
+    actor: User | None,
+    sets_pin: bool,
+    device: str = "",
+    not_after: datetime | None = None,
+) -> str:
     """A fresh one-time pairing link for one resident; returns the token for the QR code.
 
     `not_after`: the link dies then at the latest (a volunteer's help with a resident lapses).
@@ -50,14 +58,16 @@ def make_link(session: Session, *, resident: User, actor: User | None, sets_pin:
     if not_after is not None:
         expires_at = min(expires_at, not_after)
     with writing(session):
-        session.add(PairingLink(
-            resident_id=resident.id,
-            token_hash=token_hash(token),
-            created_by_id=actor.id if actor else None,
-            sets_pin=sets_pin,
-            created_at=now,
-            expires_at=expires_at,
-        ))
+        session.add(
+            PairingLink(
+                resident_id=resident.id,
+                token_hash=token_hash(token),
+                created_by_id=actor.id if actor else None,
+                sets_pin=sets_pin,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
         audit.record(session, "pairing_link_made", actor=actor, subject=resident, device=device, sets_pin=sets_pin)
     return token
 
@@ -65,7 +75,8 @@ def make_link(session: Session, *, resident: User, actor: User | None, sets_pin:
 def open_link(session: Session, token: str) -> tuple[PairingLink, User] | None:
     """The link and its resident, if the link can still be used."""
     row = session.exec(
-        select(PairingLink, User).join(User, User.id == PairingLink.resident_id)
+        select(PairingLink, User)
+        .join(User, User.id == PairingLink.resident_id)
         .where(PairingLink.token_hash == token_hash(token))
     ).first()
     if row is None:
@@ -76,8 +87,16 @@ def open_link(session: Session, token: str) -> tuple[PairingLink, User] | None:
     return link, resident
 
 
-def pair_phone(session: Session, *, link: PairingLink, resident: User, device: str = "", ip: str = "",
-               new_pin: str | None = None, held: TrustedDevice | None = None) -> str | None:
+def pair_phone(
+    session: Session,
+    *,
+    link: PairingLink,
+    resident: User,
+    device: str = "",
+    ip: str = "",
+    new_pin: str | None = None,
+    held: TrustedDevice | None = None,
+) -> str | None:
     """Use a link once: the phone becomes the resident's; returns the token for its cookie.
 
     A link that sets a PIN resets it too. The helper who made the link is recorded as answerable for
@@ -102,33 +121,62 @@ def pair_phone(session: Session, *, link: PairingLink, resident: User, device: s
         if used.rowcount != 1:
             return None
         maker = session.get(User, link.created_by_id) if link.created_by_id else None
-        phone_id = _pair_again(session, held=held, resident=resident, link=link, token=device_token, device=device,
-                               now=now)
+        phone_id = _pair_again(
+            session, held=held, resident=resident, link=link, token=device_token, device=device, now=now
+        )
         again = {"replaced": True} if phone_id is not None else {}
         if phone_id is None:
-            phone = TrustedDevice(kind=PHONE, resident_id=resident.id, token_hash=token_hash(device_token),
-                                  device=device, created_by_id=link.created_by_id, created_at=now)
+            phone = TrustedDevice(
+                kind=PHONE,
+                resident_id=resident.id,
+                token_hash=token_hash(device_token),
+                device=device,
+                created_by_id=link.created_by_id,
+                created_at=now,
+            )
             session.add(phone)
             session.flush()
             phone_id = phone.id
-        audit.record(session, "phone_paired", actor=maker, subject=resident, ip=ip, device=device,
-                     trusted_device=phone_id, link=link.id, new_pin=link.sets_pin, **again)
+        audit.record(
+            session,
+            "phone_paired",
+            actor=maker,
+            subject=resident,
+            ip=ip,
+            device=device,
+            trusted_device=phone_id,
+            link=link.id,
+            new_pin=link.sets_pin,
+            **again,
+        )
         if new_hash is not None:
             _reset_pin(session, resident=resident, maker=maker, new_hash=new_hash, now=now, ip=ip, device=device)
         note_phone_set_up(session, resident=resident, made_by=maker, device=device, new_pin=link.sets_pin)
     return device_token
 
 
-def _pair_again(session: Session, *, held: TrustedDevice | None, resident: User, link: PairingLink, token: str,
-                device: str, now: datetime) -> int | None:
+def _pair_again(
+    session: Session,
+    *,
+    held: TrustedDevice | None,
+    resident: User,
+    link: PairingLink,
+    token: str,
+    device: str,
+    now: datetime,
+) -> int | None:
     """Give the resident's phone this browser already is a new key; its id, or None if it is no such phone
     (any more: removed from another phone a moment ago)."""
     if held is None or held.kind != PHONE or held.resident_id != resident.id:
         return None
     again = session.execute(
         update(TrustedDevice)
-        .where(TrustedDevice.id == held.id, TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE,
-               TrustedDevice.revoked_at.is_(None))
+        .where(
+            TrustedDevice.id == held.id,
+            TrustedDevice.resident_id == resident.id,
+            TrustedDevice.kind == PHONE,
+            TrustedDevice.revoked_at.is_(None),
+        )
         .values(token_hash=token_hash(token), device=device, created_by_id=link.created_by_id, created_at=now)
     )
     if again.rowcount != 1:
@@ -142,18 +190,29 @@ def _pair_again(session: Session, *, held: TrustedDevice | None, resident: User,
     return held.id
 
 
-def _reset_pin(session: Session, *, resident: User, maker: User | None, new_hash: str, now, ip: str,
-               device: str) -> None:
+def _reset_pin(
+    session: Session, *, resident: User, maker: User | None, new_hash: str, now, ip: str, device: str
+) -> None:
     """A helper in the community house made the link, so the lock after wrong tries opens too."""
-    session.execute(update(User).where(User.id == resident.id).values(
-        secret_hash=new_hash, failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False))
+    session.execute(
+        update(User)
+        .where(User.id == resident.id)
+        .values(secret_hash=new_hash, failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False)
+    )
     signed_out = session.execute(
         update(DeviceSession)
         .where(DeviceSession.user_id == resident.id, DeviceSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    audit.record(session, "pin_reset", actor=maker, subject=resident, ip=ip, device=device,
-                 signed_out_devices=signed_out.rowcount)
+    audit.record(
+        session,
+        "pin_reset",
+        actor=maker,
+        subject=resident,
+        ip=ip,
+        device=device,
+        signed_out_devices=signed_out.rowcount,
+    )
 
 
 def setups_of(session: Session, *, resident: User) -> list[PhoneSetUp]:
@@ -166,8 +225,12 @@ def setups_of(session: Session, *, resident: User) -> list[PhoneSetUp]:
         .order_by(AuditEvent.id.desc())
         .limit(SETUPS_SHOWN)
     ).all()
-    return [PhoneSetUp(at=at, device=device, new_pin=bool((detail or {}).get("new_pin")), maker_name=name,
-                       maker_username=username) for at, device, detail, name, username in found]
+    return [
+        PhoneSetUp(
+            at=at, device=device, new_pin=bool((detail or {}).get("new_pin")), maker_name=name, maker_username=username
+        )
+        for at, device, detail, name, username in found
+    ]
 
 
 def record_failure(session: Session, *, ip: str, device: str) -> None:
@@ -180,8 +243,8 @@ def too_many_failures(session: Session, *, ip: str) -> bool:
         return False
     count = session.exec(
         select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "pairing_failed", AuditEvent.ip == ip,
-            AuditEvent.at > utcnow() - timedelta(minutes=15))
+            AuditEvent.action == "pairing_failed", AuditEvent.ip == ip, AuditEvent.at > utcnow() - timedelta(minutes=15)
+        )
     ).one()
     return count >= current_app.config["PAIRING_FAILURE_LIMIT"]
 
@@ -191,7 +254,8 @@ def trusted_device(session: Session, token: str | None) -> tuple[TrustedDevice, 
     if not token:
         return None
     row = session.exec(
-        select(TrustedDevice, User).outerjoin(User, User.id == TrustedDevice.resident_id)
+        select(TrustedDevice, User)
+        .outerjoin(User, User.id == TrustedDevice.resident_id)
         .where(TrustedDevice.token_hash == token_hash(token), TrustedDevice.revoked_at.is_(None))
     ).first()
     if row is None:
@@ -206,15 +270,20 @@ def trusted_device(session: Session, token: str | None) -> tuple[TrustedDevice, 
 def register_tablet(session: Session, *, actor: User, name: str, locale: str, device: str = "", ip: str = "") -> str:
     token = secrets.token_urlsafe(32)
     with writing(session):
-        tablet = TrustedDevice(kind=TABLET, token_hash=token_hash(token), device=device, name=name,
-                               locale=locale, created_by_id=actor.id)
+        tablet = TrustedDevice(
+            kind=TABLET, token_hash=token_hash(token), device=device, name=name, locale=locale, created_by_id=actor.id
+        )
         session.add(tablet)
         session.flush()
-        audit.record(session, "tablet_registered", actor=actor, ip=ip, device=device, trusted_device=tablet.id, name=name)
+        audit.record(
+            session, "tablet_registered", actor=actor, ip=ip, device=device, trusted_device=tablet.id, name=name
+        )
     return token
 
 
-def remove(session: Session, *, devices, actor: User | None, subject: User | None, ip: str = "", device: str = "") -> int:
+def remove(
+    session: Session, *, devices, actor: User | None, subject: User | None, ip: str = "", device: str = ""
+) -> int:
     """Forget phones or tablets; their sign-ins end in the same transaction, so they stop at once."""
     ids = [item.id for item in devices]
     if not ids:
@@ -222,29 +291,41 @@ def remove(session: Session, *, devices, actor: User | None, subject: User | Non
     now = utcnow()
     with writing(session):
         removed = session.execute(
-            update(TrustedDevice).where(TrustedDevice.id.in_(ids), TrustedDevice.revoked_at.is_(None))
+            update(TrustedDevice)
+            .where(TrustedDevice.id.in_(ids), TrustedDevice.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         session.execute(
-            update(DeviceSession).where(DeviceSession.trusted_device_id.in_(ids), DeviceSession.revoked_at.is_(None))
+            update(DeviceSession)
+            .where(DeviceSession.trusted_device_id.in_(ids), DeviceSession.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         if removed.rowcount:
-            audit.record(session, "device_removed", actor=actor, subject=subject, ip=ip, device=device,
-                         trusted_devices=ids)
+            audit.record(
+                session, "device_removed", actor=actor, subject=subject, ip=ip, device=device, trusted_devices=ids
+            )
     return removed.rowcount
 
 
 def phones_of(session: Session, *, resident: User) -> list[TrustedDevice]:
-    return list(session.exec(
-        select(TrustedDevice).where(TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE,
-                                    TrustedDevice.revoked_at.is_(None))
-        .order_by(TrustedDevice.created_at.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(TrustedDevice)
+            .where(
+                TrustedDevice.resident_id == resident.id,
+                TrustedDevice.kind == PHONE,
+                TrustedDevice.revoked_at.is_(None),
+            )
+            .order_by(TrustedDevice.created_at.desc())
+        ).all()
+    )
 
 
 def tablets(session: Session) -> list[TrustedDevice]:
-    return list(session.exec(
-        select(TrustedDevice).where(TrustedDevice.kind == TABLET, TrustedDevice.revoked_at.is_(None))
-        .order_by(TrustedDevice.created_at.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(TrustedDevice)
+            .where(TrustedDevice.kind == TABLET, TrustedDevice.revoked_at.is_(None))
+            .order_by(TrustedDevice.created_at.desc())
+        ).all()
+    )

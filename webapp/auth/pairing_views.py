@@ -3,6 +3,7 @@
 Opening the link (GET, or a previewer's HEAD) changes nothing and does not name the resident: message
 apps and link scanners open links. Only the tap on "Set up this phone" (POST) uses it.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
@@ -73,13 +74,21 @@ def pair_phone(token: str):
         return render("auth/pair.html", form=form), 422
     db = get_session()
     previous = current_device()
-    device_token = pairing.pair_phone(db, link=link, resident=resident, new_pin=form.new.data if form else None,
-                                      held=previous[0] if previous else None, **request_origin())
+    device_token = pairing.pair_phone(
+        db,
+        link=link,
+        resident=resident,
+        new_pin=form.new.data if form else None,
+        held=previous[0] if previous else None,
+        **request_origin(),
+    )
     if device_token is None:  # a twin request used the link a moment earlier
         return _bad_link(tapped=True)
     if previous is not None and previous[0].resident_id != resident.id:
         # This browser was paired with someone else before: that pairing ends. The resident's own phone
         # was given its new key in place above.
         pairing.remove(db, devices=[previous[0]], actor=resident, subject=previous[1], **request_origin())
-    flash(_("Your new PIN is saved. Sign in with it now.") if form else _("This phone is ready. Sign in with your PIN."))
+    flash(
+        _("Your new PIN is saved. Sign in with it now.") if form else _("This phone is ready. Sign in with your PIN.")
+    )
     return set_device_cookie(redirect(url_for("auth.login", lang=resident.locale), 303), device_token)

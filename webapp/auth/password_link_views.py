@@ -1,4 +1,5 @@
 """Opening a password link: a new staff member chooses their own password, once."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
@@ -38,7 +39,9 @@ def choose_password(token: str):
     found, refusal = _open(token)
     if refusal:
         return refusal
-    return render("auth/set_password.html", staff=found[1], resets=found[0].resets, form=FirstPasswordForm(formdata=None))
+    return render(
+        "auth/set_password.html", staff=found[1], resets=found[0].resets, form=FirstPasswordForm(formdata=None)
+    )
 
 
 @bp.post("/password/<token>")

@@ -1,5 +1,6 @@
 """A resident's list of their own phones ("My phones"): each named by its kind and browser, with the day it
 was paired and the day she last signed in on it, and the phone the page is open on marked and first."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,21 +37,43 @@ def phones_listed(session: Session, *, resident: User, this_phone_id: int | None
         .subquery()
     )
     found = session.execute(
-        select(TrustedDevice.id, TrustedDevice.device, TrustedDevice.created_at, DeviceSession.created_at,
-               DeviceSession.user_agent)
+        select(
+            TrustedDevice.id,
+            TrustedDevice.device,
+            TrustedDevice.created_at,
+            DeviceSession.created_at,
+            DeviceSession.user_agent,
+        )
         .outerjoin(newest, newest.c.trusted_device_id == TrustedDevice.id)
         .outerjoin(DeviceSession, DeviceSession.id == newest.c.session_id)
-        .where(TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE,
-               TrustedDevice.revoked_at.is_(None))
+        .where(
+            TrustedDevice.resident_id == resident.id, TrustedDevice.kind == PHONE, TrustedDevice.revoked_at.is_(None)
+        )
     ).all()
-    phones = [Phone(id=phone_id, device=device, browser=browser_of(agent), paired_at=paired_at,
-                    last_sign_in_at=signed_in_at, this_phone=phone_id == this_phone_id)
-              for phone_id, device, paired_at, signed_in_at, agent in found]
-    return sorted(phones, key=lambda phone: (not phone.this_phone,
-                                             -(phone.last_sign_in_at or phone.paired_at).timestamp(), -phone.id))
+    phones = [
+        Phone(
+            id=phone_id,
+            device=device,
+            browser=browser_of(agent),
+            paired_at=paired_at,
+            last_sign_in_at=signed_in_at,
+            this_phone=phone_id == this_phone_id,
+        )
+        for phone_id, device, paired_at, signed_in_at, agent in found
+    ]
+    return sorted(
+        phones,
+        key=lambda phone: (not phone.this_phone, -(phone.last_sign_in_at or phone.paired_at).timestamp(), -phone.id),
+    )
 
 
 def phone_of(session: Session, *, resident: User, phone_id: int, this_phone_id: int | None = None) -> Phone | None:
     """One live phone of the resident's, or None: another resident's phone is not found either."""
-    return next((phone for phone in phones_listed(session, resident=resident, this_phone_id=this_phone_id)
-                 if phone.id == phone_id), None)
+    return next(
+        (
+            phone
+            for phone in phones_listed(session, resident=resident, this_phone_id=this_phone_id)
+            if phone.id == phone_id
+        ),
+        None,
+    )

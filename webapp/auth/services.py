@@ -17,10 +17,12 @@ that is locked or waiting get the same answer after the same work: one argon2 ch
 when there is no real one to check), the same statements, and one audit row that counts against the
 address.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import and_, case, func, literal, null, or_, update
@@ -42,12 +44,22 @@ TRIES_LET_THROUGH = 10
 ADDRESS_WINDOW = timedelta(minutes=15)
 
 
+class Refusal(StrEnum):
+    """Why a try was refused, as the operators' log and metrics name it. Where a name is typed, the page
+    tells only INVALID and ADDRESS apart; the others are known where the device names the account."""
+
+    INVALID = "invalid"
+    ADDRESS = "address"  # too many wrong tries from this address lately
+    LOCKED = "locked"  # a resident's lock for a while: until locked_until
+    STAFF_UNLOCK = "staff_unlock"  # a resident's lock that only staff open
+    BUSY = "busy"  # a resident's last free tries are being checked right now
+    WAITING = "waiting"  # a staff account's wait after wrong tries
+
+
 @dataclass(frozen=True)
 class SignIn:
     user: User | None = None
-    # "invalid", "address"; and where the account is already known: "locked", "staff_unlock",
-    # "busy" (a resident's last free tries are being checked), "waiting" (staff)
-    refused: str | None = None
+    refused: Refusal | None = None
     locked_until: datetime | None = None
 
 
@@ -81,14 +93,6 @@ def create_user(
     return user
 
 
-def lock_state(user: User, now: datetime) -> SignIn | None:
-    if user.unlock_by_staff:
-        return SignIn(refused="staff_unlock")
-    if user.locked_until and user.locked_until > now:
-        return SignIn(refused="locked", locked_until=user.locked_until)
-    return None
-
-
 def staff_wait(failures: int) -> timedelta | None:
     """How long a staff account waits for its next try after this many wrong ones in a row."""
     if failures < FAILURES_BEFORE_WAIT:
@@ -108,8 +112,16 @@ def _failures_from(session: Session, ip: str, now: datetime) -> int:
     ).one()
 
 
-def sign_in(session: Session, *, username: str, secret: str, staff: bool, trusted_device: bool = False,
-            ip: str = "", device: str = "") -> SignIn:
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    secret: str,
+    staff: bool,
+    trusted_device: bool = False,
+    ip: str = "",
+    device: str = "",
+) -> SignIn:
     """Staff, or a resident on a community-house tablet: username and secret.
 
     Every refusal is "invalid" (or "address"), so the page never tells a name with an account from one
@@ -122,12 +134,23 @@ def sign_in(session: Session, *, username: str, secret: str, staff: bool, truste
     # Read after the account: a try that saw another's count also sees that try's audit row.
     failures_here = _failures_from(session, ip, utcnow())
     if ip and not trusted_device and failures_here >= current_app.config["ADDRESS_FAILED_LOGIN_LIMIT"]:
-        return refused(SignIn(refused="address"))
+        return refused(SignIn(refused=Refusal.ADDRESS))
     if user is not None and (not user.active or user.role not in roles):
         user = None  # a resident's name on the staff form, or the other way round, is no account here
     who = and_(User.username == name, User.active.is_(True), User.role.in_(roles))
-    return _attempt(session, user=user, who=who, secret=secret, staff=staff, reveal=False, ip=ip, device=device,
-                    action="sign_in", username=name, quiet_address=failures_here == 0)
+    return _attempt(
+        session,
+        user=user,
+        who=who,
+        secret=secret,
+        staff=staff,
+        reveal=False,
+        ip=ip,
+        device=device,
+        action="sign_in",
+        username=name,
+        quiet_address=failures_here == 0,
+    )
 
 
 def sign_in_resident(session: Session, *, resident: User, pin: str, ip: str = "", device: str = "") -> SignIn:
@@ -137,22 +160,45 @@ def sign_in_resident(session: Session, *, resident: User, pin: str, ip: str = ""
     lock bounds the guesses, and a right PIN is never refused for what others did behind that address.
     """
     if not resident.active:
-        return refused(SignIn(refused="invalid"), user=resident, reason="inactive")
+        return refused(SignIn(refused=Refusal.INVALID), user=resident, reason="inactive")
     return check_secret(session, user=resident, secret=pin, ip=ip, device=device)
 
 
-def check_secret(session: Session, *, user: User, secret: str, ip: str = "", device: str = "",
-                 action: str = "sign_in") -> SignIn:
+def check_secret(
+    session: Session, *, user: User, secret: str, ip: str = "", device: str = "", action: str = "sign_in"
+) -> SignIn:
     """The secret of an account the device already names (a paired phone, the account page); a refusal
     says why."""
     quiet_address = user.is_staff and _failures_from(session, ip, utcnow()) == 0
-    return _attempt(session, user=user, who=User.id == user.id, secret=secret, staff=user.is_staff, reveal=True,
-                    ip=ip, device=device, action=action, quiet_address=quiet_address)
+    return _attempt(
+        session,
+        user=user,
+        who=User.id == user.id,
+        secret=secret,
+        staff=user.is_staff,
+        reveal=True,
+        ip=ip,
+        device=device,
+        action=action,
+        quiet_address=quiet_address,
+    )
 
 
 @told
-def _attempt(session: Session, *, user: User | None, who, secret: str, staff: bool, reveal: bool, ip: str,
-             device: str, action: str, username: str = "", quiet_address: bool = False) -> SignIn:
+def _attempt(
+    session: Session,
+    *,
+    user: User | None,
+    who,
+    secret: str,
+    staff: bool,
+    reveal: bool,
+    ip: str,
+    device: str,
+    action: str,
+    username: str = "",
+    quiet_address: bool = False,
+) -> SignIn:
     """Take a try, check the secret, then record the outcome.
 
     The try is taken with one conditional UPDATE before the slow hash, so parallel requests cannot all
@@ -169,12 +215,14 @@ def _attempt(session: Session, *, user: User | None, who, secret: str, staff: bo
     """
     now = utcnow()
     with writing(session):
-        stored_hash = _take_try(session, who, now, staff=staff, let_through=quiet_address,
-                                seen=user.failed_logins if user else 0)
+        stored_hash = _take_try(
+            session, who, now, staff=staff, let_through=quiet_address, seen=user.failed_logins if user else 0
+        )
         attempt = None
         if stored_hash is not None or not reveal:
-            attempt = _record_try(session, user, took_try=stored_hash is not None, ip=ip, device=device,
-                                  action=action, username=username)
+            attempt = _record_try(
+                session, user, took_try=stored_hash is not None, ip=ip, device=device, action=action, username=username
+            )
     if stored_hash is None and reveal:
         return _refusal_now(session, user, now, staff=staff)
     # One argon2 check on every path: the account's hash, or a dummy one for a name without an
@@ -182,11 +230,14 @@ def _attempt(session: Session, *, user: User | None, who, secret: str, staff: bo
     right = passwords.verify_secret(stored_hash or passwords.dummy_hash(), secret)
     if right and stored_hash is not None:
         return _record_success(session, user, attempt, now, staff=staff, action=action)
-    locked = False if staff else _lock_if_due(session, user, who, now, took_try=stored_hash is not None, ip=ip,
-                                              device=device)
+    locked = (
+        False
+        if staff
+        else _lock_if_due(session, user, who, now, took_try=stored_hash is not None, ip=ip, device=device)
+    )
     if reveal and locked:
         return _refusal_now(session, user, now, staff=staff)
-    return SignIn(refused="invalid")
+    return SignIn(refused=Refusal.INVALID)
 
 
 def _not_locked(now: datetime):
@@ -198,15 +249,22 @@ def _take_try(session: Session, who, now: datetime, *, staff: bool, let_through:
     if staff:
         # A staff account is never locked, so a flag left by an earlier version does not hold it back.
         ready = or_(User.locked_until.is_(None), User.locked_until <= now)
-        may_try = or_(ready, and_(literal(let_through), User.lock_count < TRIES_LET_THROUGH,
-                                  User.failed_logins == seen))  # parallel tries let through read the same count
-        values = {"failed_logins": User.failed_logins + 1, "locked_until": _wait_from(now),
-                  "lock_count": case((ready, User.lock_count), else_=User.lock_count + 1)}
+        may_try = or_(
+            ready, and_(literal(let_through), User.lock_count < TRIES_LET_THROUGH, User.failed_logins == seen)
+        )  # parallel tries let through read the same count
+        values = {
+            "failed_logins": User.failed_logins + 1,
+            "locked_until": _wait_from(now),
+            "lock_count": case((ready, User.lock_count), else_=User.lock_count + 1),
+        }
     else:
         may_try = and_(_not_locked(now), User.failed_logins < FAILURES_BEFORE_LOCK)
         values = {"failed_logins": User.failed_logins + 1}
     return session.execute(
-        update(User).where(who, may_try).values(**values).returning(User.secret_hash)
+        update(User)
+        .where(who, may_try)
+        .values(**values)
+        .returning(User.secret_hash)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
 
@@ -222,13 +280,19 @@ def _wait_from(now: datetime):
     return case((tries < FAILURES_BEFORE_WAIT, null()), *steps, else_=literal(now + LONGEST_WAIT, UTCDateTime()))
 
 
-def _record_try(session: Session, user: User | None, *, took_try: bool, ip: str, device: str, action: str,
-                username: str) -> AuditEvent:
+def _record_try(
+    session: Session, user: User | None, *, took_try: bool, ip: str, device: str, action: str, username: str
+) -> AuditEvent:
     """The try's audit row, as a wrong one. A try not taken (the account was locked or waiting) is marked
     unchecked; a name without an account keeps the name typed."""
     detail = {"username": username[:40]} if user is None else ({} if took_try else {"unchecked": True})
-    attempt = AuditEvent(action=f"{action}_failed", subject_id=user.id if user else None, ip=ip or "",
-                         device=device or "", detail=detail or None)
+    attempt = AuditEvent(
+        action=f"{action}_failed",
+        subject_id=user.id if user else None,
+        ip=ip or "",
+        device=device or "",
+        detail=detail or None,
+    )
     session.add(attempt)
     return attempt
 
@@ -238,16 +302,17 @@ def _refusal_now(session: Session, user: User, now: datetime, *, staff: bool) ->
         select(User.locked_until, User.unlock_by_staff).where(User.id == user.id)
     ).one()
     if staff:
-        return SignIn(refused="waiting", locked_until=locked_until)
+        return SignIn(refused=Refusal.WAITING, locked_until=locked_until)
     if staff_only:
-        return SignIn(refused="staff_unlock")
+        return SignIn(refused=Refusal.STAFF_UNLOCK)
     if locked_until and locked_until > now:
-        return SignIn(refused="locked", locked_until=locked_until)
-    return SignIn(refused="busy")  # the last free tries are being checked right now
+        return SignIn(refused=Refusal.LOCKED, locked_until=locked_until)
+    return SignIn(refused=Refusal.BUSY)  # the last free tries are being checked right now
 
 
-def _record_success(session: Session, user: User, attempt: AuditEvent, now: datetime, *, staff: bool,
-                    action: str) -> SignIn:
+def _record_success(
+    session: Session, user: User, attempt: AuditEvent, now: datetime, *, staff: bool, action: str
+) -> SignIn:
     # A resident's lock that came in meanwhile (parallel wrong PINs) holds even against the right PIN,
     # and the try stays a refused one, marked so; a staff member's right password ends any wait, unless
     # a second factor is still to come: then the password's try stays counted until the second factor
@@ -261,8 +326,12 @@ def _record_success(session: Session, user: User, attempt: AuditEvent, now: date
             update(User).where(User.id == user.id, *still_open).values(**clears, last_sign_in_at=now)
         )
         outcome = {"action": action, "actor_id": user.id} if reset.rowcount == 1 else {"detail": {"locked": True}}
-        session.execute(update(AuditEvent).where(AuditEvent.id == attempt.id).values(**outcome)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.id == attempt.id)
+            .values(**outcome)
+            .execution_options(synchronize_session=False)
+        )
     if reset.rowcount != 1:
         return _refusal_now(session, user, now, staff=staff)
     session.refresh(user)
@@ -270,28 +339,35 @@ def _record_success(session: Session, user: User, attempt: AuditEvent, now: date
 
 
 @told
-def check_second_factor(session: Session, *, user: User, verify, factor: str, ip: str = "",
-                        device: str = "") -> SignIn:
+def check_second_factor(session: Session, *, user: User, verify, factor: str, ip: str = "", device: str = "") -> SignIn:
     """A staff member's second factor after their password, counted as a password try is: a wrong code is a
     wrong try ("sign_in_failed", which also counts against the address), and waits as one does. `verify`
     checks the code or passkey, and uses it up; it runs only when a try may be taken."""
     now = utcnow()
     quiet_address = _failures_from(session, ip, now) == 0
     with writing(session):
-        taken = _take_try(session, User.id == user.id, now, staff=True, let_through=quiet_address,
-                          seen=user.failed_logins) is not None
-        attempt = AuditEvent(action="sign_in_failed", subject_id=user.id, ip=ip or "", device=device or "",
-                             detail={"factor": factor} if taken else {"factor": factor, "unchecked": True})
+        taken = (
+            _take_try(session, User.id == user.id, now, staff=True, let_through=quiet_address, seen=user.failed_logins)
+            is not None
+        )
+        attempt = AuditEvent(
+            action="sign_in_failed",
+            subject_id=user.id,
+            ip=ip or "",
+            device=device or "",
+            detail={"factor": factor} if taken else {"factor": factor, "unchecked": True},
+        )
         session.add(attempt)
     if not taken:
         return _refusal_now(session, user, now, staff=True)
     if not verify():
-        return SignIn(refused="invalid")
+        return SignIn(refused=Refusal.INVALID)
     return _record_success(session, user, attempt, now, staff=True, action="second_factor")
 
 
-def _lock_if_due(session: Session, user: User | None, who, now: datetime, *, took_try: bool, ip: str,
-                 device: str) -> bool:
+def _lock_if_due(
+    session: Session, user: User | None, who, now: datetime, *, took_try: bool, ip: str, device: str
+) -> bool:
     """Lock a resident's account at the fifth wrong PIN in a row; True if it locked. A try that was not
     taken locks nothing, and for a name without an account the same UPDATE matches no row."""
     with writing(session):
@@ -318,8 +394,15 @@ def unlock(session: Session, *, actor: User, user: User) -> None:
     with writing(session):
         opened = session.execute(
             update(User)
-            .where(User.id == user.id, or_(User.failed_logins > 0, User.lock_count > 0, User.locked_until.is_not(None),
-                                           User.unlock_by_staff.is_(True)))
+            .where(
+                User.id == user.id,
+                or_(
+                    User.failed_logins > 0,
+                    User.lock_count > 0,
+                    User.locked_until.is_not(None),
+                    User.unlock_by_staff.is_(True),
+                ),
+            )
             .values(failed_logins=0, lock_count=0, locked_until=None, unlock_by_staff=False)
         )
         if opened.rowcount:  # a second tap, or an account that was not locked, changes nothing
@@ -327,17 +410,25 @@ def unlock(session: Session, *, actor: User, user: User) -> None:
 
 
 def is_locked(user: User) -> bool:
-    return lock_state(user, utcnow()) is not None
+    """Locked or waiting after wrong tries, as the coordinator's overview shows it."""
+    return user.unlock_by_staff or (user.locked_until is not None and user.locked_until > utcnow())
 
 
 def set_locale(session: Session, *, user: User, locale: str) -> None:
     with writing(session):
         session.execute(update(User).where(User.id == user.id).values(locale=locale))
-    user.locale = locale
 
 
-def change_secret(session: Session, *, user: User, new_secret: str, actor: User | None = None,
-                  keep_device_session: int | None = None, device: str = "", action: str = "secret_changed") -> int:
+def change_secret(
+    session: Session,
+    *,
+    user: User,
+    new_secret: str,
+    actor: User | None = None,
+    keep_device_session: int | None = None,
+    device: str = "",
+    action: str = "secret_changed",
+) -> int:
     """Set a new PIN or password and sign out every other device of the account."""
     new_hash = passwords.hash_secret(new_secret)
     now = utcnow()
@@ -345,11 +436,14 @@ def change_secret(session: Session, *, user: User, new_secret: str, actor: User 
         session.execute(update(User).where(User.id == user.id).values(secret_hash=new_hash))
         others = session.execute(
             update(DeviceSession)
-            .where(DeviceSession.user_id == user.id, DeviceSession.revoked_at.is_(None),
-                   DeviceSession.id != (keep_device_session or 0))
+            .where(
+                DeviceSession.user_id == user.id,
+                DeviceSession.revoked_at.is_(None),
+                DeviceSession.id != (keep_device_session or 0),
+            )
             .values(revoked_at=now)
         )
-        audit.record(session, action, actor=actor or user, subject=user, device=device,
-                     signed_out_devices=others.rowcount)
-    user.secret_hash = new_hash
+        audit.record(
+            session, action, actor=actor or user, subject=user, device=device, signed_out_devices=others.rowcount
+        )
     return others.rowcount

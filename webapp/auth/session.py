@@ -1,4 +1,5 @@
 """Flask-Login wired to the server-side device sessions."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, request, url_for
@@ -8,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 
 from .. import policy
-from ..security import is_passive_request
 from ..db import get_session
-from ..htmx import htmx_request, to_sign_in
+from ..htmx import to_sign_in
 from ..models import User
+from ..request_kinds import is_passive_request
 from ..timeline import drafts
 from ..timeline.forms import MESSAGE_MAX
 from . import device_sessions
@@ -29,7 +30,7 @@ KEEPS_UNSENT = ("timeline.post_message", "timeline.keep_unsent")
 def unauthorized():
     if request.method == "POST" and (kept := keep_unsent_words()) is not None:
         return to_sign_in(_sign_in_again(*kept))
-    wanted = request.full_path.rstrip("?") if request.method == "GET" and not htmx_request() else None
+    wanted = request.full_path.rstrip("?") if request.method == "GET" and not request.htmx else None
     return to_sign_in(url_for("auth.login", next=wanted))
 
 
@@ -59,8 +60,9 @@ def _sign_in_of_page(db, resident_id: int) -> device_sessions.Ended | None:
     if shown_in is not None and current_user.is_authenticated and shown_in == current_user._device_session_id:
         return device_sessions.Ended(current_user._get_current_object(), signed_out=False)  # still signed in
     if shown_in is not None:
-        return device_sessions.writer_after_end(db, device_session_id=shown_in,
-                                                signed_out_within=current_app.config["UNSENT_KEPT_AFTER_SIGN_OUT"])
+        return device_sessions.writer_after_end(
+            db, device_session_id=shown_in, signed_out_within=current_app.config["UNSENT_KEPT_AFTER_SIGN_OUT"]
+        )
     token = flask_session.get("_user_id")
     return device_sessions.writer_after_end(db, token=token) if token else None
 

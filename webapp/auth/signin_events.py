@@ -1,5 +1,6 @@
 """Sign-ins in the operators' log: who (a numeric id, when the account is known), what was checked, and why a
 try was refused. Never the name typed: usernames are often people's names."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -12,6 +13,7 @@ from .. import oplog
 def told(check_secret):
     """For a function that checks a secret and returns a SignIn, called with keywords: `user` (the account,
     or None for a name without one), and `action` or `factor` (what was checked)."""
+
     @wraps(check_secret)
     def checked(session, **kwargs):
         result = check_secret(session, **kwargs)
@@ -34,6 +36,7 @@ def _factor_due(user, check: str) -> dict:
 
 def refused(result, *, user=None, check: str = "sign_in", reason: str | None = None):
     """Tell a refusal and hand it back; `reason` when the log may say more than the page does."""
-    oplog.event("signin.failed", user_id=user.id if user is not None else None, check=check,
-                reason=reason or result.refused)
+    oplog.event(
+        "signin.failed", user_id=user.id if user is not None else None, check=check, reason=reason or result.refused
+    )
     return result

@@ -5,7 +5,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import access_log
+from .. import file_openings
+from ..dates import clock, day_month
 from ..db import get_session
 from ..devices import phone_name
 from ..htmx import render, see_other
@@ -14,9 +15,7 @@ from ..policy import role_required
 from ..redirects import local_target
 from ..roles import ROLE_LABELS
 from ..signup import consent
-from ..templating import clock, day_month
 from . import device_sessions, pairing, phones, services
-from .second_factor import signing_in as second_factor
 from .device_cookie import (
     current_device,
     device_kind,
@@ -33,6 +32,7 @@ from .forms import (
     ResidentSignInForm,
     StaffSignInForm,
 )
+from .second_factor import signing_in as second_factor
 
 bp = Blueprint("auth", __name__)
 
@@ -56,25 +56,30 @@ def refusal_message(result: services.SignIn, *, staff: bool) -> str:
     """Where a username is typed, one answer for every refusal: it must not tell which names have an
     account, nor which accounts are waiting after wrong tries. Only a paired phone or the account page,
     which already name the account, say that it is locked and until when."""
-    if result.refused == "locked":
+    if result.refused == services.Refusal.LOCKED:
         return _("Too many wrong tries. You can try again at %(time)s.", time=clock(result.locked_until))
-    if result.refused == "staff_unlock":
+    if result.refused == services.Refusal.STAFF_UNLOCK:
         return _("Too many wrong tries. Please ask the staff in the community house to open your account again.")
-    if result.refused in ("address", "busy"):
+    if result.refused in (services.Refusal.ADDRESS, services.Refusal.BUSY):
         return _("Too many wrong tries from this place. Please wait a few minutes.")
     if staff:
-        return _("The username or password is not right, or there have been many wrong tries. "
-                 "Please wait a little and try again.")
-    return _("The username or PIN is not right, or there have been many wrong tries. "
-             "Please wait a little and try again, or ask the staff in the community house.")
+        return _(
+            "The username or password is not right, or there have been many wrong tries. "
+            "Please wait a little and try again."
+        )
+    return _(
+        "The username or PIN is not right, or there have been many wrong tries. "
+        "Please wait a little and try again, or ask the staff in the community house."
+    )
 
 
 def _start_session(user, trusted=None):
     wanted = local_target(request.args.get("next"))
     session.clear()  # nothing from before sign-in carries over
     half = second_factor.required(user)  # staff: signed in only once the second factor is confirmed too
-    device_sessions.start_device_session(get_session(), user=user, user_agent=request.headers.get("User-Agent", ""),
-                                  trusted=trusted, half_signed_in=half)
+    device_sessions.start_device_session(
+        get_session(), user=user, user_agent=request.headers.get("User-Agent", ""), trusted=trusted, half_signed_in=half
+    )
     session.permanent = user.is_resident and not user.on_shared_device  # others end with the browser
     login_user(user)
     if half:
@@ -110,8 +115,9 @@ def sign_in():
     trusted, resident = found
     if trusted.kind == pairing.TABLET:
         g.device_locale = trusted.locale
-        return _username_sign_in(ResidentSignInForm(), "auth/login.html", staff=False, trusted=trusted,
-                                 from_tablet=True)
+        return _username_sign_in(
+            ResidentSignInForm(), "auth/login.html", staff=False, trusted=trusted, from_tablet=True
+        )
     g.device_locale = resident.locale
     return _phone_sign_in(trusted, resident)
 
@@ -124,7 +130,11 @@ def _phone_sign_in(trusted, resident):
         return render("auth/login_phone.html", form=form, resident=resident), 422
     result = services.sign_in_resident(get_session(), resident=resident, pin=form.secret, **request_origin())
     if result.user is None:
-        refusal = refusal_message(result, staff=False) if result.refused != "invalid" else _("That PIN is not right. Please try again.")
+        refusal = (
+            refusal_message(result, staff=False)
+            if result.refused != services.Refusal.INVALID
+            else _("That PIN is not right. Please try again.")
+        )
         return render("auth/login_phone.html", form=form, resident=resident, refusal=refusal), 422
     return _start_session(result.user, trusted)
 
@@ -133,8 +143,14 @@ def _username_sign_in(form, template: str, *, staff: bool, trusted=None, from_ta
     """Username and secret: staff anywhere, residents on a community-house tablet."""
     if not form.validate():
         return render(template, form=form), 422
-    result = services.sign_in(get_session(), username=form.username.data, secret=form.secret, staff=staff,
-                              trusted_device=from_tablet, **request_origin())
+    result = services.sign_in(
+        get_session(),
+        username=form.username.data,
+        secret=form.secret,
+        staff=staff,
+        trusted_device=from_tablet,
+        **request_origin(),
+    )
     if result.user is None:
         return render(template, form=form, refusal=refusal_message(result, staff=staff)), 422
     return _start_session(result.user, trusted)
@@ -185,8 +201,9 @@ def logout():
     if found is not None and found[0].kind == pairing.TABLET:
         lang = found[0].locale  # the next person starts in the tablet's own language
     if current_user.is_authenticated:
-        device_sessions.end_device_session(get_session(), user=current_user, session_id=current_user._device_session_id,
-                                           on_that_device=True)
+        device_sessions.end_device_session(
+            get_session(), user=current_user, session_id=current_user._device_session_id, on_that_device=True
+        )
         logout_user()
     session.clear()
     response = redirect(url_for("auth.login", lang=lang), 303)
@@ -201,15 +218,25 @@ def logout():
 def account():
     db = get_session()
     devices = device_sessions.live_devices(db, user=current_user)
-    phones_shown = (phones.phones_listed(db, resident=current_user, this_phone_id=this_phone_id(current_user))
-                    if current_user.is_resident else [])
-    looks = access_log.looks_at(db, resident=current_user) if current_user.is_resident else []
+    phones_shown = (
+        phones.phones_listed(db, resident=current_user, this_phone_id=this_phone_id(current_user))
+        if current_user.is_resident
+        else []
+    )
+    looks = file_openings.looks_at(db, resident=current_user) if current_user.is_resident else []
     setups = pairing.setups_of(db, resident=current_user) if current_user.is_resident else []
     consents = consent.consents_of(db, resident=current_user) if current_user.is_resident else []
-    return render("auth/account.html", devices=devices, current_device=current_user._device_session_id, phones=phones_shown,
-                  setups=setups, consents=consents,
-                  language_form=LanguageForm(formdata=None, locale=current_user.locale), looks=looks,
-                  role_labels=ROLE_LABELS)
+    return render(
+        "auth/account.html",
+        devices=devices,
+        current_device=current_user._device_session_id,
+        phones=phones_shown,
+        setups=setups,
+        consents=consents,
+        language_form=LanguageForm(formdata=None, locale=current_user.locale),
+        looks=looks,
+        role_labels=ROLE_LABELS,
+    )
 
 
 @bp.post("/account/language")
@@ -239,8 +266,9 @@ def sign_out_device(device_id: int):
 
 def _own_phone(phone_id: int) -> phones.Phone:
     """One of the resident's phones; whether it is the one in her hand, the server tells by its cookie."""
-    phone = phones.phone_of(get_session(), resident=current_user, phone_id=phone_id,
-                            this_phone_id=this_phone_id(current_user))
+    phone = phones.phone_of(
+        get_session(), resident=current_user, phone_id=phone_id, this_phone_id=this_phone_id(current_user)
+    )
     if phone is None:
         abort(404)
     return phone
@@ -277,11 +305,17 @@ def remove_phone(phone_id: int):
         return response
     name = phone_name(phone.device, phone.browser)
     if phone.last_sign_in_at:
-        said = _("Removed: %(phone)s, last signed in %(date)s. It can no longer be used to sign in.", phone=name,
-                 date=day_month(phone.last_sign_in_at))
+        said = _(
+            "Removed: %(phone)s, last signed in %(date)s. It can no longer be used to sign in.",
+            phone=name,
+            date=day_month(phone.last_sign_in_at),
+        )
     else:
-        said = _("Removed: %(phone)s, paired %(date)s. It can no longer be used to sign in.", phone=name,
-                 date=day_month(phone.paired_at))
+        said = _(
+            "Removed: %(phone)s, paired %(date)s. It can no longer be used to sign in.",
+            phone=name,
+            date=day_month(phone.paired_at),
+        )
     flash(said, "at:phones")
     return see_other(url_for("auth.account", _anchor="phones"))
 
@@ -309,14 +343,23 @@ def save_secret():
     form = _secret_form()
     if form.validate():
         db = get_session()
-        checked = services.check_secret(db, user=current_user, secret=form.current.data, action="secret_check",
-                                        **request_origin())
+        checked = services.check_secret(
+            db, user=current_user, secret=form.current.data, action="secret_check", **request_origin()
+        )
         if checked.user is None:
-            form.current.errors.append(form.wrong_current_message if checked.refused == "invalid"
-                                       else refusal_message(checked, staff=current_user.is_staff))
+            form.current.errors.append(
+                form.wrong_current_message
+                if checked.refused == services.Refusal.INVALID
+                else refusal_message(checked, staff=current_user.is_staff)
+            )
         else:
-            services.change_secret(db, user=current_user, new_secret=form.new.data,
-                                   keep_device_session=current_user._device_session_id, device=device_kind())
+            services.change_secret(
+                db,
+                user=current_user,
+                new_secret=form.new.data,
+                keep_device_session=current_user._device_session_id,
+                device=device_kind(),
+            )
             flash(_("Your PIN is changed.") if current_user.is_resident else _("Your password is changed."))
             return see_other(url_for("auth.account"))
     return render("auth/change_secret.html", form=form), 422

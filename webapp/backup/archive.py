@@ -1,6 +1,7 @@
 """The archive: a tar with the database dump under database/, each voice file under audio/<resident>/, and
 manifest.json last, which names every file with its size and sha256. The app's archives, and only they, are
 named sammen-backup-<UTC time>.tar, or .tar.age when encrypted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +11,11 @@ import re
 import shutil
 import tarfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from .database import BackupError
 
@@ -135,8 +137,7 @@ def check(manifest: dict, folder: Path) -> None:
         if name not in present:
             raise BackupError(f"{name} is missing from the archive")
         if sha256_of(folder / name) != sha256:
-            raise BackupError(f"{name} does not match its checksum in the manifest: the archive was changed or "
-                              f"damaged")
+            raise BackupError(f"{name} does not match its checksum in the manifest: the archive was changed or damaged")
 
 
 def database_file(manifest: dict, folder: Path) -> Path:

@@ -1,13 +1,16 @@
 """age encryption (https://age-encryption.org/v1) through pyrage, streamed: pyrage reads and writes in chunks,
 so a thread on one end of a pipe lets the archive be written or read while it is encrypted or decrypted,
 and memory does not grow with the size of the database."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 import pyrage
 
@@ -20,8 +23,9 @@ def recipient(text: str) -> pyrage.x25519.Recipient:
     try:
         return pyrage.x25519.Recipient.from_str(text.strip())
     except pyrage.RecipientError as error:
-        raise BackupError("BACKUP_RECIPIENT is not an age public key (age1…); make a key pair with age-keygen") \
-            from error
+        raise BackupError(
+            "BACKUP_RECIPIENT is not an age public key (age1…); make a key pair with age-keygen"
+        ) from error
 
 
 def identities(key_file: Path) -> list[pyrage.x25519.Identity]:
@@ -61,10 +65,8 @@ class _Worker(threading.Thread):
                 self.error = error
         finally:
             if self.then_close is not None:
-                try:
+                with contextlib.suppress(BrokenPipeError):
                     self.then_close.close()
-                except BrokenPipeError:
-                    pass
 
 
 @contextmanager
@@ -79,10 +81,10 @@ def encrypting(out: BinaryIO, to: pyrage.x25519.Recipient) -> Iterator[BinaryIO]
     try:
         yield sink
     finally:
-        try:
-            sink.close()  # the end of the archive: the worker writes the last chunk and returns
-        except BrokenPipeError:
-            pass  # the worker stopped early; its error is raised below
+        # The end of the archive: the worker writes the last chunk and returns. A broken pipe means the worker
+        # stopped early; its error is raised below.
+        with contextlib.suppress(BrokenPipeError):
+            sink.close()
         worker.join()
         if worker.error is not None:
             raise BackupError(f"encryption failed: {worker.error}") from worker.error
@@ -106,5 +108,4 @@ def decrypting(path: Path, keys: list[pyrage.x25519.Identity]) -> Iterator[Binar
             source.close()  # a worker still writing stops with a broken pipe
             worker.join()
             if worker.error is not None:
-                raise BackupError("cannot decrypt the archive with this identity, or it is damaged") \
-                    from worker.error
+                raise BackupError("cannot decrypt the archive with this identity, or it is damaged") from worker.error

@@ -1,11 +1,12 @@
 """What both backends share: row counts, the schema's revision, whether a database is empty, and which backend
 module dumps and restores it."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, column, create_engine, func, inspect, select, table
@@ -60,8 +61,10 @@ def scratch(url: str) -> Iterator[str]:
 
 def counts_in(connection: Connection) -> dict[str, int]:
     """Rows per table (the migrations' own table included), read in the connection's transaction."""
-    return {name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
-            for name in sorted(inspect(connection).get_table_names())}
+    return {
+        name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
+        for name in sorted(inspect(connection).get_table_names())
+    }
 
 
 def revision_in(connection: Connection) -> str | None:

@@ -1,4 +1,5 @@
 """Make an archive, restore one into an empty database and audio folder, or check one in a scratch copy."""
+
 from __future__ import annotations
 
 import os
@@ -67,14 +68,20 @@ def create(settings: Settings, dest: Path, *, now: datetime | None = None) -> Cr
     partial = path.with_name(f".{path.name}.partial")
     with tempfile.TemporaryDirectory(prefix="sammen-backup-") as staging:
         snapshot = database.dump(settings.database_url, Path(staging))
-        header = {"app_version": settings.app_version, "backend": database.backend(settings.database_url),
-                  "migration": snapshot.revision, "created_at": began.isoformat(timespec="seconds"),
-                  "tables": snapshot.counts, "audio": "included" if settings.audio_dir else "not included"}
+        header = {
+            "app_version": settings.app_version,
+            "backend": database.backend(settings.database_url),
+            "migration": snapshot.revision,
+            "created_at": began.isoformat(timespec="seconds"),
+            "tables": snapshot.counts,
+            "audio": "included" if settings.audio_dir else "not included",
+        }
         try:
             with _private_file(partial) as out:
                 with crypto.encrypting(out, to) if to else nullcontext(out) as sink:
-                    manifest = archive.write(sink, database_file=snapshot.file, audio_root=settings.audio_dir,
-                                             header=header)
+                    manifest = archive.write(
+                        sink, database_file=snapshot.file, audio_root=settings.audio_dir, header=header
+                    )
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(partial, path)  # nobody sees, restores or prunes half an archive
@@ -90,11 +97,15 @@ def _private_file(path: Path):
 def refuse_unless_empty(settings: Settings) -> None:
     rows = database.rows_held(settings.database_url)
     if rows:
-        raise BackupError(f"the database already holds {rows} rows: a backup is restored only into an empty "
-                          f"database (a new one, or one with the schema and no rows)")
+        raise BackupError(
+            f"the database already holds {rows} rows: a backup is restored only into an empty "
+            f"database (a new one, or one with the schema and no rows)"
+        )
     if settings.audio_dir and any(archive.audio_files(settings.audio_dir)):
-        raise BackupError(f"the audio folder {settings.audio_dir} already holds voice messages: a backup is "
-                          f"restored only into an empty one")
+        raise BackupError(
+            f"the audio folder {settings.audio_dir} already holds voice messages: a backup is "
+            f"restored only into an empty one"
+        )
 
 
 def unpack(source: Path, keys: list, into: Path) -> dict:
@@ -110,11 +121,15 @@ def unpack(source: Path, keys: list, into: Path) -> dict:
 def _check_fits(manifest: dict, settings: Settings) -> None:
     target = database.backend(settings.database_url)
     if manifest["backend"] != target:
-        raise BackupError(f"the archive holds a {manifest['backend']} database and DATABASE_URL names {target}: "
-                          f"restore it into the same kind")
+        raise BackupError(
+            f"the archive holds a {manifest['backend']} database and DATABASE_URL names {target}: "
+            f"restore it into the same kind"
+        )
     if manifest["migration"] is not None and manifest["migration"] not in database.known_revisions():
-        raise BackupError(f"the archive's schema ({manifest['migration']}) is newer than this release: "
-                          f"install that release, or a newer one, to restore it")
+        raise BackupError(
+            f"the archive's schema ({manifest['migration']}) is newer than this release: "
+            f"install that release, or a newer one, to restore it"
+        )
 
 
 def restore(settings: Settings, source: Path, keys: list) -> Restored:
@@ -127,8 +142,11 @@ def restore(settings: Settings, source: Path, keys: list) -> Restored:
             _put_audio(manifest, Path(folder), settings.audio_dir)
     counts = database.row_counts(settings.database_url)
     if counts != manifest["tables"]:
-        differ = sorted(name for name in counts.keys() | manifest["tables"].keys()
-                        if counts.get(name) != manifest["tables"].get(name))
+        differ = sorted(
+            name
+            for name in counts.keys() | manifest["tables"].keys()
+            if counts.get(name) != manifest["tables"].get(name)
+        )
         raise BackupError(f"the restored rows differ from the manifest's counts in {', '.join(differ)}")
     return Restored(manifest=manifest, counts=counts)
 
@@ -145,5 +163,6 @@ def _put_audio(manifest: dict, unpacked: Path, audio_dir: Path) -> None:
 def verify(settings: Settings, source: Path, keys: list) -> Restored:
     """Restore into a scratch database and audio folder, compare, and remove both: production is not touched."""
     with database.scratch(settings.database_url) as url, tempfile.TemporaryDirectory(prefix="sammen-verify-") as audio:
-        return restore(replace(settings, database_url=url, audio_dir=Path(audio) if settings.audio_dir else None),
-                       source, keys)
+        return restore(
+            replace(settings, database_url=url, audio_dir=Path(audio) if settings.audio_dir else None), source, keys
+        )

@@ -3,6 +3,7 @@ libpq's environment variables, so the password never shows on a command line (`p
 
 The dump reads the snapshot that the row counts were read in (`pg_export_snapshot`), so the manifest counts
 exactly what the dump holds while the app goes on writing."""
+
 from __future__ import annotations
 
 import os
@@ -10,9 +11,9 @@ import re
 import secrets
 import shutil
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -22,15 +23,28 @@ from .database import BackupError, Snapshot, counts_in, revision_in
 DUMP_NAME = "database.pgdump"
 
 # Settings in the URL's query that libpq also reads from the environment.
-QUERY_TO_ENV = {"host": "PGHOST", "port": "PGPORT", "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT",
-                "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT",
-                "application_name": "PGAPPNAME", "target_session_attrs": "PGTARGETSESSIONATTRS"}
+QUERY_TO_ENV = {
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "application_name": "PGAPPNAME",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
 
 
 def libpq_environment(url: URL) -> dict[str, str]:
     env = dict(os.environ)
-    parts = {"PGHOST": url.host, "PGPORT": url.port, "PGUSER": url.username, "PGPASSWORD": url.password,
-             "PGDATABASE": url.database}
+    parts = {
+        "PGHOST": url.host,
+        "PGPORT": url.port,
+        "PGUSER": url.username,
+        "PGPASSWORD": url.password,
+        "PGDATABASE": url.database,
+    }
     for key, value in url.query.items():
         if key in QUERY_TO_ENV:
             parts[QUERY_TO_ENV[key]] = value if isinstance(value, str) else value[-1]
@@ -57,8 +71,10 @@ def check_client(tool: str, server_version_num: int) -> None:
     client = _major(subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout)
     server = server_version_num // 10000
     if client < server:
-        raise BackupError(f"{Path(tool).name} is version {client}, older than the server's {server}: "
-                          f"install postgresql-client-{server}")
+        raise BackupError(
+            f"{Path(tool).name} is version {client}, older than the server's {server}: "
+            f"install postgresql-client-{server}"
+        )
 
 
 def _run(arguments: list[str], url: URL) -> None:
@@ -78,8 +94,9 @@ def dump(url: str, into: Path) -> Snapshot:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts, revision = counts_in(connection), revision_in(connection)
             # The exported snapshot lives as long as this transaction: pg_dump runs inside it.
-            _run([tool, "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={target}"],
-                 make_url(url))
+            _run(
+                [tool, "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={target}"], make_url(url)
+            )
             connection.rollback()
     finally:
         engine.dispose()
@@ -97,8 +114,10 @@ def restore(url: str, dump_file: Path, *, schema_present: bool) -> None:
         engine.dispose()
     # A schema without rows (after `db upgrade` on a new server) is dropped object by object first.
     clean = ["--clean", "--if-exists"] if schema_present else []
-    _run([tool, "--no-owner", "--exit-on-error", "--no-password", *clean, f"--dbname={parsed.database}",
-          str(dump_file)], parsed)
+    _run(
+        [tool, "--no-owner", "--exit-on-error", "--no-password", *clean, f"--dbname={parsed.database}", str(dump_file)],
+        parsed,
+    )
 
 
 def _quoted(name: str) -> str:

@@ -1,6 +1,7 @@
 """Keep the newest archive of each of the last N days and of the last M months (UTC, counting today and this
 month), and the newest of all, so that a backup job that stopped never leaves the folder empty. This is also
 how an erased resident leaves the backups. Only files named as the app names its archives are deleted."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,9 @@ def choose(names: list[str], *, now: datetime, daily: int, monthly: int) -> Prun
         if month in months and month not in months_seen:
             kept.add(name)
             months_seen.add(month)
-    return Pruned(kept=[name for _, name in dated if name in kept],
-                  deleted=[name for _, name in dated if name not in kept])
+    return Pruned(
+        kept=[name for _, name in dated if name in kept], deleted=[name for _, name in dated if name not in kept]
+    )
 
 
 def prune(folder: Path, *, now: datetime, daily: int = DAILY, monthly: int = MONTHLY) -> Pruned:

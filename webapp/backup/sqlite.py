@@ -1,12 +1,13 @@
 """SQLite: copied with its online backup API, which reads one consistent state while the app goes on writing
 (a plain file copy of a database in write-ahead-log mode loses the newest writes)."""
+
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine
 

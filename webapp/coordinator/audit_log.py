@@ -1,4 +1,5 @@
 """The audit log as the coordinator reads it: newest first, by person, a page at a time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from .. import access_log
+from .. import file_openings
 from ..models import AuditEvent, User
 
 PAGE_SIZE = 50
@@ -75,9 +76,11 @@ class Row:
 def events(session: Session, *, person: User | None = None, before: int | None = None) -> tuple[list[Row], int | None]:
     """One page of events and the cursor for the next (older) page."""
     actor, subject = aliased(User), aliased(User)
-    query = (select(AuditEvent, actor.display_name, subject.display_name)
-             .outerjoin(actor, actor.id == AuditEvent.actor_id)
-             .outerjoin(subject, subject.id == AuditEvent.subject_id))
+    query = (
+        select(AuditEvent, actor.display_name, subject.display_name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+    )
     if person is not None:
         query = query.where(or_(AuditEvent.actor_id == person.id, AuditEvent.subject_id == person.id))
     if before is not None:
@@ -97,5 +100,5 @@ def label(event: AuditEvent) -> str:
     text = str(ACTIONS.get(event.action, event.action))
     if event.action in ("situation_added", "situation_changed") and (event.detail or {}).get("name"):
         return f"{text}: {event.detail['name']}"  # which one: the list is short, and names are not personal
-    what = (event.detail or {}).get("what") if event.action == access_log.ACTION else None
-    return f"{text}: {access_log.WHAT[what]}" if what in access_log.WHAT else text
+    what = (event.detail or {}).get("what") if event.action == file_openings.ACTION else None
+    return f"{text}: {file_openings.WHAT[what]}" if what in file_openings.WHAT else text

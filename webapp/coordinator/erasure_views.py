@@ -1,4 +1,5 @@
 """The coordinator deletes a resident: in 30 days (the account closes now) or now, and cancels a deletion."""
+
 from __future__ import annotations
 
 from flask import flash, url_for
@@ -6,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import leaving
+from ..dates import long_date
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role
 from ..policy import resident_to_erase, role_required
-from ..templating import long_date
 from .forms import EraseForm
 from .routing import bp
 
@@ -54,4 +55,3 @@ def cancel_erasure(resident_id: int):
     else:
         flash(_("There was no deletion to cancel."))
     return see_other(url_for("coordinator.overview") + "#residents-title")
-

@@ -31,13 +31,17 @@ class StaffForm(FlaskForm):
 
 # What each kind of situation means for the app's own rules, as the coordinator chooses one.
 SITUATION_CATEGORIES = {
-    SituationCategory.WORK: (_l("Work"), _l("Followed up after 1, 3, 6 and 12 months. Quiet weeks do not move "
-                                            "the resident up the caseload.")),
+    SituationCategory.WORK: (
+        _l("Work"),
+        _l("Followed up after 1, 3, 6 and 12 months. Quiet weeks do not move the resident up the caseload."),
+    ),
     SituationCategory.EDUCATION: (_l("Education"), _l("Followed up after 1, 3, 6 and 12 months.")),
     SituationCategory.ACTIVITY: (_l("An activity"), _l("For example a course or a work placement.")),
     SituationCategory.LEAVE: (_l("Leave"), _l("For example sick leave or parental leave.")),
-    SituationCategory.NOTHING_YET: (_l("Not yet in anything"), _l("Taking part, but not yet in work, education "
-                                                                   "or an activity.")),
+    SituationCategory.NOTHING_YET: (
+        _l("Not yet in anything"),
+        _l("Taking part, but not yet in work, education or an activity."),
+    ),
     SituationCategory.LEFT: (_l("No longer taking part"), _l("For example moved away or ended.")),
 }
 
@@ -48,11 +52,16 @@ class SituationForm(OnceForm):
     name = StringField(
         _l("Danish name"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write the Danish name of the situation.")),
-                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+        validators=[
+            DataRequired(message=_l("Write the Danish name of the situation.")),
+            Length(max=80, message=_l("A name can be at most 80 characters.")),
+            PersonName(),
+        ],
     )
-    category = RadioChoice(_l("What kind of situation is it?"),
-                           choices=choices((str(key), label) for key, (label, _) in SITUATION_CATEGORIES.items()))
+    category = RadioChoice(
+        _l("What kind of situation is it?"),
+        choices=choices((str(key), label) for key, (label, _) in SITUATION_CATEGORIES.items()),
+    )
     asks_hours = BooleanField(_l("Ask for the hours a week"))
     asks_employer = BooleanField(_l("Ask for the employer"))
     counts_as_outcome = BooleanField(_l("Counts as in work or education for the partnership"))
@@ -74,8 +83,11 @@ class AreaForm(FlaskForm):
     name = StringField(
         _l("Name of the housing area"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write the name of the area.")),
-                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+        validators=[
+            DataRequired(message=_l("Write the name of the area.")),
+            Length(max=80, message=_l("A name can be at most 80 characters.")),
+            PersonName(),
+        ],
     )
 
 
@@ -87,11 +99,17 @@ class TabletForm(FlaskForm):
     name = StringField(
         _l("Where is this tablet?"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Write where the tablet is, e.g. the reception.")),
-                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+        validators=[
+            DataRequired(message=_l("Write where the tablet is, e.g. the reception.")),
+            Length(max=80, message=_l("A name can be at most 80 characters.")),
+            PersonName(),
+        ],
     )
-    locale = ChoiceField(_l("Language for the next person"), choices=choices((lang.code, lang.endonym) for lang in LANGUAGES),
-                         default="da")
+    locale = ChoiceField(
+        _l("Language for the next person"),
+        choices=choices((lang.code, lang.endonym) for lang in LANGUAGES),
+        default="da",
+    )
 
 
 ERASE_WHEN = {
@@ -103,8 +121,11 @@ ERASE_WHEN = {
 class EraseForm(FlaskForm):
     """Deleting a resident cannot be undone once done: the coordinator types the username to say whom."""
 
-    username = StringField(_l("Type the resident's username to confirm"), filters=[strip],
-                           validators=[DataRequired(message=_l("Write the resident's username."))])
+    username = StringField(
+        _l("Type the resident's username to confirm"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write the resident's username."))],
+    )
     when = RadioChoice(_l("When"), choices=choices(ERASE_WHEN.items()))
 
     def __init__(self, *args, resident=None, **kwargs):

@@ -1,4 +1,5 @@
 """The coordinator's blueprint; its view modules add their routes to it."""
+
 from __future__ import annotations
 
 from flask import Blueprint

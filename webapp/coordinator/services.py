@@ -1,4 +1,5 @@
 """Accounts and assignments, as the housing-social plan's secretariat manages them."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, update
@@ -54,8 +55,9 @@ def active_advisors(session: Session) -> list[User]:
     )
 
 
-def create_staff(session: Session, *, actor: User, username: str, display_name: str, role: Role,
-                 locale: str) -> tuple[User, str]:
+def create_staff(
+    session: Session, *, actor: User, username: str, display_name: str, role: Role, locale: str
+) -> tuple[User, str]:
     """A staff account without a password, and the one-time link with which its owner chooses one.
 
     Refused with "username_taken" or "name_taken". The unique name key decides between two
@@ -68,8 +70,14 @@ def create_staff(session: Session, *, actor: User, username: str, display_name: 
         raise RefusedChange("username_taken")
     if staff_name_taken(session, display_name):
         raise RefusedChange("name_taken")
-    user = User(username=username, display_name=display_name.strip(), role=role, locale=locale,
-                secret_hash=password_links.NO_PASSWORD, name_key=staff_name_key(display_name))
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        locale=locale,
+        secret_hash=password_links.NO_PASSWORD,
+        name_key=staff_name_key(display_name),
+    )
     try:
         with writing(session):
             session.add(user)
@@ -88,8 +96,9 @@ def staff_name_taken(session: Session, name: str, *, besides: User | None = None
     upgrade, or made with older confusable data, still counts.
     """
     names = session.exec(
-        select(User.display_name).where(User.role.in_(STAFF_ROLES), User.active.is_(True),
-                                        User.id != (besides.id if besides else -1))
+        select(User.display_name).where(
+            User.role.in_(STAFF_ROLES), User.active.is_(True), User.id != (besides.id if besides else -1)
+        )
     ).all()
     return staff_name_key(name) in {staff_name_key(other) for other in names}
 
@@ -110,10 +119,12 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> No
             if not active and user.role == Role.ADVISOR and _followed_by(session, user) > 0:
                 raise RefusedChange("has_residents")
             changed = session.execute(
-                update(User).where(User.id == user.id, User.active.is_not(active)).values(**values))
+                update(User).where(User.id == user.id, User.active.is_not(active)).values(**values)
+            )
             if changed.rowcount:
-                audit.record(session, "account_activated" if active else "account_deactivated", actor=actor,
-                             subject=user)
+                audit.record(
+                    session, "account_activated" if active else "account_deactivated", actor=actor, subject=user
+                )
     except IntegrityError:
         raise RefusedChange("name_taken") from None
     if not active:
@@ -122,7 +133,9 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> No
 
 def _followed_by(session: Session, advisor: User) -> int:
     return session.exec(
-        select(func.count(User.id)).where(User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True))
+        select(func.count(User.id)).where(
+            User.advisor_id == advisor.id, User.role == Role.RESIDENT, User.active.is_(True)
+        )
     ).one()
 
 
@@ -139,8 +152,14 @@ def assign_advisor(session: Session, *, actor: User, resident: User, advisor: Us
             return False
         session.execute(update(User).where(User.id == resident.id).values(advisor_id=advisor.id))
         note_advisor_change(session, resident=resident, advisor=advisor, actor=actor)
-        audit.record(session, "advisor_assigned", actor=actor, subject=resident, advisor_id=advisor.id, previous_advisor_id=previous)
-    resident.advisor_id = advisor.id
+        audit.record(
+            session,
+            "advisor_assigned",
+            actor=actor,
+            subject=resident,
+            advisor_id=advisor.id,
+            previous_advisor_id=previous,
+        )
     return True
 
 
@@ -153,7 +172,7 @@ def unassigned(session: Session, *, area_id: int | None = None) -> list[User]:
 
 
 def take(session: Session, *, advisor: User, resident: User) -> bool:
-    """"I'll take them": only if nobody took them first, and only while the advisor is active."""
+    """ "I'll take them": only if nobody took them first, and only while the advisor is active."""
     with writing(session):
         if not lock_and_read(session, User.active, advisor.id):
             return False
@@ -161,9 +180,15 @@ def take(session: Session, *, advisor: User, resident: User) -> bool:
             reread(session, User, resident.id)  # the caller's copy now says who took them first
             return False
         note_advisor_change(session, resident=resident, advisor=advisor, actor=advisor)
-        audit.record(session, "advisor_assigned", actor=advisor, subject=resident, advisor_id=advisor.id,
-                     previous_advisor_id=None)
-    resident.advisor_id = advisor.id
+        audit.record(
+            session,
+            "advisor_assigned",
+            actor=advisor,
+            subject=resident,
+            advisor_id=advisor.id,
+            previous_advisor_id=None,
+        )
+        reread(session, User, resident.id)  # the caller's copy as written; set by hand it would wait to be flushed
     return True
 
 
@@ -183,7 +208,9 @@ def add_area(session: Session, *, actor: User, name: str) -> HousingArea:
 def set_area_active(session: Session, *, actor: User, area: HousingArea, active: bool) -> None:
     with writing(session):
         changed = session.execute(
-            update(HousingArea).where(HousingArea.id == area.id, HousingArea.active.is_not(active)).values(active=active)
+            update(HousingArea)
+            .where(HousingArea.id == area.id, HousingArea.active.is_not(active))
+            .values(active=active)
         )
         if changed.rowcount:
             audit.record(session, "area_changed", actor=actor, area=area.name, active=active)
@@ -192,9 +219,9 @@ def set_area_active(session: Session, *, actor: User, area: HousingArea, active:
 def set_user_area(session: Session, *, actor: User, user: User, area_id: int | None) -> None:
     with writing(session):
         changed = session.execute(
-            update(User).where(User.id == user.id, User.housing_area_id.is_distinct_from(area_id))
+            update(User)
+            .where(User.id == user.id, User.housing_area_id.is_distinct_from(area_id))
             .values(housing_area_id=area_id)
         )
         if changed.rowcount:
             audit.record(session, "area_assigned", actor=actor, subject=user, area_id=area_id)
-    user.housing_area_id = area_id

@@ -1,6 +1,7 @@
 """The list of situations as the coordinator keeps it: data, like the housing areas. Advisors choose from the
 active ones (outcomes/situations.py); which ones count as in work or education is the partnership's choice.
 Every change is audit-logged with the situation's id and name."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
@@ -33,16 +34,33 @@ def _added_with(session: Session, idempotency_key: str) -> Situation | None:
     return session.exec(select(Situation).where(Situation.idempotency_key == idempotency_key)).first()
 
 
-def add_situation(session: Session, *, actor: User, name: str, category: SituationCategory, asks_hours: bool,
-                  asks_employer: bool, counts_as_outcome: bool, idempotency_key: str) -> Situation:
+def add_situation(
+    session: Session,
+    *,
+    actor: User,
+    name: str,
+    category: SituationCategory,
+    asks_hours: bool,
+    asks_employer: bool,
+    counts_as_outcome: bool,
+    idempotency_key: str,
+) -> Situation:
     """A new situation, last on the list and offered to advisors at once. Once per form sent; refused with
     NameTaken where another one has the same name in any case."""
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX:
         raise ValueError(name)
     try:
-        return _add(session, actor=actor, name=name, category=category, asks_hours=asks_hours,
-                    asks_employer=asks_employer, counts_as_outcome=counts_as_outcome, idempotency_key=idempotency_key)
+        return _add(
+            session,
+            actor=actor,
+            name=name,
+            category=category,
+            asks_hours=asks_hours,
+            asks_employer=asks_employer,
+            counts_as_outcome=counts_as_outcome,
+            idempotency_key=idempotency_key,
+        )
     except IntegrityError:
         # Only where there was no row to lock (an empty list): the unique name then decides between twins.
         if (earlier := _added_with(session, idempotency_key)) is not None:
@@ -50,8 +68,17 @@ def add_situation(session: Session, *, actor: User, name: str, category: Situati
         raise NameTaken(name) from None
 
 
-def _add(session: Session, *, actor: User, name: str, category: SituationCategory, asks_hours: bool,
-         asks_employer: bool, counts_as_outcome: bool, idempotency_key: str) -> Situation:
+def _add(
+    session: Session,
+    *,
+    actor: User,
+    name: str,
+    category: SituationCategory,
+    asks_hours: bool,
+    asks_employer: bool,
+    counts_as_outcome: bool,
+    idempotency_key: str,
+) -> Situation:
     with writing(session):
         # Every row locked first: a parallel add waits until this one commits, and the next statement (a
         # fresh snapshot) sees its name and position. SQLite's write transactions run one at a time already.
@@ -61,21 +88,40 @@ def _add(session: Session, *, actor: User, name: str, category: SituationCategor
             return earlier
         if _name_key(name) in {_name_key(other) for other, _ in listed}:
             raise NameTaken(name)
-        situation = Situation(name=name, category=SituationCategory(category), asks_hours=asks_hours,
-                              asks_employer=asks_employer, counts_as_outcome=counts_as_outcome,
-                              position=max((position for _, position in listed), default=-1) + 1,
-                              idempotency_key=idempotency_key)
+        situation = Situation(
+            name=name,
+            category=SituationCategory(category),
+            asks_hours=asks_hours,
+            asks_employer=asks_employer,
+            counts_as_outcome=counts_as_outcome,
+            position=max((position for _, position in listed), default=-1) + 1,
+            idempotency_key=idempotency_key,
+        )
         session.add(situation)
         session.flush()
-        audit.record(session, ADDED, actor=actor, situation_id=situation.id, name=name, category=str(category),
-                     asks_hours=asks_hours, asks_employer=asks_employer, counts_as_outcome=counts_as_outcome)
+        audit.record(
+            session,
+            ADDED,
+            actor=actor,
+            situation_id=situation.id,
+            name=name,
+            category=str(category),
+            asks_hours=asks_hours,
+            asks_employer=asks_employer,
+            counts_as_outcome=counts_as_outcome,
+        )
     return situation
 
 
 def set_counts(session: Session, *, actor: User, situation: Situation, counts: bool) -> bool:
     """Whether the partnership counts it as in work or education. Already so: nothing changes, nothing is logged."""
-    return _change(session, actor=actor, situation=situation, condition=Situation.counts_as_outcome.is_not(counts),
-                   counts_as_outcome=counts)
+    return _change(
+        session,
+        actor=actor,
+        situation=situation,
+        condition=Situation.counts_as_outcome.is_not(counts),
+        counts_as_outcome=counts,
+    )
 
 
 def set_active(session: Session, *, actor: User, situation: Situation, active: bool) -> bool:

@@ -1,4 +1,5 @@
 """The list of situations advisors choose from, and which of them the partnership counts."""
+
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
@@ -8,7 +9,8 @@ from flask_login import current_user
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import Role, Situation, SituationCategory
-from ..outcomes.situations import catalog as whole_list, label
+from ..outcomes.situations import catalog as whole_list
+from ..outcomes.situations import label
 from ..policy import role_required
 from . import situation_catalog as catalog
 from .forms import SITUATION_CATEGORIES, SituationForm
@@ -20,10 +22,13 @@ def NAME_TAKEN() -> str:  # noqa: N802 (read like a message)
 
 
 def _page(form: SituationForm | None = None, status: int = 200):
-    rows = [(situation, label(situation.key, situation.name))
-            for situation in whole_list(get_session(), include_inactive=True)]
-    return render("coordinator/situations.html", rows=rows, form=form or SituationForm.fresh(),
-                  categories=SITUATION_CATEGORIES), status
+    rows = [
+        (situation, label(situation.key, situation.name))
+        for situation in whole_list(get_session(), include_inactive=True)
+    ]
+    return render(
+        "coordinator/situations.html", rows=rows, form=form or SituationForm.fresh(), categories=SITUATION_CATEGORIES
+    ), status
 
 
 @bp.get("/situations")
@@ -42,9 +47,15 @@ def add_situation():
         return _page(form, 422)
     try:
         added = catalog.add_situation(
-            get_session(), actor=current_user, name=form.name.data, category=SituationCategory(form.category.data),
-            asks_hours=form.asks_hours.data, asks_employer=form.asks_employer.data,
-            counts_as_outcome=form.counts_as_outcome.data, idempotency_key=form.idempotency_key.data)
+            get_session(),
+            actor=current_user,
+            name=form.name.data,
+            category=SituationCategory(form.category.data),
+            asks_hours=form.asks_hours.data,
+            asks_employer=form.asks_employer.data,
+            counts_as_outcome=form.counts_as_outcome.data,
+            idempotency_key=form.idempotency_key.data,
+        )
     except catalog.NameTaken:
         form.name.errors.append(NAME_TAKEN())
         return _page(form, 422)
@@ -67,8 +78,11 @@ def situation_counts(situation_id: int):
     situation, counts = _situation(situation_id), _wanted()
     catalog.set_counts(get_session(), actor=current_user, situation=situation, counts=counts)
     name = label(situation.key, situation.name)
-    flash(_("%(name)s counts as in work or education for the partnership.", name=name) if counts
-          else _("%(name)s no longer counts as in work or education for the partnership.", name=name))
+    flash(
+        _("%(name)s counts as in work or education for the partnership.", name=name)
+        if counts
+        else _("%(name)s no longer counts as in work or education for the partnership.", name=name)
+    )
     return see_other(url_for("coordinator.situations"))
 
 
@@ -78,6 +92,9 @@ def situation_active(situation_id: int):
     situation, active = _situation(situation_id), _wanted()
     catalog.set_active(get_session(), actor=current_user, situation=situation, active=active)
     name = label(situation.key, situation.name)
-    flash(_("Advisors can choose %(name)s again.", name=name) if active
-          else _("%(name)s is off the list. Advisors can no longer choose it; residents' history keeps it.", name=name))
+    flash(
+        _("Advisors can choose %(name)s again.", name=name)
+        if active
+        else _("%(name)s is off the list. Advisors can no longer choose it; residents' history keeps it.", name=name)
+    )
     return see_other(url_for("coordinator.situations"))

@@ -6,8 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..auth import pairing, password_links
-from ..auth import device_sessions
+from ..auth import device_sessions, pairing, password_links
 from ..auth import services as accounts
 from ..auth.device_cookie import current_device, request_origin, set_device_cookie
 from ..db import get_session
@@ -19,20 +18,22 @@ from ..policy import role_required
 from ..validators import choices
 from . import audit_log as audit_log_service
 from . import services
-from .routing import bp
 from .forms import (
+    NO_ADVISOR_CHOSEN,
     ROLE_LABELS,
     AreaForm,
-    NO_ADVISOR_CHOSEN,
     AssignForm,
     StaffForm,
     TabletForm,
     UserAreaForm,
 )
+from .routing import bp
 
 
 def NAME_TAKEN() -> str:  # noqa: N802 (read like the refusals below)
-    return _("Another active staff member has this name. Add a middle name or an initial, so residents can tell you apart.")
+    return _(
+        "Another active staff member has this name. Add a middle name or an initial, so residents can tell you apart."
+    )
 
 
 REFUSALS = {
@@ -51,8 +52,11 @@ def assign_form(advisors: list[User], resident: User, **kwargs) -> AssignForm:
     form = AssignForm(prefix=f"resident-{resident.id}", **kwargs)
     offered = [(advisor.id, advisor.display_name) for advisor in advisors]
     if not resident.advisor_id:
-        in_area = [(advisor.id, advisor.display_name) for advisor in advisors
-                   if resident.housing_area_id and advisor.housing_area_id == resident.housing_area_id]
+        in_area = [
+            (advisor.id, advisor.display_name)
+            for advisor in advisors
+            if resident.housing_area_id and advisor.housing_area_id == resident.housing_area_id
+        ]
         offered = [(NO_ADVISOR_CHOSEN, _("Choose an advisor"))] + (in_area or offered)
     form.advisor_id.choices = choices(offered)
     return form
@@ -71,10 +75,16 @@ def _overview(status: int = 200, failed: tuple[int, AssignForm] | None = None, a
     area_names = {area.id: area.name for area in areas}
     rows = []
     for resident, advisor_name in services.residents(db):
-        form = failed[1] if failed and failed[0] == resident.id else assign_form(advisors, resident, formdata=None, advisor_id=resident.advisor_id)
+        form = (
+            failed[1]
+            if failed and failed[0] == resident.id
+            else assign_form(advisors, resident, formdata=None, advisor_id=resident.advisor_id)
+        )
         rows.append((resident, advisor_name, form))
-    staff = [(user, followed, user_area_form(areas, user, formdata=None, area_id=user.housing_area_id or 0))
-             for user, followed in services.staff(db)]
+    staff = [
+        (user, followed, user_area_form(areas, user, formdata=None, area_id=user.housing_area_id or 0))
+        for user, followed in services.staff(db)
+    ]
     return render(
         "coordinator/overview.html",
         staff=staff,
@@ -108,9 +118,14 @@ def create_staff():
     if not form.validate():
         return render("coordinator/new_staff.html", form=form), 422
     try:
-        user, token = services.create_staff(get_session(), actor=current_user, username=form.username.data,
-                                            display_name=form.display_name.data, role=Role(form.role.data),
-                                            locale=form.locale.data)
+        user, token = services.create_staff(
+            get_session(),
+            actor=current_user,
+            username=form.username.data,
+            display_name=form.display_name.data,
+            role=Role(form.role.data),
+            locale=form.locale.data,
+        )
     except services.RefusedChange as refusal:
         field = form.username if str(refusal) == "username_taken" else form.display_name
         field.errors.append(REFUSALS[str(refusal)]())
@@ -172,8 +187,11 @@ def _set_active(user: User, *, active: bool):
     except services.RefusedChange as refusal:
         flash(REFUSALS[str(refusal)]())
     else:
-        flash(_("%(name)s can sign in again.", name=user.display_name) if active
-              else _("%(name)s can no longer sign in.", name=user.display_name))
+        flash(
+            _("%(name)s can sign in again.", name=user.display_name)
+            if active
+            else _("%(name)s can no longer sign in.", name=user.display_name)
+        )
     return see_other(url_for("coordinator.overview"))
 
 
@@ -210,7 +228,13 @@ def assign(resident_id: int):
         flash(REFUSALS[str(refusal)]())
         return see_other(url_for("coordinator.overview"))
     if assigned:
-        flash(_("%(resident)s now has %(advisor)s as personal job advisor.", resident=resident.display_name, advisor=advisor.display_name))
+        flash(
+            _(
+                "%(resident)s now has %(advisor)s as personal job advisor.",
+                resident=resident.display_name,
+                advisor=advisor.display_name,
+            )
+        )
     return see_other(url_for("coordinator.overview"))
 
 
@@ -236,8 +260,11 @@ def area_active(area_id: int):
     area = db.get(HousingArea, area_id) or abort(404)
     active = request.form.get("active") == "yes"
     services.set_area_active(db, actor=current_user, area=area, active=active)
-    flash(_("%(name)s can be chosen at sign-up again.", name=area.name) if active
-          else _("%(name)s is no longer offered at sign-up.", name=area.name))
+    flash(
+        _("%(name)s can be chosen at sign-up again.", name=area.name)
+        if active
+        else _("%(name)s is no longer offered at sign-up.", name=area.name)
+    )
     return see_other(url_for("coordinator.overview"))
 
 
@@ -268,17 +295,22 @@ def register_tablet():
     form = TabletForm()
     if not form.validate():
         return _tablets_page(form), 422
-    token = pairing.register_tablet(get_session(), actor=current_user, name=form.name.data, locale=form.locale.data,
-                                    **request_origin())
+    token = pairing.register_tablet(
+        get_session(), actor=current_user, name=form.name.data, locale=form.locale.data, **request_origin()
+    )
     flash(_("This device is now a community-house tablet. Residents can sign in here with their username and PIN."))
     return set_device_cookie(see_other(url_for("coordinator.tablets")), token)
 
 
 def _tablets_page(form):
     this = current_device()
-    return render("coordinator/tablets.html", form=form, tablets=pairing.tablets(get_session()),
-                  this_tablet=this[0].id if this and this[0].kind == pairing.TABLET else None,
-                  this_is_phone=bool(this and this[0].kind == pairing.PHONE))
+    return render(
+        "coordinator/tablets.html",
+        form=form,
+        tablets=pairing.tablets(get_session()),
+        this_tablet=this[0].id if this and this[0].kind == pairing.TABLET else None,
+        this_is_phone=bool(this and this[0].kind == pairing.PHONE),
+    )
 
 
 @bp.post("/tablets/<int:tablet_id>/remove")
@@ -301,6 +333,6 @@ def audit_log():
     person = accounts.find_user(db, wanted) if wanted else None
     before = int_param(request.args, "before")
     rows, older = audit_log_service.events(db, person=person, before=before) if person or not wanted else ([], None)
-    return render("coordinator/audit.html", rows=rows, older=older, person=person, wanted=wanted,
-                  label=audit_log_service.label)
-
+    return render(
+        "coordinator/audit.html", rows=rows, older=older, person=person, wanted=wanted, label=audit_log_service.label
+    )

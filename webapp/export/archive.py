@@ -5,6 +5,7 @@ after the member's data (a data descriptor) instead of going back to fill them i
 handed on and emptied whenever it holds a chunk. Memory stays at a chunk, a page of rows and one
 recording, however long the resident's history is.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -14,9 +15,8 @@ from datetime import datetime
 
 from flask import Flask
 from flask_babel import force_locale
-from sqlmodel import Session
 
-from ..db import engine
+from ..db import new_session
 from ..i18n import language
 from ..models import COPENHAGEN, EntryKind, User
 from . import services
@@ -94,7 +94,7 @@ def _pieces(parts: Iterable[str | bytes]) -> Iterator[bytes]:
         if isinstance(part, bytes):
             view = memoryview(part)
             for start in range(0, len(view), CHUNK):
-                yield view[start:start + CHUNK]
+                yield view[start : start + CHUNK]
     if waiting:
         yield "".join(waiting).encode()
 
@@ -124,7 +124,7 @@ def stream(app: Flask, *, resident_id: int, made_at: datetime) -> Iterator[bytes
 
 
 def _archive(resident_id: int, made_at: datetime) -> Iterator[bytes]:
-    with Session(engine(), expire_on_commit=False) as session:
+    with new_session() as session:
         resident = session.get(User, resident_id)
         if resident is None:  # erased since the export was asked for
             return

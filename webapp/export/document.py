@@ -1,5 +1,6 @@
 """The export's page: everything about the resident as one printable HTML file, in the resident's language,
 written entry by entry from templates/export/."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -68,9 +69,21 @@ def waited(seconds: int) -> str:
 
 def _context(export: Export, summary: Summary, voice_file: Callable[[Entry], str | None]) -> dict:
     """Call with the resident's locale forced: `per_render` takes the translations of the moment."""
-    return {**per_render(), "kind_template": _kind_template, "resident": export.resident, "language": language(export.resident.locale), "made_at": export.made_at,
-            "summary": summary, "held": HELD, "contact_choices": CONTACT_CHOICES, "role_labels": ROLE_LABELS,
-            "voice_file": voice_file, "icon": _no_icon, "situation_label": situations.label, "waited": waited}
+    return {
+        **per_render(),
+        "kind_template": _kind_template,
+        "resident": export.resident,
+        "language": language(export.resident.locale),
+        "made_at": export.made_at,
+        "summary": summary,
+        "held": HELD,
+        "contact_choices": CONTACT_CHOICES,
+        "role_labels": ROLE_LABELS,
+        "voice_file": voice_file,
+        "icon": _no_icon,
+        "situation_label": situations.label,
+        "waited": waited,
+    }
 
 
 def html(export: Export, summary: Summary, voice_file: Callable[[Entry], str | None]) -> Iterator[str]:
@@ -78,13 +91,20 @@ def html(export: Export, summary: Summary, voice_file: Callable[[Entry], str | N
     template = current_app.jinja_env.get_template("export/document.html")
     return template.generate(
         **_context(export, summary, voice_file),
-        checkins=export.records(CheckIn), barriers=export.records(Barrier), goals=export.records(Goal),
-        appointments=export.records(Appointment), contact_requests=export.contact_requests(),
-        situations=export.situations(), answer_times=export.answer_times(), entries=export.entries())
+        checkins=export.records(CheckIn),
+        barriers=export.records(Barrier),
+        goals=export.records(Goal),
+        appointments=export.records(Appointment),
+        contact_requests=export.contact_requests(),
+        situations=export.situations(),
+        answer_times=export.answer_times(),
+        entries=export.entries(),
+    )
 
 
 def entry_text(export: Export, summary: Summary, voice_file: Callable[[Entry], str | None]) -> Callable[[Entry], str]:
     """What an entry says, as plain text: the same words the page shows for it."""
-    said = current_app.jinja_env.get_template("export/_entry.html").make_module(
-        _context(export, summary, voice_file)).said
+    said = (
+        current_app.jinja_env.get_template("export/_entry.html").make_module(_context(export, summary, voice_file)).said
+    )
     return lambda entry: Markup(said(entry)).striptags()

@@ -4,6 +4,7 @@ A resident may have tens of thousands of entries, so no list of them is ever bui
 are read in pages by id (keyset), and each page ends its read transaction, so nothing is held open
 while the page is written out and a slow phone downloads it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -14,12 +15,29 @@ from sqlalchemy import func, tuple_
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from .. import access_log, audit
+from .. import audit, file_openings
 from ..auth import device_sessions, pairing
 from ..db import writing
-from ..models import (COPENHAGEN, AnswerTime, Appointment, Barrier, CheckIn, ContactRequest, Entry, EntryKind, FollowUp,
-                      Goal, GoalStep, HousingArea, ResidentSituation, Situation, StaffDraft, TrustedDevice, User,
-                      utcnow)
+from ..models import (
+    COPENHAGEN,
+    AnswerTime,
+    Appointment,
+    Barrier,
+    CheckIn,
+    ContactRequest,
+    Entry,
+    EntryKind,
+    FollowUp,
+    Goal,
+    GoalStep,
+    HousingArea,
+    ResidentSituation,
+    Situation,
+    StaffDraft,
+    TrustedDevice,
+    User,
+    utcnow,
+)
 from ..signup import consent
 from ..storage import audio_store
 
@@ -33,19 +51,20 @@ def note_export(session: Session, *, actor: User, resident: User, ip: str = "", 
     """Log the export before any of it is sent; committed at once, so no write lock is held while it streams."""
     made_at = utcnow()
     with writing(session):
-        audit.record(session, access_log.EXPORTED, actor=actor, subject=resident, ip=ip, device=device)
+        audit.record(session, file_openings.EXPORTED, actor=actor, subject=resident, ip=ip, device=device)
     return made_at
 
 
 @dataclass(frozen=True)
 class Summary:
     """What "My data" shows, small enough to read at once."""
+
     area: str | None
     advisor: User | None
     consents: list
     phones: list[TrustedDevice]
     sign_ins: list
-    looks: list[access_log.Look]
+    looks: list[file_openings.Look]
     counts: dict[str, int]
     unsent: StaffDraft | None = None  # the resident's own words kept when a sign-in ended before they were sent
 
@@ -53,6 +72,7 @@ class Summary:
 @dataclass
 class Record:
     """A record, the entries that are its history, and a goal's steps: each read when it is used."""
+
     item: object
     history: Iterator[Entry]
     steps: Iterator[GoalStep] = field(default_factory=lambda: iter(()))
@@ -61,6 +81,7 @@ class Record:
 @dataclass(frozen=True)
 class SituationRecord:
     """One change in the resident's situation, with the follow-ups made while it was their situation."""
+
     item: ResidentSituation
     situation: Situation
     follow_ups: list[FollowUp]
@@ -85,38 +106,58 @@ class Export:
             area=area.name if area else None,
             advisor=db.get(User, resident.advisor_id) if resident.advisor_id else None,
             consents=consent.consents_of(db, resident=resident),
-            phones=list(db.exec(select(TrustedDevice).where(
-                TrustedDevice.resident_id == resident.id, TrustedDevice.kind == pairing.PHONE)
-                .order_by(TrustedDevice.created_at, TrustedDevice.id)).all()),
+            phones=list(
+                db.exec(
+                    select(TrustedDevice)
+                    .where(TrustedDevice.resident_id == resident.id, TrustedDevice.kind == pairing.PHONE)
+                    .order_by(TrustedDevice.created_at, TrustedDevice.id)
+                ).all()
+            ),
             sign_ins=device_sessions.sign_ins_of(db, user=resident),
-            looks=access_log.looks_at(db, resident=resident),
+            looks=file_openings.looks_at(db, resident=resident),
             counts=self._counts(),
-            unsent=db.exec(select(StaffDraft).where(StaffDraft.user_id == resident.id,
-                                                    StaffDraft.resident_id == resident.id)).first(),
+            unsent=db.exec(
+                select(StaffDraft).where(StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id)
+            ).first(),
         )
         db.commit()
         return summary
 
     def _counts(self) -> dict[str, int]:
-        kinds = dict(self.session.execute(
-            select(Entry.kind, func.count(Entry.id))
-            .where(Entry.resident_id == self.resident.id, Entry.id <= self.newest_entry).group_by(Entry.kind)).all())
+        kinds = dict(
+            self.session.execute(
+                select(Entry.kind, func.count(Entry.id))
+                .where(Entry.resident_id == self.resident.id, Entry.id <= self.newest_entry)
+                .group_by(Entry.kind)
+            ).all()
+        )
 
         def count(model) -> int:
             return self.session.exec(select(func.count(model.id)).where(model.resident_id == self.resident.id)).one()
 
-        return {"entries": sum(kinds.values()), "messages": kinds.get(EntryKind.MESSAGE, 0) + kinds.get(EntryKind.PHRASE, 0),
-                "voice": kinds.get(EntryKind.VOICE, 0), "checkins": count(CheckIn), "barriers": count(Barrier),
-                "goals": count(Goal), "appointments": count(Appointment), "contact_requests": count(ContactRequest),
-                "situations": count(ResidentSituation), "answer_times": count(AnswerTime)}
+        return {
+            "entries": sum(kinds.values()),
+            "messages": kinds.get(EntryKind.MESSAGE, 0) + kinds.get(EntryKind.PHRASE, 0),
+            "voice": kinds.get(EntryKind.VOICE, 0),
+            "checkins": count(CheckIn),
+            "barriers": count(Barrier),
+            "goals": count(Goal),
+            "appointments": count(Appointment),
+            "contact_requests": count(ContactRequest),
+            "situations": count(ResidentSituation),
+            "answer_times": count(AnswerTime),
+        }
 
     def entries(self, kind: str | None = None) -> Iterator[Entry]:
         """The whole timeline, oldest first; or only the entries of one kind."""
         return self._entries(*((Entry.kind == kind,) if kind else ()))
 
     def _entries(self, *where, order=(Entry.id,)) -> Iterator[Entry]:
-        query = select(Entry).options(joinedload(Entry.author)).where(
-            Entry.resident_id == self.resident.id, Entry.id <= self.newest_entry, *where)
+        query = (
+            select(Entry)
+            .options(joinedload(Entry.author))
+            .where(Entry.resident_id == self.resident.id, Entry.id <= self.newest_entry, *where)
+        )
         return _rows(_pages(self.session, query, *order))
 
     def records(self, model) -> Iterator[Record]:
@@ -125,8 +166,21 @@ class Export:
         for page in _pages(self.session, select(model).where(model.resident_id == self.resident.id), model.id):
             ids = [row.id for row in page]
             history = _Children(self._entries(link.in_(ids), order=(link, Entry.id)), link.key)
-            steps = _Children(_rows(_pages(self.session, select(GoalStep).where(GoalStep.goal_id.in_(ids)),
-                                           GoalStep.goal_id, GoalStep.id)), "goal_id") if model is Goal else None
+            steps = (
+                _Children(
+                    _rows(
+                        _pages(
+                            self.session,
+                            select(GoalStep).where(GoalStep.goal_id.in_(ids)),
+                            GoalStep.goal_id,
+                            GoalStep.id,
+                        )
+                    ),
+                    "goal_id",
+                )
+                if model is Goal
+                else None
+            )
             for row in page:
                 yield Record(row, history.of(row.id), *((steps.of(row.id),) if steps else ()))
 
@@ -138,12 +192,15 @@ class Export:
         """Each change in the resident's situation, oldest first (by start date, then as recorded), each with its
         follow-ups. An advisor records a handful over the years, so they are read at once."""
         db, resident_id = self.session, self.resident.id
-        rows = db.exec(select(ResidentSituation, Situation)
-                       .join(Situation, Situation.id == ResidentSituation.situation_id)
-                       .where(ResidentSituation.resident_id == resident_id)
-                       .order_by(ResidentSituation.starts_on, ResidentSituation.id)).all()
-        follow_ups = db.exec(select(FollowUp).where(FollowUp.resident_id == resident_id)
-                             .order_by(FollowUp.recorded_at, FollowUp.id)).all()
+        rows = db.exec(
+            select(ResidentSituation, Situation)
+            .join(Situation, Situation.id == ResidentSituation.situation_id)
+            .where(ResidentSituation.resident_id == resident_id)
+            .order_by(ResidentSituation.starts_on, ResidentSituation.id)
+        ).all()
+        follow_ups = db.exec(
+            select(FollowUp).where(FollowUp.resident_id == resident_id).order_by(FollowUp.recorded_at, FollowUp.id)
+        ).all()
         db.commit()
         records = [SituationRecord(item, situation, []) for item, situation in rows]
         for follow_up in follow_ups:
@@ -164,8 +221,9 @@ def _situation_followed_up(records: list[SituationRecord], follow_up: FollowUp) 
     situation recorded again with new hours carries the stretch on). `records` is oldest first."""
     stretch = [record for record in records if record.item.run_starts_on == follow_up.run_starts_on]
     on = follow_up.recorded_at.astimezone(COPENHAGEN).date()
-    before = [record for record in stretch
-              if record.item.starts_on <= on and record.item.recorded_at <= follow_up.recorded_at]
+    before = [
+        record for record in stretch if record.item.starts_on <= on and record.item.recorded_at <= follow_up.recorded_at
+    ]
     return (before or stretch or [None])[-1]
 
 
@@ -173,8 +231,11 @@ def _pages(session: Session, query, *keys) -> Iterator[list]:
     """The rows of `query` in the order of `keys` (the last one unique), a list of PAGE at a time."""
     size, last = PAGE, None
     while True:
-        page_query = query if last is None else query.where(
-            keys[0] > last[0] if len(keys) == 1 else tuple_(*keys) > tuple_(*last))
+        page_query = (
+            query
+            if last is None
+            else query.where(keys[0] > last[0] if len(keys) == 1 else tuple_(*keys) > tuple_(*last))
+        )
         rows = list(session.exec(page_query.order_by(*keys).limit(size)).all())
         session.commit()  # ends the read: no transaction stays open while the page is sent
         if rows:

@@ -1,4 +1,5 @@
 """Download a resident's data as one ZIP: the resident themself, their advisor, or the coordinator."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What `/readyz` checks, each by name, so a failing one can be named in the answer."""
+
 from __future__ import annotations
 
 from functools import cache

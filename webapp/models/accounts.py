@@ -1,4 +1,5 @@
 """Accounts, signed-in devices and the audit log."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -55,8 +56,13 @@ STAFF_NAME_UNIQUE_WHERE = f"role IN ({', '.join(repr(str(role)) for role in STAF
 class User(UserMixin, SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (
-        Index("ix_users_active_staff_name_key", "name_key", unique=True,
-              sqlite_where=text(STAFF_NAME_UNIQUE_WHERE), postgresql_where=text(STAFF_NAME_UNIQUE_WHERE)),
+        Index(
+            "ix_users_active_staff_name_key",
+            "name_key",
+            unique=True,
+            sqlite_where=text(STAFF_NAME_UNIQUE_WHERE),
+            postgresql_where=text(STAFF_NAME_UNIQUE_WHERE),
+        ),
         # The retention run: residents who have not signed in for a year.
         Index("ix_users_role_last_sign_in_at", "role", "last_sign_in_at"),
     )

@@ -1,13 +1,13 @@
 """Column helpers. Every timestamp is stored in UTC with its time zone."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlmodel import Column, Field, SQLModel
-
 
 # Every constraint gets a name (Alembic can then alter and drop it on any database); indexes keep
 # SQLAlchemy's "ix_<table>_<column>". Set before any table is defined, and applied by Alembic to the
@@ -25,7 +25,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -37,11 +37,11 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime")
-        return value.astimezone(timezone.utc) if value is not None else None
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 

@@ -1,4 +1,5 @@
 """What someone was writing when their sign-in ended, kept on the server until they are back."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,6 @@
-"""Joining: housing areas, consent texts and consents given, sign-up drafts, pairing links, password links and trusted devices."""
+"""Joining: housing areas, consent texts and consents given, sign-up drafts, pairing links, password links and
+trusted devices."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """Where residents end up: the coordinator's list of situations, each resident's history of them, the
 follow-ups after a start in work or education, and how long residents waited for an answer."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from .base import timestamp
 
 class SituationCategory(StrEnum):
     """What a situation is, for the app's own rules; fixed in code, while the list itself is data."""
+
     WORK = "work"  # follow-ups; no push for quiet weeks
     EDUCATION = "education"  # follow-ups
     ACTIVITY = "activity"  # a course, a work placement
@@ -95,9 +97,7 @@ class AnswerTime(SQLModel, table=True):
     wait. Written with the answer (timeline/activity.py), for the partnership's median; no words, no author."""
 
     __tablename__ = "answer_times"
-    __table_args__ = (
-        Index("ix_answer_times_answered_at", "answered_at", "resident_id", "waited_seconds"),
-    )
+    __table_args__ = (Index("ix_answer_times_answered_at", "answered_at", "resident_id", "waited_seconds"),)
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="users.id", index=True)

@@ -1,4 +1,5 @@
 """What a staff member confirms a password sign-in with: an authenticator app, passkeys, recovery codes."""
+
 from __future__ import annotations
 
 from datetime import datetime

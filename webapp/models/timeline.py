@@ -1,4 +1,5 @@
 """The shared timeline: one table of entries, each with a kind."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -57,8 +58,13 @@ class Entry(SQLModel, table=True):
         # The resident's own entries not yet seen, or seen since the last poll.
         Index("ix_entries_resident_author_seen", "resident_id", "author_id", "seen_at"),
         # Voice messages heard since the last poll; only those have heard_at, so the index stays small.
-        Index("ix_entries_resident_heard", "resident_id", "heard_at",
-              sqlite_where=text("heard_at IS NOT NULL"), postgresql_where=text("heard_at IS NOT NULL")),
+        Index(
+            "ix_entries_resident_heard",
+            "resident_id",
+            "heard_at",
+            sqlite_where=text("heard_at IS NOT NULL"),
+            postgresql_where=text("heard_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -78,9 +84,7 @@ class Entry(SQLModel, table=True):
     goal_id: int | None = Field(default=None, foreign_key="goals.id", index=True)
     appointment_id: int | None = Field(default=None, foreign_key="appointments.id", index=True)
 
-    author: User = Relationship(
-        sa_relationship_kwargs={"lazy": "raise", "foreign_keys": "[Entry.author_id]"}
-    )
+    author: User = Relationship(sa_relationship_kwargs={"lazy": "raise", "foreign_keys": "[Entry.author_id]"})
 
     @property
     def by_resident(self) -> bool:

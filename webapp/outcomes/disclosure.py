@@ -17,6 +17,7 @@ Rule 3 compares every two shown figures close in size. Where the caller knows th
 resident (those of two different housing areas), it says so with `apart`: figures of two different parts are
 then never compared, which keeps the rule cheap for hundreds of areas without weakening it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,13 +33,17 @@ FEWER_THAN_THRESHOLD = _l("fewer than 5")
 @dataclass(frozen=True)
 class Sum:
     """`total` is made of `parts`, which do not overlap (each resident in one of them)."""
+
     total: Hashable
     parts: Sequence[Hashable]
 
 
-def protect(figures: Mapping[Hashable, frozenset[int]], sums: Iterable[Sum] = (),
-            apart: Callable[[Hashable], Hashable | None] | None = None,
-            hidden: Iterable[Hashable] = ()) -> dict[Hashable, int | None]:
+def protect(
+    figures: Mapping[Hashable, frozenset[int]],
+    sums: Iterable[Sum] = (),
+    apart: Callable[[Hashable], Hashable | None] | None = None,
+    hidden: Iterable[Hashable] = (),
+) -> dict[Hashable, int | None]:
     """Each figure's count where it may be shown, None where it may not (shown as "fewer than 5").
 
     `apart(key)`: the part of the population the figure counts in (e.g. its housing area), where figures of
@@ -96,7 +101,7 @@ def _nested_pairs(keys: list, figures, order, *, skip: frozenset) -> set:
     ranked = sorted(keys, key=lambda key: len(figures[key]))
     more = set()
     for index, inner in enumerate(ranked):
-        for outer in ranked[index + 1:]:
+        for outer in ranked[index + 1 :]:
             gap = len(figures[outer]) - len(figures[inner])
             if gap >= THRESHOLD:
                 break

@@ -21,6 +21,7 @@ as they were counted on their last night, and are not protected together with th
 Periods that are never in one protection together (January and April, two quarters a year apart) are not
 compared with each other.
 """
+
 from __future__ import annotations
 
 import time as clock
@@ -39,8 +40,18 @@ from . import disclosure, resident_sets
 from .periods import Period
 from .resident_sets import ALL, LASTING_MONTHS, NO_AREA, Catalog, PeriodSets
 
-__all__ = ["ALL", "LASTING_MONTHS", "NO_AREA", "Counted", "Counts", "Period", "count_periods", "sets", "stored",
-           "stored_with_periods"]
+__all__ = [
+    "ALL",
+    "LASTING_MONTHS",
+    "NO_AREA",
+    "Counted",
+    "Counts",
+    "Period",
+    "count_periods",
+    "sets",
+    "stored",
+    "stored_with_periods",
+]
 
 MONTHS_COUNTED = 24
 QUARTERS_COUNTED = 8
@@ -52,6 +63,7 @@ QUARTERS_COUNTED = 8
 @dataclass(frozen=True)
 class Listed:
     """A situation as it was listed when the figures were counted."""
+
     id: int
     key: str
     name: str
@@ -60,6 +72,7 @@ class Listed:
 @dataclass(frozen=True)
 class Counts:
     """The stored, protected counts of a period: `count(area, *name)`, None where hidden."""
+
     period: Period
     counted_at: datetime
     areas: list[tuple[int, str]]  # (id, name), the housing areas
@@ -79,10 +92,14 @@ class Counts:
     @classmethod
     def of(cls, row: PartnershipCount) -> Counts:
         counts = row.counts
-        return cls(period=Period.parse(row.period), counted_at=row.counted_at,
-                   areas=[(area_id, name) for area_id, name in counts["areas"]],
-                   situations=[Listed(*listed) for listed in counts["situations"]],
-                   shown=counts["shown"], medians=counts["medians"])
+        return cls(
+            period=Period.parse(row.period),
+            counted_at=row.counted_at,
+            areas=[(area_id, name) for area_id, name in counts["areas"]],
+            situations=[Listed(*listed) for listed in counts["situations"]],
+            shown=counts["shown"],
+            medians=counts["medians"],
+        )
 
 
 def stored(session: Session, period: Period) -> Counts | None:
@@ -96,8 +113,10 @@ def stored_with_periods(session: Session, period: Period) -> tuple[Counts | None
     chosen = PartnershipCount.period == period.code
     found, codes = None, []
     for code, counted_at, counts in session.exec(
-            select(PartnershipCount.period, PartnershipCount.counted_at,
-                   case((chosen, PartnershipCount.counts), else_=None))):
+        select(
+            PartnershipCount.period, PartnershipCount.counted_at, case((chosen, PartnershipCount.counts), else_=None)
+        )
+    ):
         codes.append(code)
         if code == period.code and counts is not None:
             found = Counts.of(PartnershipCount(period=code, counted_at=counted_at, counts=counts))
@@ -115,6 +134,7 @@ def _name_key(name: tuple) -> str:
 @dataclass(frozen=True)
 class Counted:
     """One period's part of a night's run, for the command's output."""
+
     period: Period
     seconds: float
     again: tuple[str, ...] = ()  # periods protected again because this one's protection hid some of their figures
@@ -125,8 +145,9 @@ def sets(session: Session, period: Period, on: date) -> PeriodSets:
     return resident_sets.read(session, [period], resident_sets.catalog(session), on)[period]
 
 
-def count_periods(session: Session, *, now: datetime,
-                  progress: Callable[[Counted], None] | None = None) -> list[Counted]:
+def count_periods(
+    session: Session, *, now: datetime, progress: Callable[[Counted], None] | None = None
+) -> list[Counted]:
     """Count, protect and store every month and quarter from the first resident's account, or from the last
     complete quarter if that is earlier (at most the last MONTHS_COUNTED months and QUARTERS_COUNTED quarters), to
     the current ones. Running it again counts again."""
@@ -175,9 +196,11 @@ def _quarter_sums(listed: Catalog, together: list[Period]) -> list[disclosure.Su
     found = []
     for quarter in [period for period in together if period.is_quarter]:
         if set(quarter.month_list) <= set(together):
-            found += [disclosure.Sum((quarter.code, area, *name),
-                                     [(month.code, area, *name) for month in quarter.month_list])
-                      for area in [ALL, *listed.area_keys] for name in ONCE_A_MONTH]
+            found += [
+                disclosure.Sum((quarter.code, area, *name), [(month.code, area, *name) for month in quarter.month_list])
+                for area in [ALL, *listed.area_keys]
+                for name in ONCE_A_MONTH
+            ]
     return found
 
 
@@ -249,15 +272,17 @@ class _Run:
         listed = self.listed
         areas = [ALL, *(area_id for area_id, _ in listed.areas)]
         every = resident_sets.names(listed)
-        counts = {str(area): {_name_key(name): shown[(period.code, area, *name)] for name in every}
-                  for area in areas}
+        counts = {str(area): {_name_key(name): shown[(period.code, area, *name)] for name in every} for area in areas}
         medians = self.read[period].medians
         return {
             "areas": [[area_id, name] for area_id, name in listed.areas],
             "situations": [[situation.id, situation.key, situation.name] for situation in listed.situations],
             "shown": counts,
-            "medians": {str(area): medians[area] for area in areas
-                        if counts[str(area)]["answered"] is not None and area in medians},
+            "medians": {
+                str(area): medians[area]
+                for area in areas
+                if counts[str(area)]["answered"] is not None and area in medians
+            },
         }
 
 
@@ -275,6 +300,7 @@ def _store(session: Session, results: dict[Period, dict], now: datetime) -> None
     statement = insert(PartnershipCount).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[PartnershipCount.period],
-        set_={"counted_at": statement.excluded.counted_at, "counts": statement.excluded.counts})
+        set_={"counted_at": statement.excluded.counted_at, "counts": statement.excluded.counts},
+    )
     with writing(session):
         session.exec(statement)

@@ -1,4 +1,5 @@
 """The partnership's periods: calendar months (`2026-09`) and quarters (`2026-Q3`), in Copenhagen dates."""
+
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ from .situations import add_months
 @dataclass(frozen=True, order=True)
 class Period:
     """A calendar month (`2026-09`) or quarter (`2026-Q3`)."""
+
     year: int
     month: int  # the first month
     months: int  # 1 or 3

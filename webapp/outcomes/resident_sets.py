@@ -26,6 +26,7 @@ A period is a calendar month or quarter, in Copenhagen dates. The figures of a p
 Each figure is counted for every housing area, for the residents without one (NO_AREA, never shown on its own)
 and for all areas together.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -37,8 +38,19 @@ from datetime import date, timedelta
 from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal_column, not_, null, or_, union_all
 from sqlmodel import Session, select
 
-from ..models import (AnswerTime, Barrier, CheckIn, HousingArea, ResidentSituation, Role, Situation,
-                      SituationCategory, User)
+from ..models import (
+    OPEN_BARRIER_STATUSES,
+    AnswerTime,
+    Barrier,
+    BarrierStatus,
+    CheckIn,
+    HousingArea,
+    ResidentSituation,
+    Role,
+    Situation,
+    SituationCategory,
+    User,
+)
 from ..records.catalog import BARRIERS, MOODS
 from . import disclosure
 from .periods import Period
@@ -47,14 +59,15 @@ from .situations import add_months
 
 LASTING_MONTHS = (3, 6, 12)
 ALL, NO_AREA = "all", "none"
-OPEN_STATUSES = ("present", "better")
-SOLVED = "solved"
-REMOVED = "removed"  # added by mistake: never counted
+OPEN_STATUSES = OPEN_BARRIER_STATUSES
+SOLVED = BarrierStatus.SOLVED
+REMOVED = BarrierStatus.REMOVED  # added by mistake: never counted
 
 
 @dataclass(frozen=True)
 class Catalog:
     """What the figures are counted by: the housing areas and the situations."""
+
     areas: list[tuple[int, str]]  # (id, name), in name order
     situations: list[Situation]  # those that can be someone's situation while taking part, in list order
     left: frozenset[int]  # the situations that end taking part
@@ -67,20 +80,28 @@ class Catalog:
 def catalog(session: Session) -> Catalog:
     listed = session.exec(select(Situation).order_by(Situation.position, Situation.id)).all()
     areas = session.exec(select(HousingArea.id, HousingArea.name).order_by(HousingArea.name, HousingArea.id)).all()
-    return Catalog(areas=[(area_id, name) for area_id, name in areas],
-                   situations=[s for s in listed if s.category != SituationCategory.LEFT],
-                   left=frozenset(s.id for s in listed if s.category == SituationCategory.LEFT))
+    return Catalog(
+        areas=[(area_id, name) for area_id, name in areas],
+        situations=[s for s in listed if s.category != SituationCategory.LEFT],
+        left=frozenset(s.id for s in listed if s.category == SituationCategory.LEFT),
+    )
 
 
 def names(listed: Catalog) -> list[tuple]:
     """Every figure's name, in the order the page shows them."""
-    return [("taking_part",), ("new",), ("ended",),
-            *[("situation", situation.id) for situation in listed.situations], ("situation", None),
-            ("transitions",),
-            *[(name, months) for months in LASTING_MONTHS for name in ("lasting", "lasting_still")],
-            *[(name, key) for key in BARRIERS for name in ("barrier_open", "barrier_solved")],
-            *[("mood", mood) for mood in MOODS], ("checked_in",),
-            ("answered",)]
+    return [
+        ("taking_part",),
+        ("new",),
+        ("ended",),
+        *[("situation", situation.id) for situation in listed.situations],
+        ("situation", None),
+        ("transitions",),
+        *[(name, months) for months in LASTING_MONTHS for name in ("lasting", "lasting_still")],
+        *[(name, key) for key in BARRIERS for name in ("barrier_open", "barrier_solved")],
+        *[("mood", mood) for mood in MOODS],
+        ("checked_in",),
+        ("answered",),
+    ]
 
 
 def sums(listed: Catalog, prefix: tuple = ()) -> list[disclosure.Sum]:
@@ -90,9 +111,13 @@ def sums(listed: Catalog, prefix: tuple = ()) -> list[disclosure.Sum]:
     for name in names(listed):
         found.append(disclosure.Sum((*prefix, ALL, *name), [(*prefix, area, *name) for area in listed.area_keys]))
     for area in [ALL, *listed.area_keys]:
-        found.append(disclosure.Sum((*prefix, area, "taking_part"),
-                                    [(*prefix, area, "situation", situation.id) for situation in listed.situations]
-                                    + [(*prefix, area, "situation", None)]))
+        found.append(
+            disclosure.Sum(
+                (*prefix, area, "taking_part"),
+                [(*prefix, area, "situation", situation.id) for situation in listed.situations]
+                + [(*prefix, area, "situation", None)],
+            )
+        )
         found.append(disclosure.Sum((*prefix, area, "checked_in"), [(*prefix, area, "mood", mood) for mood in MOODS]))
     return found
 
@@ -114,9 +139,12 @@ def read(session: Session, periods: list[Period], listed: Catalog, on: date) -> 
     _stretches(session, numbered, grouped, on)
     joined = grouped.figures
     every = [(area, *name) for area in [ALL, *listed.area_keys] for name in names(listed)]
-    return {period: PeriodSets(figures={key: joined.get((offset, *key), frozenset()) for key in every},
-                               medians=medians.get(offset, {}))
-            for offset, period in numbered}
+    return {
+        period: PeriodSets(
+            figures={key: joined.get((offset, *key), frozenset()) for key in every}, medians=medians.get(offset, {})
+        )
+        for offset, period in numbered
+    }
 
 
 class _Grouped:
@@ -151,17 +179,46 @@ def _residents(latest: Period) -> tuple:
 def _barriers(session: Session, periods: list[tuple[int, Period]], grouped: _Grouped) -> None:
     earliest, latest = periods[0][1], periods[-1][1]
     columns = []
-    for offset, each in periods:
-        columns.append(_id_list(case((and_(Barrier.created_at < each.ends_at, or_(
-            Barrier.status.in_(OPEN_STATUSES), Barrier.updated_at >= each.ends_at)), Barrier.resident_id))))
-        columns.append(_id_list(case((and_(Barrier.status == SOLVED, Barrier.updated_at >= each.starts_at,
-                                           Barrier.updated_at < each.ends_at), Barrier.resident_id))))
+    for _offset, each in periods:
+        columns.append(
+            _id_list(
+                case(
+                    (
+                        and_(
+                            Barrier.created_at < each.ends_at,
+                            or_(Barrier.status.in_(OPEN_STATUSES), Barrier.updated_at >= each.ends_at),
+                        ),
+                        Barrier.resident_id,
+                    )
+                )
+            )
+        )
+        columns.append(
+            _id_list(
+                case(
+                    (
+                        and_(
+                            Barrier.status == SOLVED,
+                            Barrier.updated_at >= each.starts_at,
+                            Barrier.updated_at < each.ends_at,
+                        ),
+                        Barrier.resident_id,
+                    )
+                )
+            )
+        )
     for key, area_id, *lists in session.exec(
-            select(Barrier.key, User.housing_area_id, *columns).join(User, User.id == Barrier.resident_id)
-            .where(*_residents(latest), Barrier.key.in_(list(BARRIERS)), Barrier.created_at < latest.ends_at,
-                   Barrier.status != REMOVED,
-                   or_(Barrier.status.in_(OPEN_STATUSES), Barrier.updated_at >= earliest.starts_at))
-            .group_by(Barrier.key, User.housing_area_id)):
+        select(Barrier.key, User.housing_area_id, *columns)
+        .join(User, User.id == Barrier.resident_id)
+        .where(
+            *_residents(latest),
+            Barrier.key.in_(list(BARRIERS)),
+            Barrier.created_at < latest.ends_at,
+            Barrier.status != REMOVED,
+            or_(Barrier.status.in_(OPEN_STATUSES), Barrier.updated_at >= earliest.starts_at),
+        )
+        .group_by(Barrier.key, User.housing_area_id)
+    ):
         for index, (offset, _) in enumerate(periods):
             grouped.add(offset, area_id, ("barrier_open", key), lists[2 * index])
             grouped.add(offset, area_id, ("barrier_solved", key), lists[2 * index + 1])
@@ -173,19 +230,32 @@ def _stretches(session: Session, periods: list[tuple[int, Period]], grouped: _Gr
     earliest, latest = periods[0][1], periods[-1][1]
     order = (ResidentSituation.starts_on, ResidentSituation.id)
     counts = Situation.counts_as_outcome
-    history = (select(ResidentSituation.resident_id, ResidentSituation.starts_on, counts.label("counts"),
-                      func.lag(counts).over(partition_by=ResidentSituation.resident_id, order_by=order).label("before"),
-                      func.min(case((not_(counts), ResidentSituation.starts_on))).over(
-                          partition_by=ResidentSituation.resident_id, order_by=order, rows=(1, None)).label("until"))
-               .join(Situation, Situation.id == ResidentSituation.situation_id)
-               .where(ResidentSituation.starts_on <= latest.last).subquery())
+    history = (
+        select(
+            ResidentSituation.resident_id,
+            ResidentSituation.starts_on,
+            counts.label("counts"),
+            func.lag(counts).over(partition_by=ResidentSituation.resident_id, order_by=order).label("before"),
+            func.min(case((not_(counts), ResidentSituation.starts_on)))
+            .over(partition_by=ResidentSituation.resident_id, order_by=order, rows=(1, None))
+            .label("until"),
+        )
+        .join(Situation, Situation.id == ResidentSituation.situation_id)
+        .where(ResidentSituation.starts_on <= latest.last)
+        .subquery()
+    )
     found: dict[tuple, set[int]] = defaultdict(set)
     bounds = [(offset, each.first, each.last) for offset, each in periods]
     for resident_id, area_id, starts_on, until, stopped_at in session.exec(
-            select(history.c.resident_id, User.housing_area_id, history.c.starts_on, history.c.until, User.stopped_at)
-            .join(User, User.id == history.c.resident_id)
-            .where(*_residents(latest), history.c.counts, or_(history.c.before.is_(None), not_(history.c.before)),
-                   history.c.starts_on >= add_months(earliest.first, -max(LASTING_MONTHS)))):
+        select(history.c.resident_id, User.housing_area_id, history.c.starts_on, history.c.until, User.stopped_at)
+        .join(User, User.id == history.c.resident_id)
+        .where(
+            *_residents(latest),
+            history.c.counts,
+            or_(history.c.before.is_(None), not_(history.c.before)),
+            history.c.starts_on >= add_months(earliest.first, -max(LASTING_MONTHS)),
+        )
+    ):
         days = [(months, add_months(starts_on, months)) for months in LASTING_MONTHS]
         for offset, first, last in bounds:
             if first <= starts_on <= last:
@@ -207,65 +277,161 @@ def _counted(session: Session, periods: list[tuple[int, Period]], grouped: _Grou
     postgres = session.get_bind().dialect.name == "postgresql"
     resident = _residents(latest)
     # Each change of situation, with the day the next one starts: the resident's situation until then.
-    ranges = select(ResidentSituation.resident_id, ResidentSituation.situation_id, ResidentSituation.starts_on,
-                    func.lead(ResidentSituation.starts_on).over(
-                        partition_by=ResidentSituation.resident_id,
-                        order_by=(ResidentSituation.starts_on, ResidentSituation.id)).label("until")).where(
-        ResidentSituation.starts_on <= latest.last).cte("ranges")
-    at_end = [select(literal_column("'at_end'"), literal_column(str(offset)), cast(ranges.c.situation_id, String),
-                     User.housing_area_id, _id_list(User.id), _no_number())
-              .select_from(User).outerjoin(ranges, and_(ranges.c.resident_id == User.id, ranges.c.starts_on <= each.last,
-                                                        or_(ranges.c.until.is_(None), ranges.c.until > each.last)))
-              .where(User.role == Role.RESIDENT, User.created_at < each.ends_at,
-                     or_(User.stopped_at.is_(None), User.stopped_at >= each.ends_at))
-              .group_by(ranges.c.situation_id, User.housing_area_id)
-              for offset, each in periods]
+    ranges = (
+        select(
+            ResidentSituation.resident_id,
+            ResidentSituation.situation_id,
+            ResidentSituation.starts_on,
+            func.lead(ResidentSituation.starts_on)
+            .over(
+                partition_by=ResidentSituation.resident_id, order_by=(ResidentSituation.starts_on, ResidentSituation.id)
+            )
+            .label("until"),
+        )
+        .where(ResidentSituation.starts_on <= latest.last)
+        .cte("ranges")
+    )
+    at_end = [
+        select(
+            literal_column("'at_end'"),
+            literal_column(str(offset)),
+            cast(ranges.c.situation_id, String),
+            User.housing_area_id,
+            _id_list(User.id),
+            _no_number(),
+        )
+        .select_from(User)
+        .outerjoin(
+            ranges,
+            and_(
+                ranges.c.resident_id == User.id,
+                ranges.c.starts_on <= each.last,
+                or_(ranges.c.until.is_(None), ranges.c.until > each.last),
+            ),
+        )
+        .where(
+            User.role == Role.RESIDENT,
+            User.created_at < each.ends_at,
+            or_(User.stopped_at.is_(None), User.stopped_at >= each.ends_at),
+        )
+        .group_by(ranges.c.situation_id, User.housing_area_id)
+        for offset, each in periods
+    ]
     joined = _bucketed(User.id, User.housing_area_id, User.created_at, periods, "new", resident)
     stopped = _bucketed(User.id, User.housing_area_id, User.stopped_at, periods, "stopped", resident)
-    left_rows = (select(ResidentSituation.resident_id, User.housing_area_id, _bucket(
-        ResidentSituation.starts_on, [(o, p.last) for o, p in periods], lambda c, v: c <= v).label("bucket"))
+    left_rows = (
+        select(
+            ResidentSituation.resident_id,
+            User.housing_area_id,
+            _bucket(ResidentSituation.starts_on, [(o, p.last) for o, p in periods], lambda c, v: c <= v).label(
+                "bucket"
+            ),
+        )
         .join(User, User.id == ResidentSituation.resident_id)
-        .where(*resident, ResidentSituation.situation_id.in_(left or [0]),
-               ResidentSituation.starts_on >= earliest.first, ResidentSituation.starts_on <= latest.last).subquery())
-    ended = (select(literal_column("'left'"), left_rows.c.bucket, _no_text(), left_rows.c.housing_area_id,
-                    _id_list(left_rows.c.resident_id), _no_number())
-             .group_by(left_rows.c.bucket, left_rows.c.housing_area_id))
+        .where(
+            *resident,
+            ResidentSituation.situation_id.in_(left or [0]),
+            ResidentSituation.starts_on >= earliest.first,
+            ResidentSituation.starts_on <= latest.last,
+        )
+        .subquery()
+    )
+    ended = select(
+        literal_column("'left'"),
+        left_rows.c.bucket,
+        _no_text(),
+        left_rows.c.housing_area_id,
+        _id_list(left_rows.c.resident_id),
+        _no_number(),
+    ).group_by(left_rows.c.bucket, left_rows.c.housing_area_id)
     # Each resident's last check-in of each period: the greatest of day * 8 + mood, so its mood comes with it.
-    day_number = (cast(CheckIn.day - literal_column("DATE '2000-01-01'"), Integer) if postgres
-                  else cast(func.julianday(CheckIn.day), Integer))
-    checkins = select(CheckIn.resident_id, _bucket(CheckIn.day, [(o, p.last) for o, p in periods], lambda c, v: c <= v)
-                      .label("bucket"), (day_number * 8 + CheckIn.mood).label("value")).where(
-        CheckIn.day >= earliest.first, CheckIn.day <= latest.last).subquery()
-    last = select(checkins.c.resident_id, checkins.c.bucket, func.max(checkins.c.value).label("value")).group_by(
-        checkins.c.resident_id, checkins.c.bucket).subquery()
+    day_number = (
+        cast(CheckIn.day - literal_column("DATE '2000-01-01'"), Integer)
+        if postgres
+        else cast(func.julianday(CheckIn.day), Integer)
+    )
+    checkins = (
+        select(
+            CheckIn.resident_id,
+            _bucket(CheckIn.day, [(o, p.last) for o, p in periods], lambda c, v: c <= v).label("bucket"),
+            (day_number * 8 + CheckIn.mood).label("value"),
+        )
+        .where(CheckIn.day >= earliest.first, CheckIn.day <= latest.last)
+        .subquery()
+    )
+    last = (
+        select(checkins.c.resident_id, checkins.c.bucket, func.max(checkins.c.value).label("value"))
+        .group_by(checkins.c.resident_id, checkins.c.bucket)
+        .subquery()
+    )
     mood = last.c.value % literal_column("8")
-    moods = (select(literal_column("'mood'"), last.c.bucket, cast(mood, String), User.housing_area_id,
-                    _id_list(last.c.resident_id), _no_number())
-             .join(User, User.id == last.c.resident_id).where(*resident)
-             .group_by(last.c.bucket, mood, User.housing_area_id))
-    answers = select(AnswerTime.resident_id, AnswerTime.waited_seconds, _bucket(
-        AnswerTime.answered_at, [(o, p.ends_at) for o, p in periods], lambda c, v: c < v).label("bucket")).where(
-        AnswerTime.answered_at >= earliest.starts_at, AnswerTime.answered_at < latest.ends_at).subquery()
-    answered = (select(literal_column("'answered'"), answers.c.bucket, _no_text(), User.housing_area_id,
-                       _id_list(answers.c.resident_id), _no_number())
-                .join(User, User.id == answers.c.resident_id).where(*resident)
-                .group_by(answers.c.bucket, User.housing_area_id))
-    waited = select(answers.c.waited_seconds, answers.c.bucket, User.housing_area_id).join(
-        User, User.id == answers.c.resident_id).where(*resident).subquery()
+    moods = (
+        select(
+            literal_column("'mood'"),
+            last.c.bucket,
+            cast(mood, String),
+            User.housing_area_id,
+            _id_list(last.c.resident_id),
+            _no_number(),
+        )
+        .join(User, User.id == last.c.resident_id)
+        .where(*resident)
+        .group_by(last.c.bucket, mood, User.housing_area_id)
+    )
+    answers = (
+        select(
+            AnswerTime.resident_id,
+            AnswerTime.waited_seconds,
+            _bucket(AnswerTime.answered_at, [(o, p.ends_at) for o, p in periods], lambda c, v: c < v).label("bucket"),
+        )
+        .where(AnswerTime.answered_at >= earliest.starts_at, AnswerTime.answered_at < latest.ends_at)
+        .subquery()
+    )
+    answered = (
+        select(
+            literal_column("'answered'"),
+            answers.c.bucket,
+            _no_text(),
+            User.housing_area_id,
+            _id_list(answers.c.resident_id),
+            _no_number(),
+        )
+        .join(User, User.id == answers.c.resident_id)
+        .where(*resident)
+        .group_by(answers.c.bucket, User.housing_area_id)
+    )
+    waited = (
+        select(answers.c.waited_seconds, answers.c.bucket, User.housing_area_id)
+        .join(User, User.id == answers.c.resident_id)
+        .where(*resident)
+        .subquery()
+    )
     if postgres:
         median = func.percentile_cont(0.5).within_group(waited.c.waited_seconds)
-        waits = [select(literal_column("'median'"), waited.c.bucket, _no_text(), waited.c.housing_area_id,
-                        _no_text(), median).group_by(waited.c.bucket, waited.c.housing_area_id),
-                 select(literal_column("'median_all'"), waited.c.bucket, _no_text(), _no_number(), _no_text(),
-                        median).group_by(waited.c.bucket)]
+        waits = [
+            select(
+                literal_column("'median'"), waited.c.bucket, _no_text(), waited.c.housing_area_id, _no_text(), median
+            ).group_by(waited.c.bucket, waited.c.housing_area_id),
+            select(
+                literal_column("'median_all'"), waited.c.bucket, _no_text(), _no_number(), _no_text(), median
+            ).group_by(waited.c.bucket),
+        ]
     else:  # the small embedded case: the waits themselves
-        waits = [select(literal_column("'waits'"), waited.c.bucket, _no_text(), waited.c.housing_area_id,
-                        _id_list(waited.c.waited_seconds), _no_number())
-                 .group_by(waited.c.bucket, waited.c.housing_area_id)]
+        waits = [
+            select(
+                literal_column("'waits'"),
+                waited.c.bucket,
+                _no_text(),
+                waited.c.housing_area_id,
+                _id_list(waited.c.waited_seconds),
+                _no_number(),
+            ).group_by(waited.c.bucket, waited.c.housing_area_id)
+        ]
     medians: dict[int, dict[Hashable, float]] = defaultdict(dict)
     everyone: dict[int, list[int]] = defaultdict(list)
     for name, offset, key, area_id, ids, number in session.exec(
-            union_all(*at_end, joined, stopped, ended, moods, answered, *waits)):
+        union_all(*at_end, joined, stopped, ended, moods, answered, *waits)
+    ):
         if name == "at_end":
             situation = None if key is None else int(key)
             if situation not in left:
@@ -295,19 +461,33 @@ def _counted(session: Session, periods: list[tuple[int, Period]], grouped: _Grou
 
 def _bucketed(resident_id, area_id, moment, periods: list[tuple[int, Period]], name: str, where):
     """Residents by the period a moment of theirs falls in, and by area."""
-    rows = select(resident_id.label("resident_id"), area_id.label("area_id"), _bucket(
-        moment, [(o, p.ends_at) for o, p in periods], lambda c, v: c < v).label("bucket")).where(
-        *where, moment >= periods[0][1].starts_at, moment < periods[-1][1].ends_at).subquery()
-    return (select(literal_column(f"'{name}'"), rows.c.bucket, _no_text(), rows.c.area_id, _id_list(rows.c.resident_id),
-                   _no_number()).group_by(rows.c.bucket, rows.c.area_id))
+    rows = (
+        select(
+            resident_id.label("resident_id"),
+            area_id.label("area_id"),
+            _bucket(moment, [(o, p.ends_at) for o, p in periods], lambda c, v: c < v).label("bucket"),
+        )
+        .where(*where, moment >= periods[0][1].starts_at, moment < periods[-1][1].ends_at)
+        .subquery()
+    )
+    return select(
+        literal_column(f"'{name}'"),
+        rows.c.bucket,
+        _no_text(),
+        rows.c.area_id,
+        _id_list(rows.c.resident_id),
+        _no_number(),
+    ).group_by(rows.c.bucket, rows.c.area_id)
 
 
 def _bucket(column, ends, before):
     """Which of the periods a value falls in (by its number), the values being within them."""
     if len(ends) == 1:
         return literal_column(str(ends[0][0]))
-    return case(*[(before(column, end), literal_column(str(offset))) for offset, end in ends[:-1]],
-                else_=literal_column(str(ends[-1][0])))
+    return case(
+        *[(before(column, end), literal_column(str(offset))) for offset, end in ends[:-1]],
+        else_=literal_column(str(ends[-1][0])),
+    )
 
 
 def _id_list(column):
@@ -320,4 +500,3 @@ def _no_text():
 
 def _no_number():
     return cast(null(), Float)
-

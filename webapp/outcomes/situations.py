@@ -1,5 +1,6 @@
 """Each resident's situation: recorded by their advisor from the coordinator's list, kept as history, and
 followed up 1, 3, 6 and 12 months after a start in work or education."""
+
 from __future__ import annotations
 
 import calendar
@@ -12,8 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..db import create_once, writing
-from ..models import (FOLLOW_UP_MONTHS, EntryKind, FollowUp, ResidentSituation, Situation, SituationCategory, User,
-                      utcnow)
+from ..models import (
+    FOLLOW_UP_MONTHS,
+    EntryKind,
+    FollowUp,
+    ResidentSituation,
+    Situation,
+    SituationCategory,
+    User,
+    utcnow,
+)
 from ..records.checkins import today
 from ..timeline import kinds
 from ..timeline.services import add_entry
@@ -53,8 +62,11 @@ def add_months(day: date, months: int) -> date:
 def due_follow_up(run_starts_on: date, done_months: int | None, today: date) -> int | None:
     """The follow-up to make now: the latest of 1, 3, 6, 12 months that has come and is after the last one made
     (a follow-up missed is taken over by the next)."""
-    due = [months for months in FOLLOW_UP_MONTHS
-           if add_months(run_starts_on, months) <= today and (done_months is None or months > done_months)]
+    due = [
+        months
+        for months in FOLLOW_UP_MONTHS
+        if add_months(run_starts_on, months) <= today and (done_months is None or months > done_months)
+    ]
     return due[-1] if due else None
 
 
@@ -68,6 +80,7 @@ def catalog(session: Session, *, include_inactive: bool = False) -> list[Situati
 @dataclass(frozen=True)
 class Current:
     """A resident's situation now, with the follow-up it asks for, if any."""
+
     record: ResidentSituation
     situation: Situation
     follow_up_done: int | None  # the latest follow-up made of this stretch, in months
@@ -88,9 +101,13 @@ def _today() -> date:
 
 
 def _newest(resident_id: int, on: date):
-    return (select(ResidentSituation, Situation).join(Situation, Situation.id == ResidentSituation.situation_id)
-            .where(ResidentSituation.resident_id == resident_id, ResidentSituation.starts_on <= on)
-            .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc()).limit(1))
+    return (
+        select(ResidentSituation, Situation)
+        .join(Situation, Situation.id == ResidentSituation.situation_id)
+        .where(ResidentSituation.resident_id == resident_id, ResidentSituation.starts_on <= on)
+        .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc())
+        .limit(1)
+    )
 
 
 def current(session: Session, *, resident: User, on: date | None = None) -> Current | None:
@@ -98,9 +115,12 @@ def current(session: Session, *, resident: User, on: date | None = None) -> Curr
     if row is None:
         return None
     record, situation = row
-    done = session.exec(select(FollowUp.months).where(
-        FollowUp.resident_id == resident.id, FollowUp.run_starts_on == record.run_starts_on)
-        .order_by(FollowUp.months.desc()).limit(1)).first()
+    done = session.exec(
+        select(FollowUp.months)
+        .where(FollowUp.resident_id == resident.id, FollowUp.run_starts_on == record.run_starts_on)
+        .order_by(FollowUp.months.desc())
+        .limit(1)
+    ).first()
     return Current(record, situation, done)
 
 
@@ -115,11 +135,15 @@ def list_and_history(session: Session, *, resident: User) -> tuple[list[Situatio
     """The list an advisor chooses from, and the resident's changes, newest first (those still to start included),
     each with who recorded it: one statement, the list joined to the resident's changes."""
     rows = session.exec(
-        select(Situation, ResidentSituation, User.display_name).select_from(Situation)
-        .outerjoin(ResidentSituation, and_(ResidentSituation.situation_id == Situation.id,
-                                           ResidentSituation.resident_id == resident.id))
+        select(Situation, ResidentSituation, User.display_name)
+        .select_from(Situation)
+        .outerjoin(
+            ResidentSituation,
+            and_(ResidentSituation.situation_id == Situation.id, ResidentSituation.resident_id == resident.id),
+        )
         .outerjoin(User, User.id == ResidentSituation.recorded_by)
-        .order_by(Situation.position, Situation.id)).all()
+        .order_by(Situation.position, Situation.id)
+    ).all()
     listed = list({situation.id: situation for situation, _record, _name in rows if situation.active}.values())
     changes = [Change(record, situation, name) for situation, record, name in rows if record is not None]
     changes.sort(key=lambda change: (change.record.starts_on, change.record.id), reverse=True)
@@ -128,10 +152,14 @@ def list_and_history(session: Session, *, resident: User) -> tuple[list[Situatio
 
 def history(session: Session, *, resident: User) -> list[tuple[ResidentSituation, Situation]]:
     """Newest first, those still to start included."""
-    return list(session.exec(
-        select(ResidentSituation, Situation).join(Situation, Situation.id == ResidentSituation.situation_id)
-        .where(ResidentSituation.resident_id == resident.id)
-        .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc())).all())
+    return list(
+        session.exec(
+            select(ResidentSituation, Situation)
+            .join(Situation, Situation.id == ResidentSituation.situation_id)
+            .where(ResidentSituation.resident_id == resident.id)
+            .order_by(ResidentSituation.starts_on.desc(), ResidentSituation.id.desc())
+        ).all()
+    )
 
 
 def entry_data(situation: Situation, record: ResidentSituation) -> dict:
@@ -139,32 +167,49 @@ def entry_data(situation: Situation, record: ResidentSituation) -> dict:
     return kinds.situation(situation, record)
 
 
-def record(session: Session, *, resident: User, advisor: User, situation: Situation, starts_on: date,
-           hours: int | None, employer: str | None, idempotency_key: str) -> ResidentSituation:
+def record(
+    session: Session,
+    *,
+    resident: User,
+    advisor: User,
+    situation: Situation,
+    starts_on: date,
+    hours: int | None,
+    employer: str | None,
+    idempotency_key: str,
+) -> ResidentSituation:
     """A new situation for the resident, with an entry in their timeline. Once per form sent."""
+
     def create() -> ResidentSituation:
         before = session.exec(_newest(resident.id, starts_on)).first()
         same_run = before is not None and before[0].situation_id == situation.id
         new = ResidentSituation(
-            resident_id=resident.id, situation_id=situation.id, starts_on=starts_on,
+            resident_id=resident.id,
+            situation_id=situation.id,
+            starts_on=starts_on,
             run_starts_on=before[0].run_starts_on if same_run else starts_on,
             hours_per_week=hours if situation.asks_hours else None,
             employer=(employer or None) if situation.asks_employer else None,
-            recorded_by=advisor.id, idempotency_key=idempotency_key)
+            recorded_by=advisor.id,
+            idempotency_key=idempotency_key,
+        )
         session.add(new)
         session.flush()
         add_entry(session, resident=resident, author=advisor, kind=EntryKind.SITUATION, data=entry_data(situation, new))
         return new
 
     def existing() -> ResidentSituation | None:
-        return session.exec(select(ResidentSituation).where(
-            ResidentSituation.recorded_by == advisor.id, ResidentSituation.idempotency_key == idempotency_key)).first()
+        return session.exec(
+            select(ResidentSituation).where(
+                ResidentSituation.recorded_by == advisor.id, ResidentSituation.idempotency_key == idempotency_key
+            )
+        ).first()
 
     return create_once(session, existing=existing, create=create)
 
 
 def record_follow_up(session: Session, *, resident: User, advisor: User, months: int, hours: int | None) -> bool:
-    """"Still there": the follow-up of `months` for the stretch the resident is in now. Recorded once, and only
+    """ "Still there": the follow-up of `months` for the stretch the resident is in now. Recorded once, and only
     while it is the one due: a second tap, or one from an old page after the situation changed, records nothing
     (False)."""
     try:
@@ -173,11 +218,25 @@ def record_follow_up(session: Session, *, resident: User, advisor: User, months:
             if now is None or now.follow_up_due != months:
                 return False
             hours = hours if now.situation.asks_hours else None
-            session.add(FollowUp(resident_id=resident.id, run_starts_on=now.record.run_starts_on, months=months,
-                                 still_there=True, hours_per_week=hours, recorded_by=advisor.id, recorded_at=utcnow()))
+            session.add(
+                FollowUp(
+                    resident_id=resident.id,
+                    run_starts_on=now.record.run_starts_on,
+                    months=months,
+                    still_there=True,
+                    hours_per_week=hours,
+                    recorded_by=advisor.id,
+                    recorded_at=utcnow(),
+                )
+            )
             session.flush()
-            add_entry(session, resident=resident, author=advisor, kind=EntryKind.FOLLOW_UP,
-                      data=kinds.follow_up(now.situation, now.record, months=months, hours=hours))
+            add_entry(
+                session,
+                resident=resident,
+                author=advisor,
+                kind=EntryKind.FOLLOW_UP,
+                data=kinds.follow_up(now.situation, now.record, months=months, hours=hours),
+            )
     except IntegrityError:
         return False
     return True

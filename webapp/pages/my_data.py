@@ -1,4 +1,5 @@
 """The resident's own pages about their data: "My data", the consent asked again, and "I want to stop"."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,16 +9,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import access_log
+from .. import file_openings
 from ..auth import device_sessions, phones
+from ..contact_ways import phone as shown_phone
 from ..i18n import language
-from ..models import (Appointment, Barrier, CheckIn, Goal, HousingArea, ResidentActivity, ResidentSituation, StaffDraft,
-                      User)
+from ..models import (
+    Appointment,
+    Barrier,
+    CheckIn,
+    Goal,
+    HousingArea,
+    ResidentActivity,
+    ResidentSituation,
+    StaffDraft,
+    User,
+)
 from ..resident.forms import ContactForm
 from ..roles import ROLE_LABELS
 from ..signup import consent
 from ..signup.forms import CONTACT_CHOICES
-from ..templating import phone as shown_phone
 
 
 @dataclass(frozen=True)
@@ -31,18 +41,21 @@ def _records_held(db: Session, resident: User) -> list[Held]:
     """How much of each kind of record there is, and where it is shown, read in one statement. The
     timeline's counts are kept with each new entry (`timeline/activity.py`), so the page costs the same at
     any length of history."""
+
     def count(model, *where):
         return select(func.count(model.id)).where(*where).scalar_subquery()
 
-    checkins, barriers, goals, appointments, situations, unsent = db.execute(select(
-        count(CheckIn, CheckIn.resident_id == resident.id),
-        count(Barrier, Barrier.resident_id == resident.id),
-        count(Goal, Goal.resident_id == resident.id),
-        count(Appointment, Appointment.resident_id == resident.id),
-        count(ResidentSituation, ResidentSituation.resident_id == resident.id),
-        # The resident's own words kept when a sign-in ended before they were sent (timeline/drafts.py).
-        count(StaffDraft, StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id),
-    )).one()
+    checkins, barriers, goals, appointments, situations, unsent = db.execute(
+        select(
+            count(CheckIn, CheckIn.resident_id == resident.id),
+            count(Barrier, Barrier.resident_id == resident.id),
+            count(Goal, Goal.resident_id == resident.id),
+            count(Appointment, Appointment.resident_id == resident.id),
+            count(ResidentSituation, ResidentSituation.resident_id == resident.id),
+            # The resident's own words kept when a sign-in ended before they were sent (timeline/drafts.py).
+            count(StaffDraft, StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id),
+        )
+    ).one()
     timeline = db.get(ResidentActivity, resident.id) or ResidentActivity(resident_id=resident.id)
     timeline_url = url_for("timeline.home", resident_id=resident.id)
     held = [
@@ -61,8 +74,9 @@ def _records_held(db: Session, resident: User) -> list[Held]:
     return held
 
 
-def my_data_page(db: Session, resident: User, contact_form: ContactForm | None = None, *,
-                 this_phone_id: int | None = None) -> tuple[str, dict]:
+def my_data_page(
+    db: Session, resident: User, contact_form: ContactForm | None = None, *, this_phone_id: int | None = None
+) -> tuple[str, dict]:
     """`this_phone_id`: the resident's phone the page is open on, marked in the list of phones."""
     area = db.get(HousingArea, resident.housing_area_id) if resident.housing_area_id else None
     advisor = db.get(User, resident.advisor_id) if resident.advisor_id else None
@@ -74,18 +88,20 @@ def my_data_page(db: Session, resident: User, contact_form: ContactForm | None =
         "consents": consent.consents_of(db, resident=resident),
         "phones": phones.phones_listed(db, resident=resident, this_phone_id=this_phone_id),
         "sign_ins": device_sessions.sign_ins_of(db, user=resident),
-        "looks": access_log.looks_at(db, resident=resident),
+        "looks": file_openings.looks_at(db, resident=resident),
         "held": _records_held(db, resident),
         "role_labels": ROLE_LABELS,
-        "contact_form": contact_form or ContactForm(formdata=None, phone=shown_phone(resident.phone),
-                                                    contact=resident.contact_preference),
+        "contact_form": contact_form
+        or ContactForm(formdata=None, phone=shown_phone(resident.phone), contact=resident.contact_preference),
     }
 
 
 def consent_again_page(resident: User) -> tuple[str, dict]:
-    return "resident/consent_again.html", {"paragraphs": consent.paragraphs(),
-                                           "changes": consent.changes(since=resident.consent_version),
-                                           "version": consent.VERSION}
+    return "resident/consent_again.html", {
+        "paragraphs": consent.paragraphs(),
+        "changes": consent.changes(since=resident.consent_version),
+        "version": consent.VERSION,
+    }
 
 
 def stop_page(db: Session, resident: User, *, refused: bool = False) -> tuple[str, dict]:

@@ -1,5 +1,6 @@
 """The partnership's page: protected counts per housing area and period, as tables that the page, the CSV,
 the printable page and the charts all read. No person is named, numbered or quoted anywhere in it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,13 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from ..dates import clock, full_date, month_year
+from ..models import HousingArea
 from ..outcomes import charts, figures
 from ..outcomes.disclosure import FEWER_THAN_THRESHOLD
-from ..models import HousingArea
 from ..outcomes.figures import ALL, LASTING_MONTHS, Counts, Period
 from ..outcomes.situations import label as situation_label
 from ..records.catalog import BARRIERS, MOODS
-from ..templating import clock, full_date, month_year
 
 NOT_COUNTED = _l("These figures have not been counted yet. They are counted every night.")
 
@@ -87,24 +88,39 @@ def partnership_page(db: Session, *, period: Period, area: int | str, today: dat
     says so, and has no tables."""
     counts, counted = figures.stored_with_periods(db, period)
     if counts is None:
-        areas = [(area_id, name) for area_id, name in db.exec(
-            select(HousingArea.id, HousingArea.name).order_by(HousingArea.name, HousingArea.id))]
+        areas = [
+            (area_id, name)
+            for area_id, name in db.exec(
+                select(HousingArea.id, HousingArea.name).order_by(HousingArea.name, HousingArea.id)
+            )
+        ]
     else:
         areas = counts.areas
     names = dict(areas)
     if area != ALL and area not in names:
         return None
     page = Partnership(
-        period=period, period_label=period_label(period), area=area,
+        period=period,
+        period_label=period_label(period),
+        area=area,
         area_label=names[area] if area != ALL else str(_l("All areas")),
         tables=tables(counts, area) if counts else [],
         counted_on=_("Counted on %(day)s at %(time)s", day=full_date(counts.counted_at), time=clock(counts.counted_at))
-        if counts else "",
-        periods=_period_choices(period, counted, today), areas=[Choice(ALL, _("All areas"), area == ALL)]
+        if counts
+        else "",
+        periods=_period_choices(period, counted, today),
+        areas=[Choice(ALL, _("All areas"), area == ALL)]
         + [Choice(str(area_id), name, area == area_id) for area_id, name in areas],
-        previous=period.shifted(-1).code, following=period.shifted(1).code)
-    return "partner/overview.html", {"page": page, "fewer_than": FEWER_THAN_THRESHOLD, "chart_width": charts.WIDTH,
-                                     "chart_height": charts.height, "not_counted": NOT_COUNTED}
+        previous=period.shifted(-1).code,
+        following=period.shifted(1).code,
+    )
+    return "partner/overview.html", {
+        "page": page,
+        "fewer_than": FEWER_THAN_THRESHOLD,
+        "chart_width": charts.WIDTH,
+        "chart_height": charts.height,
+        "not_counted": NOT_COUNTED,
+    }
 
 
 def _period_choices(chosen: Period, counted: list[Period], today: date) -> list[Choice]:
@@ -119,40 +135,99 @@ def tables(counts: Counts, area) -> list[Table]:
     residents = _("Residents")
     count = counts.count
     return [
-        Table("taking_part", _("Taking part"), [residents], [
-            Row(_("Taking part at the end of the period"), [count(area, "taking_part")]),
-            Row(_("New in the period"), [count(area, "new")]),
-            Row(_("Ended in the period"), [count(area, "ended")]),
-        ], note=_("Taking part: signed up before the end of the period, not stopped, and not moved away or ended.")),
-        Table("situations", _("Situation at the end of the period"), [residents], [
-            *[Row(situation_label(situation.key, situation.name), [count(area, "situation", situation.id)])
-              for situation in counts.situations],
-            Row(_("No situation recorded"), [count(area, "situation", None)]),
-            Row(_("All taking part"), [count(area, "taking_part")]),
-        ], note=_("Each resident taking part, by the newest situation their advisor recorded on or before the last day."),
-            chart="partner.situations_chart"),
-        Table("transitions", _("Into work or education"), [residents], [
-            Row(_("Started in work or education in the period"), [count(area, "transitions")]),
-        ], note=_("A start in a situation the partnership counts as work or education, after one it does not count.")),
-        Table("lasting", _("Lasting work or education"), [_("Reached the date in the period"), _("Still in work or education"),
-                                            _("Share")], [
-            Row(_("%(months)s months after the start", months=months),
-                [count(area, "lasting", months), count(area, "lasting_still", months), _share(counts.rate(area, months))])
-            for months in LASTING_MONTHS
-        ], note=_("Residents whose start in work or education was 3, 6 or 12 months before a day of the period, "
-                  "and of them, those still in work or education on that day.")),
-        Table("barriers", _("Barriers by kind"), [_("Open at the end of the period"), _("Solved in the period")], [
-            Row(str(option.label), [count(area, "barrier_open", key), count(area, "barrier_solved", key)], option.icon)
-            for key, option in BARRIERS.items()
-        ], note=_("Residents with a barrier of each kind.")),
-        Table("moods", _("How residents felt"), [residents], [
-            *[Row(str(option.label), [count(area, "mood", mood)], option.icon) for mood, option in MOODS.items()],
-            Row(_("Checked in during the period"), [count(area, "checked_in")]),
-        ], note=_("Each resident's last check-in in the period."), chart="partner.moods_chart"),
-        Table("answers", _("Time to an answer"), [_("Residents who got an answer"), _("Median time")], [
-            Row(_("From a resident's message to the answer"),
-                [count(area, "answered"), _duration(counts.median_seconds(area), count(area, "answered"))]),
-        ]),
+        Table(
+            "taking_part",
+            _("Taking part"),
+            [residents],
+            [
+                Row(_("Taking part at the end of the period"), [count(area, "taking_part")]),
+                Row(_("New in the period"), [count(area, "new")]),
+                Row(_("Ended in the period"), [count(area, "ended")]),
+            ],
+            note=_("Taking part: signed up before the end of the period, not stopped, and not moved away or ended."),
+        ),
+        Table(
+            "situations",
+            _("Situation at the end of the period"),
+            [residents],
+            [
+                *[
+                    Row(situation_label(situation.key, situation.name), [count(area, "situation", situation.id)])
+                    for situation in counts.situations
+                ],
+                Row(_("No situation recorded"), [count(area, "situation", None)]),
+                Row(_("All taking part"), [count(area, "taking_part")]),
+            ],
+            note=_(
+                "Each resident taking part, by the newest situation their advisor recorded on or before the last day."
+            ),
+            chart="partner.situations_chart",
+        ),
+        Table(
+            "transitions",
+            _("Into work or education"),
+            [residents],
+            [
+                Row(_("Started in work or education in the period"), [count(area, "transitions")]),
+            ],
+            note=_("A start in a situation the partnership counts as work or education, after one it does not count."),
+        ),
+        Table(
+            "lasting",
+            _("Lasting work or education"),
+            [_("Reached the date in the period"), _("Still in work or education"), _("Share")],
+            [
+                Row(
+                    _("%(months)s months after the start", months=months),
+                    [
+                        count(area, "lasting", months),
+                        count(area, "lasting_still", months),
+                        _share(counts.rate(area, months)),
+                    ],
+                )
+                for months in LASTING_MONTHS
+            ],
+            note=_(
+                "Residents whose start in work or education was 3, 6 or 12 months before a day of the period, "
+                "and of them, those still in work or education on that day."
+            ),
+        ),
+        Table(
+            "barriers",
+            _("Barriers by kind"),
+            [_("Open at the end of the period"), _("Solved in the period")],
+            [
+                Row(
+                    str(option.label),
+                    [count(area, "barrier_open", key), count(area, "barrier_solved", key)],
+                    option.icon,
+                )
+                for key, option in BARRIERS.items()
+            ],
+            note=_("Residents with a barrier of each kind."),
+        ),
+        Table(
+            "moods",
+            _("How residents felt"),
+            [residents],
+            [
+                *[Row(str(option.label), [count(area, "mood", mood)], option.icon) for mood, option in MOODS.items()],
+                Row(_("Checked in during the period"), [count(area, "checked_in")]),
+            ],
+            note=_("Each resident's last check-in in the period."),
+            chart="partner.moods_chart",
+        ),
+        Table(
+            "answers",
+            _("Time to an answer"),
+            [_("Residents who got an answer"), _("Median time")],
+            [
+                Row(
+                    _("From a resident's message to the answer"),
+                    [count(area, "answered"), _duration(counts.median_seconds(area), count(area, "answered"))],
+                ),
+            ],
+        ),
     ]
 
 

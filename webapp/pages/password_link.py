@@ -1,4 +1,5 @@
 """The page the coordinator hands a new staff member's password link from."""
+
 from __future__ import annotations
 
 import segno

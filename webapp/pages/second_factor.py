@@ -1,4 +1,5 @@
 """The pages of a staff member's second factor: choosing one, the app's QR code, the recovery codes."""
+
 from __future__ import annotations
 
 import segno
@@ -11,9 +12,12 @@ from ..models import User
 def ask_page(db: Session, staff: User, *, form) -> tuple[str, dict]:
     """Confirm this sign-in with the second factor; or, without one yet, choose which to set up."""
     if signing_in.has_factor(db, staff):
-        return "auth/second_factor.html", {"staff": staff, "form": form,
-                                            "has_passkey": signing_in.has_passkey(db, staff),
-                                            "has_app": totp.has_app(db, staff)}
+        return "auth/second_factor.html", {
+            "staff": staff,
+            "form": form,
+            "has_passkey": signing_in.has_passkey(db, staff),
+            "has_app": totp.has_app(db, staff),
+        }
     return "auth/second_factor_setup.html", {"staff": staff}
 
 
@@ -24,10 +28,11 @@ def app_setup_page(db: Session, staff: User, *, form) -> tuple[str, dict] | None
         return None
     uri = totp.provisioning_uri(secret, staff)
     return "auth/second_factor_app.html", {
-        "staff": staff, "form": form,
+        "staff": staff,
+        "form": form,
         "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2),
         # In groups of four, as authenticator apps show a key typed in.
-        "secret": " ".join(secret[start:start + 4] for start in range(0, len(secret), 4)),
+        "secret": " ".join(secret[start : start + 4] for start in range(0, len(secret), 4)),
     }
 
 

@@ -1,15 +1,17 @@
 """The sign-in card and the consent screen."""
+
 from __future__ import annotations
 
 import segno
-from flask_babel import force_locale, gettext as _
-from flask_login import current_user
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import Session
 
 from .. import policy
 from ..auth import pairing
-from ..db import get_session
 from ..i18n import language as language_of
 from ..links import public_url_for
+from ..models import User
 from ..signup import consent
 
 CARD_LOCALE_BELOW = "da"  # the card repeats itself in Danish for the staff who read it
@@ -23,8 +25,10 @@ def helper_note(helper_locale: str) -> dict:
     """What the helper must do next, in the helper's own language above the resident's consent: from here on
     the resident holds the tablet, and the PIN screen speaks only to them."""
     with force_locale(helper_locale):
-        note = _("For the helper: give the tablet to the resident now. Let them read this, or read it to them. "
-                 "They tap “I agree” themselves, then choose a PIN while you look away.")
+        note = _(
+            "For the helper: give the tablet to the resident now. Let them read this, or read it to them. "
+            "They tap “I agree” themselves, then choose a PIN while you look away."
+        )
     return {"helper_note": note, "helper_language": language_of(helper_locale)}
 
 
@@ -39,15 +43,23 @@ def card_lines() -> dict[str, str]:
     }
 
 
-def card(resident, *, token: str | None = None, just_made: bool = False, sets_pin: bool = False) -> dict:
+def card_page(
+    db: Session,
+    viewer: User,
+    resident: User,
+    *,
+    token: str | None = None,
+    just_made: bool = False,
+    sets_pin: bool = False,
+) -> tuple[str, dict]:
     """The card in the resident's language with Danish underneath; the QR code only when a link was just made."""
     with force_locale(resident.locale):
         lines = card_lines()
     with force_locale(CARD_LOCALE_BELOW):
         below = card_lines() if resident.locale != CARD_LOCALE_BELOW else None
     pair_url = public_url_for("pairing.pair", token=token) if token else None
-    may_remove = policy.may_remove_devices(current_user, resident)
-    return {
+    may_remove = policy.may_remove_devices(viewer, resident)
+    return "signup/card.html", {
         "resident": resident,
         "lines": lines,
         "below": below,
@@ -56,6 +68,6 @@ def card(resident, *, token: str | None = None, just_made: bool = False, sets_pi
         "just_made": just_made,
         "sets_pin": sets_pin,
         "may_remove": may_remove,
-        "may_set_pin": policy.may_make_pin_link(current_user, resident),
-        "phones": pairing.phones_of(get_session(), resident=resident) if may_remove else [],
+        "may_set_pin": policy.may_make_pin_link(viewer, resident),
+        "phones": pairing.phones_of(db, resident=resident) if may_remove else [],
     }

@@ -1,4 +1,5 @@
 """The partnership's page, its CSV, its printable page in Danish and its charts. Only the partner role."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,8 @@ from ..outcomes import charts
 from ..outcomes.disclosure import FEWER_THAN_THRESHOLD
 from ..pages.partnership import NOT_COUNTED, chart_rows, parse_choice, partnership_page
 from ..policy import role_required
-from ..security import own_policy
 from ..records.checkins import today
+from ..security import own_policy
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 
@@ -36,8 +37,13 @@ def _page() -> tuple[str, dict]:
 
 def _not_counted() -> tuple[str, int]:
     """A download or chart of a period never counted: there is nothing to give, and the page says why."""
-    return render_template("errors/error.html", status=404, title=_("Not counted yet"), hint=NOT_COUNTED,
-                           request_id=g.get("request_id", "")), 404
+    return render_template(
+        "errors/error.html",
+        status=404,
+        title=_("Not counted yet"),
+        hint=NOT_COUNTED,
+        request_id=g.get("request_id", ""),
+    ), 404
 
 
 @bp.get("/")
@@ -78,8 +84,9 @@ def csv_download():
         writer.writerow([])
         writer.writerow([table.caption, *table.headings])
         for row in table.rows:
-            writer.writerow([_as_text(row.label),
-                             *(str(FEWER_THAN_THRESHOLD) if cell is None else cell for cell in row.cells)])
+            writer.writerow(
+                [_as_text(row.label), *(str(FEWER_THAN_THRESHOLD) if cell is None else cell for cell in row.cells)]
+            )
     name = f"partnership-{page.period.code}-{page.area}.csv"
     # A byte order mark, so a spreadsheet opens the Danish, Arabic and Dari letters as UTF-8.
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
@@ -93,8 +100,9 @@ def _chart(key: str):
     if not page.tables:
         return _not_counted()
     table = next(table for table in page.tables if table.key == key)
-    svg = charts.bar_chart(f"{table.caption} · {page.area_label} · {page.period_label}",
-                           chart_rows(page.tables, key), table.headings[0])
+    svg = charts.bar_chart(
+        f"{table.caption} · {page.area_label} · {page.period_label}", chart_rows(page.tables, key), table.headings[0]
+    )
     return Response(svg, mimetype="image/svg+xml")
 
 

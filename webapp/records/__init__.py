@@ -1,4 +1,3 @@
-
 from importlib import import_module
 
 # One view module per record type, each adding its routes to the records blueprint (`routing.bp`).

@@ -1,4 +1,5 @@
 """Everything chosen from a list is stored as a key and shown in the reader's language."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from ..models import AppointmentOutcome, BarrierStatus, GoalStatus
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,9 @@ BARRIERS = options(
     ("other", _l("Something else"), "circle-help"),
 )
 BARRIER_STATUSES = options(
-    ("present", _l("Still there"), "circle-dot"),
-    ("better", _l("Getting better"), "sprout"),
-    ("solved", _l("Solved"), "circle-check"),
+    (BarrierStatus.PRESENT, _l("Still there"), "circle-dot"),
+    (BarrierStatus.BETTER, _l("Getting better"), "sprout"),
+    (BarrierStatus.SOLVED, _l("Solved"), "circle-check"),
 )
 
 GOAL_KINDS = options(
@@ -67,9 +70,9 @@ GOAL_KINDS = options(
     ("own", _l("Something of my own"), "star"),
 )
 GOAL_STATUSES = options(
-    ("active", _l("Working on it"), "sprout"),
-    ("reached", _l("Reached"), "circle-check"),
-    ("paused", _l("Paused"), "circle-pause"),
+    (GoalStatus.ACTIVE, _l("Working on it"), "sprout"),
+    (GoalStatus.REACHED, _l("Reached"), "circle-check"),
+    (GoalStatus.PAUSED, _l("Paused"), "circle-pause"),
 )
 
 WITH_WHOM = options(
@@ -99,8 +102,8 @@ CANT_COME_REASONS = options(
     ("other", _l("Something else")),
 )
 OUTCOMES = options(
-    ("attended", _l("We met"), "circle-check"),
-    ("missed", _l("We did not meet"), "circle-x"),
+    (AppointmentOutcome.ATTENDED, _l("We met"), "circle-check"),
+    (AppointmentOutcome.MISSED, _l("We did not meet"), "circle-x"),
 )
 
 # Languages an interpreter may be booked for; their names come from Babel in the reader's language.

@@ -1,8 +1,9 @@
-""""I want someone to contact me": kept until the advisor says they made contact, and how.
+""" "I want someone to contact me": kept until the advisor says they made contact, and how.
 
 A later check-in the same day, or any message from the advisor, does not end it: only
 "I have contacted them" does, and the resident sees that in their timeline.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
@@ -10,8 +11,8 @@ from sqlmodel import Session, select
 
 from ..db import change_if, writing
 from ..models import CheckIn, ContactRequest, EntryKind, User, utcnow
-from ..timeline.services import add_entry
 from ..timeline import kinds
+from ..timeline.services import add_entry
 
 
 def open_request(session: Session, *, resident: User) -> ContactRequest | None:
@@ -32,10 +33,19 @@ def ask(session: Session, *, resident: User, checkin: CheckIn) -> None:
 def mark_handled(session: Session, *, resident: User, request: ContactRequest, advisor: User, how: str) -> bool:
     """The advisor made contact. Marked once: a second tap, or a colleague at the same moment, adds nothing."""
     with writing(session):
-        changed = change_if(session, ContactRequest, request.id, ContactRequest.handled_at.is_(None),
-                            handled_at=utcnow(), handled_by=advisor.id, how=how)
+        changed = change_if(
+            session,
+            ContactRequest,
+            request.id,
+            ContactRequest.handled_at.is_(None),
+            handled_at=utcnow(),
+            handled_by=advisor.id,
+            how=how,
+        )
         if changed:
-            add_entry(session, resident=resident, author=advisor, kind=EntryKind.CONTACT_MADE, data=kinds.contact_made(how))
+            add_entry(
+                session, resident=resident, author=advisor, kind=EntryKind.CONTACT_MADE, data=kinds.contact_made(how)
+            )
     return changed
 
 

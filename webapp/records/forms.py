@@ -7,16 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..dates import long_date
 from ..forms import OnceForm
 from ..models import COPENHAGEN, utcnow
-from ..params import bounded_int
 from ..outcomes import situations
-from ..templating import long_date
+from ..params import bounded_int
 from ..typed_dates import ltr_example, parse_day, parse_local_moment, parse_month
 from ..validators import ChoiceField, PlainText, choices, normalize_newlines, strip
 from . import catalog
 from .checkins import today
-
 
 
 def option_choices(table: dict) -> list:
@@ -24,21 +23,30 @@ def option_choices(table: dict) -> list:
 
 
 def optional_text(label, limit: int, message):
-    return TextAreaField(label, filters=[normalize_newlines, strip],
-                         validators=[Optional(), Length(max=limit, message=message), PlainText()])
+    return TextAreaField(
+        label,
+        filters=[normalize_newlines, strip],
+        validators=[Optional(), Length(max=limit, message=message), PlainText()],
+    )
 
 
 def required_text(label, limit: int, empty_message, long_message):
-    return StringField(label, filters=[strip], validators=[
-        DataRequired(message=empty_message), Length(max=limit, message=long_message),
-        PlainText(allow_newlines=False)])
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(message=empty_message),
+            Length(max=limit, message=long_message),
+            PlainText(allow_newlines=False),
+        ],
+    )
 
 
 class WholeNumberField(StringField):
     """A number typed by hand; WTForms' own refusal is English only."""
 
     def process_formdata(self, valuelist):
-        from ..passwords import normalize_digits
+        from ..i18n import normalize_digits
 
         text = normalize_digits(valuelist[0]) if valuelist and valuelist[0] else ""
         self.raw = text
@@ -55,8 +63,11 @@ class WholeNumberField(StringField):
 
 
 class CheckInForm(OnceForm):
-    mood = ChoiceField(_l("How are you today?"), coerce=int,
-                       choices=choices((value, option.label) for value, option in catalog.MOODS.items()))
+    mood = ChoiceField(
+        _l("How are you today?"),
+        coerce=int,
+        choices=choices((value, option.label) for value, option in catalog.MOODS.items()),
+    )
 
 
 class CheckInWordsForm(FlaskForm):
@@ -107,9 +118,15 @@ class GoalStatusForm(FlaskForm):
 
 
 class CommentForm(OnceForm):
-    text = TextAreaField(_l("Comment"), filters=[normalize_newlines, strip], validators=[
-        DataRequired(message=_l("Write a few words first.")),
-        Length(max=1000, message=_l("At most 1,000 characters, please.")), PlainText()])
+    text = TextAreaField(
+        _l("Comment"),
+        filters=[normalize_newlines, strip],
+        validators=[
+            DataRequired(message=_l("Write a few words first.")),
+            Length(max=1000, message=_l("At most 1,000 characters, please.")),
+            PlainText(),
+        ],
+    )
 
 
 class ContactMadeForm(FlaskForm):
@@ -130,7 +147,9 @@ class WhenField(StringField):
             raise ValidationError(_l("Choose the day and the time."))
         moment = parse_local_moment(self.data)
         if moment is None:  # typed by hand, in a browser that shows a plain text box
-            raise ValidationError(_l("Write the date and time like %(example)s.", example=ltr_example("2027-03-02 10:00")))
+            raise ValidationError(
+                _l("Write the date and time like %(example)s.", example=ltr_example("2027-03-02 10:00"))
+            )
         now = utcnow()
         if moment <= now:
             raise ValidationError(_l("Choose a time that has not passed yet."))
@@ -154,7 +173,9 @@ class AppointmentForm(OnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.interpreter.choices = choices(
-            [("", _l("No interpreter"))] + [(code, catalog.language_name(code)) for code in catalog.INTERPRETER_LANGUAGES])
+            [("", _l("No interpreter"))]
+            + [(code, catalog.language_name(code)) for code in catalog.INTERPRETER_LANGUAGES]
+        )
 
     @property
     def needs(self) -> set[str]:
@@ -177,8 +198,11 @@ class MoveForm(VersionForm):
 
 class AnswerForm(VersionForm):
     response = ChoiceField(_l("Your answer"), choices=option_choices(catalog.RESPONSES))
-    reason = ChoiceField(_l("Why can't you come?"), default="",
-                         choices=choices([("", "-")] + [(k, o.label) for k, o in catalog.CANT_COME_REASONS.items()]))
+    reason = ChoiceField(
+        _l("Why can't you come?"),
+        default="",
+        choices=choices([("", "-")] + [(k, o.label) for k, o in catalog.CANT_COME_REASONS.items()]),
+    )
     words = optional_text(_l("In your own words (if you like)"), 500, _l("At most 500 characters, please."))
 
     def validate_reason(self, field):
@@ -222,7 +246,8 @@ class SituationForm(OnceForm):
     def _unasked(self) -> list:
         chosen = self.chosen
         return ([] if chosen is not None and chosen.asks_hours else [self.hours]) + (
-            [] if chosen is not None and chosen.asks_employer else [self.employer])
+            [] if chosen is not None and chosen.asks_employer else [self.employer]
+        )
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
@@ -242,8 +267,13 @@ class SituationForm(OnceForm):
             raise ValidationError(_l("Write the day like %(example)s.", example=ltr_example("2027-03-01")))
         earliest, latest = self.days_allowed(today())
         if not earliest <= day <= latest:
-            raise ValidationError(_l("Choose a day from %(earliest)s to %(latest)s.",
-                                     earliest=long_date(earliest), latest=long_date(latest)))
+            raise ValidationError(
+                _l(
+                    "Choose a day from %(earliest)s to %(latest)s.",
+                    earliest=long_date(earliest),
+                    latest=long_date(latest),
+                )
+            )
 
     def validate_hours(self, field):
         if field.data is not None and not 1 <= field.data <= situations.MAX_HOURS:

@@ -1,4 +1,5 @@
 """Goal routes on the records blueprint."""
+
 from __future__ import annotations
 
 from flask import abort, url_for
@@ -6,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import get_session
+from ..htmx import render
 from ..models import User
+from ..pages.records import goals_page
 from . import catalog, goals
 from .forms import CommentForm, GoalChangeForm, GoalForm, GoalStatusForm, StepDoneForm, StepForm
-from ..pages.records import goals_page
 from .routing import acting, bp, done_at
 
 
@@ -32,7 +34,8 @@ def _on_goal(resident_id: int, goal_id: int, action: str, form_name: str, form_c
     goal = _goal(resident, goal_id)
     form = form_class()
     if not form.validate():
-        return goals_page(resident, 422, (form_name, goal.id, form))
+        template, context = goals_page(get_session(), current_user, resident, (form_name, goal.id, form))
+        return render(template, **context), 422
     return _at_goal(resident, goal, change(get_session(), resident, goal, form))
 
 
@@ -42,9 +45,18 @@ def add_goal(resident_id: int):
     resident = acting(resident_id, "add_goal")
     form = GoalForm()
     if not form.validate():
-        return goals_page(resident, 422, ("goal", None, form))
-    goal = goals.add(get_session(), resident=resident, author=current_user, kind=form.kind.data, words=form.words.data,
-                     hours=form.hours.data, month=form.target_month, idempotency_key=form.idempotency_key.data)
+        template, context = goals_page(get_session(), current_user, resident, ("goal", None, form))
+        return render(template, **context), 422
+    goal = goals.add(
+        get_session(),
+        resident=resident,
+        author=current_user,
+        kind=form.kind.data,
+        words=form.words.data,
+        hours=form.hours.data,
+        month=form.target_month,
+        idempotency_key=form.idempotency_key.data,
+    )
     return _at_goal(resident, goal, _("Saved: %(what)s", what=_goal_name(goal)))
 
 
@@ -52,8 +64,16 @@ def add_goal(resident_id: int):
 @login_required
 def change_goal(resident_id: int, goal_id: int):
     def change(db, resident, goal, form):
-        goals.change(db, resident=resident, goal=goal, author=current_user, kind=form.kind.data,
-                     words=form.words.data, hours=form.hours.data, month=form.target_month)
+        goals.change(
+            db,
+            resident=resident,
+            goal=goal,
+            author=current_user,
+            kind=form.kind.data,
+            words=form.words.data,
+            hours=form.hours.data,
+            month=form.target_month,
+        )
         return _("Saved: %(what)s", what=catalog.label(catalog.GOAL_KINDS, form.kind.data))
 
     return _on_goal(resident_id, goal_id, "change_goal", "goal_change", GoalChangeForm, change)
@@ -64,8 +84,11 @@ def change_goal(resident_id: int, goal_id: int):
 def goal_status(resident_id: int, goal_id: int):
     def change(db, resident, goal, form):
         goals.set_status(db, resident=resident, goal=goal, author=current_user, status=form.status.data)
-        return _("Saved: %(what)s — %(status)s", what=_goal_name(goal),
-                 status=catalog.label(catalog.GOAL_STATUSES, form.status.data))
+        return _(
+            "Saved: %(what)s — %(status)s",
+            what=_goal_name(goal),
+            status=catalog.label(catalog.GOAL_STATUSES, form.status.data),
+        )
 
     return _on_goal(resident_id, goal_id, "goal_status", "goal_status", GoalStatusForm, change)
 
@@ -74,8 +97,14 @@ def goal_status(resident_id: int, goal_id: int):
 @login_required
 def comment_goal(resident_id: int, goal_id: int):
     def change(db, resident, goal, form):
-        goals.comment(db, resident=resident, goal=goal, advisor=current_user, text=form.text.data,
-                      idempotency_key=form.idempotency_key.data)
+        goals.comment(
+            db,
+            resident=resident,
+            goal=goal,
+            advisor=current_user,
+            text=form.text.data,
+            idempotency_key=form.idempotency_key.data,
+        )
         return _("Comment saved.")
 
     return _on_goal(resident_id, goal_id, "comment_goal", "comment", CommentForm, change)
@@ -85,8 +114,14 @@ def comment_goal(resident_id: int, goal_id: int):
 @login_required
 def add_step(resident_id: int, goal_id: int):
     def change(db, resident, goal, form):
-        step = goals.add_step(db, resident=resident, goal=goal, author=current_user, text=form.text.data,
-                              idempotency_key=form.idempotency_key.data)
+        step = goals.add_step(
+            db,
+            resident=resident,
+            goal=goal,
+            author=current_user,
+            text=form.text.data,
+            idempotency_key=form.idempotency_key.data,
+        )
         return _("Step added: %(step)s", step=step.text)
 
     return _on_goal(resident_id, goal_id, "add_step", "step", StepForm, change)

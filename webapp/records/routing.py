@@ -1,15 +1,16 @@
 """The records blueprint, and what its view modules share: whose records, and where a form returns to."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, request
 from flask_login import current_user
 
-from .. import access_log, policy
+from .. import file_openings, policy
 from ..db import get_session
 from ..htmx import see_other
 from ..models import User
 from ..redirects import local_target
-from ..security import someone_reads
+from ..request_kinds import someone_reads
 
 bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
@@ -18,7 +19,7 @@ def viewable(resident_id: int, page_name: str) -> User:
     """The resident whose page this is; a staff member opening it is recorded for the resident to see."""
     resident = policy.resident_for(get_session(), current_user, resident_id)
     if current_user.id != resident.id and someone_reads():
-        access_log.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
+        file_openings.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
     return resident
 
 

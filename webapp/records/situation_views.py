@@ -1,4 +1,5 @@
 """The resident's situation, recorded by their advisor, on the records blueprint."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -6,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import get_session
+from ..htmx import render
 from ..outcomes import situations
 from ..pages.timeline import advisor_resident_page
 from .forms import SituationForm
@@ -21,9 +23,23 @@ def record_situation(resident_id: int):
     db = get_session()
     form = SituationForm().offer(situations.catalog(db))
     if not form.validate():
-        return advisor_resident_page(resident, status=422, failed=("situation", None, form))
+        template, context = advisor_resident_page(
+            get_session(), current_user, resident, failed=("situation", None, form)
+        )
+        return render(template, **context), 422
     chosen = form.chosen
-    situations.record(db, resident=resident, advisor=current_user, situation=chosen, starts_on=form.day,
-                      hours=form.hours_asked, employer=form.employer_asked, idempotency_key=form.idempotency_key.data)
-    return done_at(url_for("advisor.resident", resident_id=resident.id), "situation",
-                   _("Saved: %(what)s", what=situations.label(chosen.key, chosen.name)))
+    situations.record(
+        db,
+        resident=resident,
+        advisor=current_user,
+        situation=chosen,
+        starts_on=form.day,
+        hours=form.hours_asked,
+        employer=form.employer_asked,
+        idempotency_key=form.idempotency_key.data,
+    )
+    return done_at(
+        url_for("advisor.resident", resident_id=resident.id),
+        "situation",
+        _("Saved: %(what)s", what=situations.label(chosen.key, chosen.name)),
+    )

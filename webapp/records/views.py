@@ -1,4 +1,7 @@
-"""Check-ins, barriers, goals and appointments of one resident: the policy decides who does what."""
+"""A resident's record pages (overview, barriers, goals, appointments), and the changes to check-ins, barriers
+and contact requests. Goals change in goal_views.py, appointments in appointment_views.py, the situation in
+situation_views.py. The policy decides who does what (routing.py's `acting` and `viewable`)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, url_for
@@ -6,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import get_session
-from ..htmx import see_other
+from ..htmx import render, see_other
 from ..models import User
 from ..pages import records as pages
 from ..pages.timeline import resident_home
@@ -20,25 +23,29 @@ from .routing import acting, back, bp, done_at, viewable
 @bp.get("/overview")
 @login_required
 def overview(resident_id: int):
-    return pages.overview_page(viewable(resident_id, "overview"))
+    template, context = pages.overview_page(get_session(), current_user, viewable(resident_id, "overview"))
+    return render(template, **context)
 
 
 @bp.get("/barriers")
 @login_required
 def barrier_list(resident_id: int):
-    return pages.barriers_page(viewable(resident_id, "barriers"))
+    template, context = pages.barriers_page(get_session(), current_user, viewable(resident_id, "barriers"))
+    return render(template, **context)
 
 
 @bp.get("/goals")
 @login_required
 def goal_list(resident_id: int):
-    return pages.goals_page(viewable(resident_id, "goals"))
+    template, context = pages.goals_page(get_session(), current_user, viewable(resident_id, "goals"))
+    return render(template, **context)
 
 
 @bp.get("/appointments")
 @login_required
 def appointment_list(resident_id: int):
-    return pages.appointments_page(viewable(resident_id, "appointments"))
+    template, context = pages.appointments_page(get_session(), current_user, viewable(resident_id, "appointments"))
+    return render(template, **context)
 
 
 # --- Check-ins ------------------------------------------------------------------
@@ -50,9 +57,11 @@ def check_in(resident_id: int):
     resident = acting(resident_id, "check_in")
     form = CheckInForm()
     if not form.validate():
-        return resident_home(checkin_form=form, status=422)
-    _checkin, replaced = checkins.check_in(get_session(), resident=resident, mood=form.mood.data,
-                                           idempotency_key=form.idempotency_key.data)
+        template, context = resident_home(get_session(), current_user, checkin_form=form)
+        return render(template, **context), 422
+    _checkin, replaced = checkins.check_in(
+        get_session(), resident=resident, mood=form.mood.data, idempotency_key=form.idempotency_key.data
+    )
     return see_other(url_for("resident.home", replaced=1 if replaced else None) + "#checkin")
 
 
@@ -66,9 +75,11 @@ def check_in_words(resident_id: int):
         return see_other(url_for("resident.home") + "#checkin")
     form = CheckInWordsForm()
     if not form.validate():
-        return resident_home(words_form=form, status=422)
-    checkins.add_words(db, resident=resident, checkin=todays, words=form.words.data,
-                       wants_contact=form.wants_contact.data and todays.mood == 1)
+        template, context = resident_home(get_session(), current_user, words_form=form)
+        return render(template, **context), 422
+    checkins.add_words(
+        db, resident=resident, checkin=todays, words=form.words.data, wants_contact=form.wants_contact.data
+    )
     return see_other(url_for("resident.home", thanks=1) + "#checkin")
 
 
@@ -81,13 +92,21 @@ def add_barrier(resident_id: int):
     resident = acting(resident_id, "add_barrier")
     form = BarrierForm()
     if not form.validate():
-        return pages.barriers_page(resident, 422, ("barrier", None, form))
-    added = barriers.add(get_session(), resident=resident, key=form.key.data, words=form.words.data,
-                         idempotency_key=form.idempotency_key.data)
+        template, context = pages.barriers_page(get_session(), current_user, resident, ("barrier", None, form))
+        return render(template, **context), 422
+    added = barriers.add(
+        get_session(),
+        resident=resident,
+        key=form.key.data,
+        words=form.words.data,
+        idempotency_key=form.idempotency_key.data,
+    )
     name = catalog.label(catalog.BARRIERS, added.barrier.key)
-    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{added.barrier.id}",
-                   _("Saved: %(barrier)s", barrier=name) if added.new
-                   else _("%(barrier)s is already on your list.", barrier=name))
+    return done_at(
+        url_for("records.barrier_list", resident_id=resident.id),
+        f"barrier-{added.barrier.id}",
+        _("Saved: %(barrier)s", barrier=name) if added.new else _("%(barrier)s is already on your list.", barrier=name),
+    )
 
 
 def _barrier(resident: User, barrier_id: int):
@@ -101,11 +120,34 @@ def barrier_status(resident_id: int, barrier_id: int):
     barrier = _barrier(resident, barrier_id)
     form = BarrierStatusForm()
     if not form.validate():
-        return pages.barriers_page(resident, 422, ("barrier_status", barrier.id, form))
-    barriers.set_status(get_session(), resident=resident, barrier=barrier, status=form.status.data, actor=current_user)
-    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
-                   _("Saved: %(what)s — %(status)s", what=catalog.label(catalog.BARRIERS, barrier.key),
-                     status=catalog.label(catalog.BARRIER_STATUSES, form.status.data)))
+        template, context = pages.barriers_page(
+            get_session(), current_user, resident, ("barrier_status", barrier.id, form)
+        )
+        return render(template, **context), 422
+    name = catalog.label(catalog.BARRIERS, barrier.key)
+    try:
+        barriers.set_status(
+            get_session(), resident=resident, barrier=barrier, status=form.status.data, actor=current_user
+        )
+    except barriers.Gone:
+        return _gone(resident, name)
+    except barriers.AlreadyOpen as already:
+        return done_at(
+            url_for("records.barrier_list", resident_id=resident.id),
+            f"barrier-{already.twin.id}",
+            _("%(barrier)s is already on the list.", barrier=name),
+        )
+    return done_at(
+        url_for("records.barrier_list", resident_id=resident.id),
+        f"barrier-{barrier.id}",
+        _("Saved: %(what)s — %(status)s", what=name, status=catalog.label(catalog.BARRIER_STATUSES, form.status.data)),
+    )
+
+
+def _gone(resident: User, name: str):
+    """A barrier the resident removed is on no list: the notice is shown at the top of the page."""
+    flash(_("%(barrier)s was removed and can no longer be changed.", barrier=name))
+    return back(url_for("records.barrier_list", resident_id=resident.id))
 
 
 @bp.post("/barriers/<int:barrier_id>/remove")
@@ -116,8 +158,11 @@ def remove_barrier(resident_id: int, barrier_id: int):
     if barriers.remove(get_session(), resident=resident, barrier=barrier):
         flash(_("Removed: %(barrier)s", barrier=catalog.label(catalog.BARRIERS, barrier.key)))
         return back(url_for("records.barrier_list", resident_id=resident.id))
-    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
-                   _("This can no longer be removed. If it is no longer a problem, tap “Solved”."))
+    return done_at(
+        url_for("records.barrier_list", resident_id=resident.id),
+        f"barrier-{barrier.id}",
+        _("This can no longer be removed. If it is no longer a problem, tap “Solved”."),
+    )
 
 
 @bp.post("/contact-requests/<int:request_id>/handled")
@@ -139,6 +184,13 @@ def contact_handled(resident_id: int, request_id: int):
 def acknowledge_barrier(resident_id: int, barrier_id: int):
     resident = acting(resident_id, "acknowledge_barrier")
     barrier = _barrier(resident, barrier_id)
-    barriers.acknowledge(get_session(), resident=resident, barrier=barrier, advisor=current_user)
-    return done_at(url_for("records.barrier_list", resident_id=resident.id), f"barrier-{barrier.id}",
-                   _("Marked as seen: %(barrier)s", barrier=catalog.label(catalog.BARRIERS, barrier.key)))
+    name = catalog.label(catalog.BARRIERS, barrier.key)
+    try:
+        barriers.acknowledge(get_session(), resident=resident, barrier=barrier, advisor=current_user)
+    except barriers.Gone:
+        return _gone(resident, name)
+    return done_at(
+        url_for("records.barrier_list", resident_id=resident.id),
+        f"barrier-{barrier.id}",
+        _("Marked as seen: %(barrier)s", barrier=name),
+    )

@@ -12,6 +12,9 @@ from ..validators import RadioChoice, choices, strip
 class ContactForm(FlaskForm):
     """The resident corrects how their advisor reaches them."""
 
-    phone = StringField(_l("Mobile number (if you want)"), filters=[strip],
-                        validators=[Optional(), Length(max=30, message=_l("That number is too long.")), check_phone])
+    phone = StringField(
+        _l("Mobile number (if you want)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=30, message=_l("That number is too long.")), check_phone],
+    )
     contact = RadioChoice(_l("How should your advisor contact you?"), choices=choices(CONTACT_CHOICES.items()))

@@ -1,5 +1,6 @@
 """What a resident changes about themself: how their advisor reaches them, and their consent; and what
 waits for them on their home page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,15 +36,27 @@ def save_contact(session: Session, *, resident: User, phone: str | None, contact
     """Correct the phone number and contact preference; audit-logged (which fields, never the number)."""
     phone = phone or None
     with writing(session):
-        changed = session.execute(
-            update(User).where(User.id == resident.id,
-                               or_(User.phone.is_distinct_from(phone), User.contact_preference.is_distinct_from(contact)))
-            .values(phone=phone, contact_preference=contact).execution_options(synchronize_session=False)
-        ).rowcount == 1
+        changed = (
+            session.execute(
+                update(User)
+                .where(
+                    User.id == resident.id,
+                    or_(User.phone.is_distinct_from(phone), User.contact_preference.is_distinct_from(contact)),
+                )
+                .values(phone=phone, contact_preference=contact)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
         if changed:
-            fields = [name for name, old, new in (("phone", resident.phone, phone),
-                                                  ("contact_preference", resident.contact_preference, contact))
-                      if old != new]
+            fields = [
+                name
+                for name, old, new in (
+                    ("phone", resident.phone, phone),
+                    ("contact_preference", resident.contact_preference, contact),
+                )
+                if old != new
+            ]
             audit.record(session, "contact_changed", actor=resident, subject=resident, device=device, fields=fields)
     resident.phone, resident.contact_preference = phone, contact
     return changed
@@ -54,8 +67,9 @@ def agree_again(session: Session, *, resident: User, locale: str) -> bool:
     with writing(session):
         agreed = consent.record_agreement(session, resident=resident, locale=locale, at=utcnow())
         if agreed:
-            audit.record(session, "consent_given", actor=resident, subject=resident, version=consent.VERSION,
-                         locale=locale)
+            audit.record(
+                session, "consent_given", actor=resident, subject=resident, version=consent.VERSION, locale=locale
+            )
     if agreed:
         resident.consent_version = consent.VERSION
     return agreed

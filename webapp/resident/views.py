@@ -22,15 +22,29 @@ bp = Blueprint("resident", __name__, url_prefix="/me")
 
 # What a resident who has not agreed to the current consent may still open: its screen, stopping (and a copy
 # of their data first, which the stop screen offers: a right that needs no consent), leaving.
-WHILE_CONSENT_ASKED = {"resident.consent_again", "resident.agree_again", "resident.stop", "resident.confirm_stop",
-                       "resident.my_data", "export.mine", "auth.logout", "auth.still_here", "static"}
+WHILE_CONSENT_ASKED = {
+    "resident.consent_again",
+    "resident.agree_again",
+    "resident.stop",
+    "resident.confirm_stop",
+    "resident.my_data",
+    "export.mine",
+    "auth.logout",
+    "auth.still_here",
+    "static",
+}
 
 
 @bp.before_app_request
 def ask_consent_again():
     """A resident who agreed to an older version sees nothing else until they answer; their data stays."""
-    if (request.endpoint in WHILE_CONSENT_ASKED or request.blueprint == "health" or not current_user.is_authenticated
-            or not current_user.is_resident or consent.is_current(current_user)):
+    if (
+        request.endpoint in WHILE_CONSENT_ASKED
+        or request.blueprint == "health"
+        or not current_user.is_authenticated
+        or not current_user.is_resident
+        or consent.is_current(current_user)
+    ):
         return None
     return to_sign_in(url_for("resident.consent_again"))
 
@@ -39,7 +53,13 @@ def ask_consent_again():
 @role_required(Role.RESIDENT)
 def home():
     """The resident's home: today's check-in first, then what is coming up, then the timeline."""
-    return resident_home()
+    template, context = resident_home(
+        get_session(),
+        current_user,
+        replaced=request.args.get("replaced") == "1",
+        thanks=request.args.get("thanks") == "1",
+    )
+    return render(template, **context)
 
 
 @bp.get("/data")
@@ -55,11 +75,13 @@ def save_contact():
     form = ContactForm()
     db = get_session()
     if not form.validate():
-        template, context = pages.my_data_page(db, current_user, contact_form=form,
-                                               this_phone_id=this_phone_id(current_user))
+        template, context = pages.my_data_page(
+            db, current_user, contact_form=form, this_phone_id=this_phone_id(current_user)
+        )
         return render(template, **context), 422
-    if services.save_contact(db, resident=current_user, phone=form.phone.data, contact=form.contact.data,
-                             device=device_kind()):
+    if services.save_contact(
+        db, resident=current_user, phone=form.phone.data, contact=form.contact.data, device=device_kind()
+    ):
         flash(_("Your contact details are saved."))
     return see_other(url_for("resident.my_data") + "#contact")
 

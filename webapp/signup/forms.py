@@ -7,8 +7,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.forms import NewPinForm
-from ..i18n import LANGUAGES
-from ..passwords import normalize_digits
+from ..i18n import LANGUAGES, normalize_digits
 from ..validators import ChoiceField, PersonName, RadioChoice, choices, strip
 
 CONTACT_CHOICES = {
@@ -19,9 +18,11 @@ CONTACT_CHOICES = {
 
 
 class LanguageForm(FlaskForm):
-    locale = RadioChoice(_l("Which language do you read best?"),
-                         choices=choices((language.code, language.endonym) for language in LANGUAGES),
-                         message=_l("Please choose a language."))
+    locale = RadioChoice(
+        _l("Which language do you read best?"),
+        choices=choices((language.code, language.endonym) for language in LANGUAGES),
+        message=_l("Please choose a language."),
+    )
 
 
 def check_phone(form, field):
@@ -45,11 +46,17 @@ class AboutForm(FlaskForm):
     name = StringField(
         _l("The name you want to be called"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Please write a name.")),
-                    Length(max=80, message=_l("A name can be at most 80 characters.")), PersonName()],
+        validators=[
+            DataRequired(message=_l("Please write a name.")),
+            Length(max=80, message=_l("A name can be at most 80 characters.")),
+            PersonName(),
+        ],
     )
-    phone = StringField(_l("Mobile number (if you want)"), filters=[strip],
-                        validators=[Optional(), Length(max=30, message=_l("That number is too long.")), check_phone])
+    phone = StringField(
+        _l("Mobile number (if you want)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=30, message=_l("That number is too long.")), check_phone],
+    )
     area_id = ChoiceField(_l("Where do you live?"), coerce=int, validate_choice=True)
     contact = RadioChoice(_l("How should your advisor contact you?"), choices=choices(CONTACT_CHOICES.items()))
 

@@ -3,6 +3,7 @@
 No 0/O, no 1/l/I: the letters i, l and o and the digits 0 and 1 are never used,
 and every letter is small, so "bemu-472" cannot be misread.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """The helper's home and the sign-up on the community-house tablet, one step per screen."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -38,6 +39,7 @@ def _draft():
 
 def with_draft(view):
     """Steps 2–4 get the draft of this sign-up, shown in the language chosen for the screen; or go back to step 1."""
+
     @wraps(view)
     def wrapped(**kwargs):
         draft = _draft()
@@ -85,9 +87,16 @@ def save_language():
 
 def _about_form(draft, formdata=None):
     data = draft.data
-    return AboutForm(formdata=formdata, areas=services.active_areas(get_session()),
-                     data={"name": data.get("name"), "phone": data.get("phone_typed"),
-                           "area_id": data.get("area_id"), "contact": data.get("contact")})
+    return AboutForm(
+        formdata=formdata,
+        areas=services.active_areas(get_session()),
+        data={
+            "name": data.get("name"),
+            "phone": data.get("phone_typed"),
+            "area_id": data.get("area_id"),
+            "contact": data.get("contact"),
+        },
+    )
 
 
 @bp.get("/new/about")
@@ -102,15 +111,25 @@ def about(draft):
 @with_draft
 def save_about(draft):
     form = _about_form(draft, formdata=request.form)
-    typed = {"name": form.name.data, "phone_typed": form.phone.data, "contact": form.contact.data,
-             "area_id": _int(request.form.get("area_id"))}
+    typed = {
+        "name": form.name.data,
+        "phone_typed": form.phone.data,
+        "contact": form.contact.data,
+        "area_id": _int(request.form.get("area_id")),
+    }
     if (switched := _switch_view(draft, **typed)) is not None:
         return switched
     if not form.validate():
         return render("signup/about.html", form=form, draft=draft, step=2), 422
-    services.save_draft(get_session(), draft=draft, name=form.name.data, phone=form.phone.data,
-                        phone_typed=request.form.get("phone", ""), contact=form.contact.data,
-                        area_id=form.area_id.data if "area_id" in form else None)
+    services.save_draft(
+        get_session(),
+        draft=draft,
+        name=form.name.data,
+        phone=form.phone.data,
+        phone_typed=request.form.get("phone", ""),
+        contact=form.contact.data,
+        area_id=form.area_id.data if "area_id" in form else None,
+    )
     return redirect(url_for("signup.consent"), 303)
 
 
@@ -118,10 +137,25 @@ def _int(text: str | None) -> int | None:
     return bounded_int(text)
 
 
-def _consent_page(draft, *, refused: bool, other_language: bool = False):
-    return render("signup/consent.html", draft=draft, step=3, refused=refused, other_language=other_language,
-                  paragraphs=pages.consent_paragraphs(), **pages.helper_note(current_user.locale)), \
-        422 if refused or other_language else 200
+def _consent_page(draft, *, refused: bool, other_language: bool = False, changed: bool = False):
+    return render(
+        "signup/consent.html",
+        draft=draft,
+        step=3,
+        refused=refused,
+        other_language=other_language,
+        changed=changed,
+        version=agreement.VERSION,
+        paragraphs=pages.consent_paragraphs(),
+        **pages.helper_note(current_user.locale),
+    ), 422 if refused or other_language or changed else 200
+
+
+def _agree_first():
+    """Back to the consent, saying why: the agreement in the draft is not to this version in the account's language
+    (the language changed after it, or the words did). What was typed stays in the draft."""
+    flash(_("Before you choose a PIN, please read this text and tap “I agree”."))
+    return redirect(url_for("signup.consent"), 303)
 
 
 @bp.get("/new/consent")
@@ -143,9 +177,14 @@ def agree(draft):
         return switched
     if request.form.get("agree") != "yes":
         return _consent_page(draft, refused=True)
-    if g.forced_locale != draft.data["locale"]:
+    # What the screen showed when it was tapped (the form says; a form without it, what it would show now).
+    shown_locale = request.form.get("shown_locale") or g.forced_locale
+    shown_version = request.form.get("shown_version") or agreement.VERSION
+    if shown_locale != draft.data["locale"] or g.forced_locale != draft.data["locale"]:
         return _consent_page(draft, refused=False, other_language=True)
-    services.save_draft(get_session(), draft=draft, consent=agreement.shown(g.forced_locale))
+    if shown_version != agreement.VERSION:
+        return _consent_page(draft, refused=False, changed=True)
+    services.save_draft(get_session(), draft=draft, consent=agreement.shown(shown_locale, shown_version))
     return redirect(url_for("signup.pin"), 303)
 
 
@@ -154,7 +193,7 @@ def agree(draft):
 @with_draft
 def pin(draft):
     if not agreement.agreed_in_draft(draft.data):
-        return redirect(url_for("signup.consent"), 303)
+        return _agree_first()
     g.forced_locale = draft.data["locale"]  # this screen is the resident's own
     return render("signup/pin.html", form=PinForm(formdata=None), step=4)
 
@@ -164,23 +203,27 @@ def pin(draft):
 @with_draft
 def create_account(draft):
     if not agreement.agreed_in_draft(draft.data):
-        return redirect(url_for("signup.consent"), 303)
+        return _agree_first()
     g.forced_locale = draft.data["locale"]
     form = PinForm()
     if not form.validate():
         return render("signup/pin.html", form=form, step=4), 422
     db = get_session()
     try:
-        resident, token = services.create_resident(db, helper=current_user, draft=draft, pin=form.new.data,
-                                                   **request_origin())
+        resident, token = services.create_resident(
+            db, helper=current_user, draft=draft, pin=form.new.data, **request_origin()
+        )
     except services.TooManySignups:
         return render("signup/pin.html", form=form, step=4, limit_reached=True), 429
+    except services.ConsentNotGiven:  # the language changed in another tab since this request began
+        return _agree_first()
     except services.DraftGone:  # the first tap made the account and showed the card
         session.pop(DRAFT_KEY, None)
         flash(_("This sign-up is already finished. Find the resident below to show their card again."))
         return redirect(url_for("signup.home"), 303)
     session.pop(DRAFT_KEY, None)
-    return render("signup/card.html", **pages.card(resident, token=token, just_made=True))
+    template, context = pages.card_page(get_session(), current_user, resident, token=token, just_made=True)
+    return render(template, **context)
 
 
 @bp.post("/new/cancel")
@@ -196,7 +239,8 @@ def cancel():
 @role_required(*HELPERS)
 def card(resident_id: int):
     resident = policy.helped_resident(get_session(), current_user, resident_id)
-    return render("signup/card.html", **pages.card(resident))
+    template, context = pages.card_page(get_session(), current_user, resident)
+    return render(template, **context)
 
 
 @bp.post("/residents/<int:resident_id>/qr")
@@ -212,9 +256,16 @@ def new_qr(resident_id: int):
     sets_pin = request.form.get("new_pin") == "yes"
     if sets_pin and not policy.may_make_pin_link(current_user, resident):
         abort(403)
-    token = pairing.make_link(db, resident=resident, actor=current_user, sets_pin=sets_pin, device=device_kind(),
-                              not_after=policy.helper_window_ends(current_user, resident))
-    return render("signup/card.html", **pages.card(resident, token=token, sets_pin=sets_pin))
+    token = pairing.make_link(
+        db,
+        resident=resident,
+        actor=current_user,
+        sets_pin=sets_pin,
+        device=device_kind(),
+        not_after=policy.helper_window_ends(current_user, resident),
+    )
+    template, context = pages.card_page(get_session(), current_user, resident, token=token, sets_pin=sets_pin)
+    return render(template, **context)
 
 
 @bp.post("/residents/<int:resident_id>/phones/remove")
@@ -223,7 +274,8 @@ def remove_phones(resident_id: int):
     """Staff only: a volunteer may make a new QR code but not take a resident's phones away."""
     db = get_session()
     resident = policy.helped_resident(db, current_user, resident_id, check=policy.may_remove_devices)
-    removed = pairing.remove(db, devices=pairing.phones_of(db, resident=resident), actor=current_user,
-                             subject=resident, **request_origin())
+    removed = pairing.remove(
+        db, devices=pairing.phones_of(db, resident=resident), actor=current_user, subject=resident, **request_origin()
+    )
     flash(ngettext("%(num)d phone is removed.", "%(num)d phones are removed.", removed))
     return see_other(url_for("signup.card", resident_id=resident.id))

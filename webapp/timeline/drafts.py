@@ -5,6 +5,7 @@ phones and computers are shared, so nothing of it is kept in the browser, and on
 signed in again, gets it back. Which sign-in a page belongs to is written in the page as a signed ticket,
 since signing out clears the browser's cookies while the page with the words is still open.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -44,7 +45,8 @@ def sign_in_of(text: str | None, *, resident_id: int) -> int | None:
 def keep(session: Session, *, user: User, resident_id: int, body: str) -> None:
     with writing(session):
         changed = session.execute(
-            update(StaffDraft).where(StaffDraft.user_id == user.id, StaffDraft.resident_id == resident_id)
+            update(StaffDraft)
+            .where(StaffDraft.user_id == user.id, StaffDraft.resident_id == resident_id)
             .values(body=body, updated_at=utcnow())
         )
         if changed.rowcount == 0:

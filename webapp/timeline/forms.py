@@ -33,8 +33,14 @@ class MessageForm(OnceForm):
     on = StringField(_l("Date"), filters=[strip])
     at = StringField(_l("Time"), filters=[strip])
     # No Optional(): it would stop the chain before validate_place asks for a place the phrase needs.
-    place = StringField(_l("Place"), filters=[strip], validators=[
-        Length(max=PLACE_MAX, message=_l("At most 200 characters, please.")), PlainText(allow_newlines=False)])
+    place = StringField(
+        _l("Place"),
+        filters=[strip],
+        validators=[
+            Length(max=PLACE_MAX, message=_l("At most 200 characters, please.")),
+            PlainText(allow_newlines=False),
+        ],
+    )
 
     @property
     def chosen(self) -> phrases.Phrase | None:
@@ -79,7 +85,8 @@ class MessageForm(OnceForm):
             chosen,
             on=parse_day(self.on.data) if phrases.DATE in needs else None,
             at=parse_time(self.at.data) if phrases.TIME in needs else None,
-            place=self.place.data if phrases.PLACE in needs else None)
+            place=self.place.data if phrases.PLACE in needs else None,
+        )
 
 
 class VoiceForm(OnceForm):

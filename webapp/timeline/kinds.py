@@ -4,6 +4,7 @@
 `data` is a snapshot of what the entry said at the time, so a later change to the record never
 rewrites history. The record services and the demo build it with the functions here.
 """
+
 from __future__ import annotations
 
 from ..models import Appointment, EntryKind, Goal, ResidentSituation, Situation, User
@@ -43,8 +44,13 @@ def barrier(key: str, status: str | None = None) -> dict:
 
 def goal(goal: Goal, **changed) -> dict:
     """goal_added and goal_changed (the whole goal); goal_status, goal_comment and the steps name it."""
-    return {"kind": goal.kind, "words": goal.words, "hours": goal.hours_per_week,
-            "month": goal.target_month.isoformat() if goal.target_month else None, **changed}
+    return {
+        "kind": goal.kind,
+        "words": goal.words,
+        "hours": goal.hours_per_week,
+        "month": goal.target_month.isoformat() if goal.target_month else None,
+        **changed,
+    }
 
 
 def goal_name(goal: Goal, **changed) -> dict:
@@ -54,9 +60,14 @@ def goal_name(goal: Goal, **changed) -> dict:
 def appointment(appointment: Appointment, **changed) -> dict:
     """Every appointment_* kind: the appointment as it is after the change, and what the change said
     (previous_starts_at; response, reason, words; outcome)."""
-    return {"starts_at": appointment.starts_at.isoformat(), "place": appointment.place,
-            "with_whom": appointment.with_whom, "interpreter": appointment.interpreter,
-            "needs": [need for need in NEEDS if getattr(appointment, need)], **changed}
+    return {
+        "starts_at": appointment.starts_at.isoformat(),
+        "place": appointment.place,
+        "with_whom": appointment.with_whom,
+        "interpreter": appointment.interpreter,
+        "needs": [need for need in NEEDS if getattr(appointment, need)],
+        **changed,
+    }
 
 
 def voice(key: str, *, seconds: float, mimetype: str) -> dict:
@@ -67,12 +78,18 @@ def voice(key: str, *, seconds: float, mimetype: str) -> dict:
 def situation(listed: Situation, record: ResidentSituation) -> dict:
     """The situation as it was said: its key (each reader reads a built-in one in their language) and its name
     (in case the list changes later), from when, and the hours and employer where it asks for them."""
-    return {"key": listed.key, "name": listed.name, "category": listed.category,
-            "starts_on": record.starts_on.isoformat(), "hours": record.hours_per_week, "employer": record.employer}
+    return {
+        "key": listed.key,
+        "name": listed.name,
+        "category": listed.category,
+        "starts_on": record.starts_on.isoformat(),
+        "hours": record.hours_per_week,
+        "employer": record.employer,
+    }
 
 
 def follow_up(listed: Situation, record: ResidentSituation, *, months: int, hours: int | None) -> dict:
-    """"Still there" after `months`, with the hours of now."""
+    """ "Still there" after `months`, with the hours of now."""
     return {**situation(listed, record), "months": months, "hours": hours}
 
 

@@ -1,4 +1,5 @@
 """The shared timeline: one chronological thread of entries per resident."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,10 +9,13 @@ from sqlalchemy import exists, func, update
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from .. import access_log
+from .. import file_openings
 from ..db import create_once, writing
 from ..models import Appointment, Entry, EntryKind, User, utcnow
-from . import kinds
+from . import (
+    activity,  # noqa: F401  (adding entries brings the listener that keeps the caseload's summary)
+    kinds,
+)
 
 MAX_NEW_PER_POLL = 100
 
@@ -54,10 +58,16 @@ def anything_new(session: Session, *, resident: User, after: int, seen_since: da
     a seen or heard mark since `seen_since` is one to show.
     """
     newest = select(func.max(Entry.id)).where(Entry.resident_id == resident.id).scalar_subquery()
-    last_seen = select(func.max(Entry.seen_at)).where(
-        Entry.resident_id == resident.id, Entry.author_id == resident.id).scalar_subquery()
-    last_heard = select(func.max(Entry.heard_at)).where(
-        Entry.resident_id == resident.id, Entry.heard_at.is_not(None)).scalar_subquery()
+    last_seen = (
+        select(func.max(Entry.seen_at))
+        .where(Entry.resident_id == resident.id, Entry.author_id == resident.id)
+        .scalar_subquery()
+    )
+    last_heard = (
+        select(func.max(Entry.heard_at))
+        .where(Entry.resident_id == resident.id, Entry.heard_at.is_not(None))
+        .scalar_subquery()
+    )
     newest_id, seen_at, heard_at = session.execute(select(newest, last_seen, last_heard)).one()
     if newest_id is not None and newest_id > after:
         return True
@@ -87,24 +97,52 @@ def updates(session: Session, *, resident: User, reader: User, after: int, seen_
         )
     heard_ids: list[int] = []
     if seen_since is not None:
-        heard_ids = list(session.exec(select(Entry.id).where(
-            Entry.resident_id == resident.id, Entry.heard_at.is_not(None), Entry.heard_at >= seen_since,
-            Entry.author_id == reader.id, Entry.id <= after)).all())
-    return Updates(entries=new, seen_ids=seen_ids, heard_ids=heard_ids, newest_id=new[0].id if new else after,
-                   checked_at=checked_at)
+        heard_ids = list(
+            session.exec(
+                select(Entry.id).where(
+                    Entry.resident_id == resident.id,
+                    Entry.heard_at.is_not(None),
+                    Entry.heard_at >= seen_since,
+                    Entry.author_id == reader.id,
+                    Entry.id <= after,
+                )
+            ).all()
+        )
+    return Updates(
+        entries=new,
+        seen_ids=seen_ids,
+        heard_ids=heard_ids,
+        newest_id=new[0].id if new else after,
+        checked_at=checked_at,
+    )
 
 
 def newest_id(entries: list[Entry]) -> int:
     return entries[0].id if entries else 0
 
 
-def post_message(session: Session, *, resident: User, author: User, body: str | None, idempotency_key: str,
-                 kind: EntryKind = EntryKind.MESSAGE, data: dict | None = None) -> Entry:
+def post_message(
+    session: Session,
+    *,
+    resident: User,
+    author: User,
+    body: str | None,
+    idempotency_key: str,
+    kind: EntryKind = EntryKind.MESSAGE,
+    data: dict | None = None,
+) -> Entry:
     """Add a message (words, a phrase with words after it if any, a voice message) once: the same form
     sent twice (a double tap, a retry) gives the same entry."""
+
     def create() -> Entry:
-        entry = Entry(resident_id=resident.id, author_id=author.id, kind=kind, body=body or None, data=data,
-                      idempotency_key=idempotency_key)
+        entry = Entry(
+            resident_id=resident.id,
+            author_id=author.id,
+            kind=kind,
+            body=body or None,
+            data=data,
+            idempotency_key=idempotency_key,
+        )
         session.add(entry)
         return entry
 
@@ -112,8 +150,9 @@ def post_message(session: Session, *, resident: User, author: User, body: str | 
 
 
 def voice_entry(session: Session, *, resident: User, entry_id: int) -> Entry | None:
-    return session.exec(select(Entry).where(
-        Entry.id == entry_id, Entry.resident_id == resident.id, Entry.kind == EntryKind.VOICE)).first()
+    return session.exec(
+        select(Entry).where(Entry.id == entry_id, Entry.resident_id == resident.id, Entry.kind == EntryKind.VOICE)
+    ).first()
 
 
 def mark_heard(session: Session, *, entry: Entry, listener: User) -> None:
@@ -130,15 +169,15 @@ def places_used(session: Session, *, resident: User, limit: int = 12) -> list[st
     rows = session.exec(
         select(Appointment.place, func.max(Appointment.starts_at).label("last"))
         .where(Appointment.resident_id == resident.id)
-        .group_by(Appointment.place).order_by(func.max(Appointment.starts_at).desc()).limit(limit)
+        .group_by(Appointment.place)
+        .order_by(func.max(Appointment.starts_at).desc())
+        .limit(limit)
     ).all()
     return [place for place, _last in rows]
 
 
 def by_key(session: Session, author: User, key: str) -> Entry | None:
-    return session.exec(
-        select(Entry).where(Entry.author_id == author.id, Entry.idempotency_key == key)
-    ).first()
+    return session.exec(select(Entry).where(Entry.author_id == author.id, Entry.idempotency_key == key)).first()
 
 
 def unseen_by_advisor(resident_id):
@@ -146,8 +185,7 @@ def unseen_by_advisor(resident_id):
     return exists().where(Entry.resident_id == resident_id, Entry.author_id == resident_id, Entry.seen_at.is_(None))
 
 
-def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, opened: bool,
-                         unseen: bool = True) -> None:
+def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, opened: bool, unseen: bool = True) -> None:
     """The advisor has the timeline in front of them: the resident's entries count as seen.
 
     `opened`: the advisor opened the resident's page (not a poll), which the resident can see and
@@ -164,11 +202,12 @@ def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, ope
                 .values(seen_at=utcnow())
             )
         if opened:
-            access_log.record_opening(session, staff=advisor, resident=resident, what="resident_page")
+            file_openings.record_opening(session, staff=advisor, resident=resident, what="resident_page")
 
 
-def add_entry(session: Session, *, resident: User, author: User, kind: EntryKind, body: str | None = None,
-              **fields) -> Entry:
+def add_entry(
+    session: Session, *, resident: User, author: User, kind: EntryKind, body: str | None = None, **fields
+) -> Entry:
     """A line in the timeline about a record. Call inside a write transaction."""
     entry = Entry(resident_id=resident.id, author_id=author.id, kind=kind, body=body, **fields)
     session.add(entry)

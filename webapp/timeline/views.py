@@ -1,19 +1,18 @@
 """Routes shared by everyone who may read a resident's timeline; the policy decides who that is."""
-from __future__ import annotations
 
-from datetime import datetime, timezone
+from __future__ import annotations
 
 import io
 import logging
+from datetime import UTC, datetime
 
-from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
-                   send_file)
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
-from .. import access_log, policy
+from .. import file_openings, policy
 from ..auth.device_cookie import request_origin
 from ..auth.session import keep_unsent_words, kept_after_sign_out
 from ..db import get_session
@@ -23,7 +22,7 @@ from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import Entry, EntryKind, User
 from ..pages.timeline import composer, home_of_timeline, viewer_page
 from ..params import int_param
-from ..security import passive, someone_reads, takes_upload
+from ..request_kinds import passive, someone_reads, takes_upload
 from ..storage import audio_store
 from . import drafts, kinds, services, voice
 from .forms import MessageForm, VoiceForm
@@ -36,7 +35,7 @@ log = logging.getLogger(__name__)
 @login_required
 def home(resident_id: int):
     resident = policy.resident_for(get_session(), current_user, resident_id)
-    return redirect(home_of_timeline(resident))
+    return redirect(home_of_timeline(current_user, resident))
 
 
 @bp.get("/entries")
@@ -45,7 +44,7 @@ def older(resident_id: int):
     resident = policy.resident_for(get_session(), current_user, resident_id)
     before = int_param(request.args, "before")
     if someone_reads():
-        access_log.note_read(get_session(), reader=current_user, resident=resident, what="older_entries")
+        file_openings.note_read(get_session(), reader=current_user, resident=resident, what="older_entries")
     page = services.page(get_session(), resident=resident, before=before, size=current_app.config["TIMELINE_PAGE_SIZE"])
     return render("timeline/older.html", block="older", resident=resident, page=page)
 
@@ -57,17 +56,20 @@ def updates(resident_id: int):
     db = get_session()
     resident = policy.resident_for(db, current_user, resident_id)
     if not wants_fragment():
-        return redirect(home_of_timeline(resident))
+        return redirect(home_of_timeline(current_user, resident))
     after = int_param(request.args, "after", default=0)
     since = _parse_moment(request.args.get("since"))
     if not services.anything_new(db, resident=resident, after=after, seen_since=since):
         # htmx keeps the page as it is; the poller asks again with the same question.
         return "", 204
     if someone_reads():
-        access_log.note_read(db, reader=current_user, resident=resident, what="updates")
+        file_openings.note_read(db, reader=current_user, resident=resident, what="updates")
     found = services.updates(db, resident=resident, reader=current_user, after=after, seen_since=since)
-    if someone_reads() and policy.is_advisor_of(current_user, resident) and any(
-            entry.by_resident and entry.seen_at is None for entry in found.entries):
+    if (
+        someone_reads()
+        and policy.is_advisor_of(current_user, resident)
+        and any(entry.by_resident and entry.seen_at is None for entry in found.entries)
+    ):
         services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
     return render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=False)
 
@@ -80,11 +82,17 @@ def post_message(resident_id: int):
     form = MessageForm()
     if not form.validate():
         if wants_fragment():
-            return render_block("timeline/_message_form.html", "message_form", resident=resident, form=form,
-                                **composer(resident)), 422
+            return render_block(
+                "timeline/_message_form.html",
+                "message_form",
+                resident=resident,
+                form=form,
+                **composer(db, current_user, resident),
+            ), 422
         if policy.is_advisor_of(current_user, resident):  # the timeline is in front of them again
             services.mark_seen_by_advisor(db, resident=resident, advisor=current_user, opened=False)
-        return viewer_page(resident, message_form=form, status=422)
+        template, context = viewer_page(db, current_user, resident, message_form=form)
+        return render(template, **context), 422
     said = form.stored_phrase()
     entry = services.post_message(
         db,
@@ -108,7 +116,7 @@ def keep_unsent(resident_id: int):
     `unauthorized`, on the way to signing in. Signed in, only with the page's ticket (a forged post has none)."""
     resident = policy.resident_for(get_session(), current_user, resident_id, write=True)
     keep_unsent_words()
-    return see_other(home_of_timeline(resident))
+    return see_other(home_of_timeline(current_user, resident))
 
 
 @bp.errorhandler(CSRFError)
@@ -150,11 +158,17 @@ def _checked_voice(db, resident: User, data: bytes) -> voice.Audio:
     config = current_app.config
     voice.check_size(data, max_bytes=config["VOICE_MAX_BYTES"])
     with voice.check_slot(current_app):
-        if voice.note_attempt(db, author=current_user, resident=resident,
-                              **request_origin()) > config["VOICE_UPLOADS_PER_MINUTE"]:
+        if (
+            voice.note_attempt(db, author=current_user, resident=resident, **request_origin())
+            > config["VOICE_UPLOADS_PER_MINUTE"]
+        ):
             raise voice.Refused("too_many")
-        return voice.check_apart(data, max_bytes=config["VOICE_MAX_BYTES"], max_seconds=config["VOICE_MAX_SECONDS"],
-                                 cpu_seconds=config["VOICE_CHECK_CPU_SECONDS"])
+        return voice.check_apart(
+            data,
+            max_bytes=config["VOICE_MAX_BYTES"],
+            max_seconds=config["VOICE_MAX_SECONDS"],
+            cpu_seconds=config["VOICE_CHECK_CPU_SECONDS"],
+        )
 
 
 # Refusals about the moment, not the file: the status, and when to send it again (Retry-After).
@@ -166,9 +180,13 @@ def _voice_refused(resident: User, form: VoiceForm):
     status, retry_after = VOICE_NOT_NOW.get(form.refusal, (422, None))
     headers = {"Retry-After": retry_after} if retry_after else {}
     if wants_fragment():
-        return render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form), \
-            status, headers
-    response = make_response(viewer_page(resident, voice_form=form, status=status))
+        return (
+            render_block("timeline/_voice_form.html", "voice_form", resident=resident, voice_form=form),
+            status,
+            headers,
+        )
+    template, context = viewer_page(get_session(), current_user, resident, voice_form=form)
+    response = make_response(render(template, **context), status)
     response.headers.update(headers)
     return response
 
@@ -178,9 +196,15 @@ def _post_voice(db, resident: User, data: bytes, audio: voice.Audio, idempotency
     sent twice at once made the entry first) is removed again."""
     key = voice.keep(resident.id, data, audio)
     try:
-        entry = services.post_message(db, resident=resident, author=current_user, body=None, kind=EntryKind.VOICE,
-                                      data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
-                                      idempotency_key=idempotency_key)
+        entry = services.post_message(
+            db,
+            resident=resident,
+            author=current_user,
+            body=None,
+            kind=EntryKind.VOICE,
+            data=kinds.voice(key, seconds=audio.seconds, mimetype=audio.mimetype),
+            idempotency_key=idempotency_key,
+        )
     except Exception:
         if _surely_not_stored(db, idempotency_key):
             audio_store().delete(key)
@@ -215,11 +239,16 @@ def voice_file(resident_id: int, entry_id: int):
         return _recording_unreadable(entry, error)
     playing_from_start = request.range is None or request.range.ranges[0][0] == 0
     if someone_reads():
-        access_log.note_read(db, reader=current_user, resident=resident, what="voice")
+        file_openings.note_read(db, reader=current_user, resident=resident, what="voice")
         if playing_from_start:
             services.mark_heard(db, entry=entry, listener=current_user)
-    response = send_file(io.BytesIO(data), mimetype=voice.mimetype_of(entry.data["audio"]), conditional=True,
-                         etag=f"voice-{entry.id}", max_age=0)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=voice.mimetype_of(entry.data["audio"]),
+        conditional=True,
+        etag=f"voice-{entry.id}",
+        max_age=0,
+    )
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -230,11 +259,18 @@ def _recording_unreadable(entry: Entry, error: OSError):
     (the server's user may not): a page that says so, and a line for the operator."""
     log.error("Voice message %s cannot be read: %s", entry.id, error.strerror or type(error).__name__)
     missing = isinstance(error, FileNotFoundError)
-    hint = (_("It is missing on the server. Please ask for it to be sent again, or write a message.") if missing
-            else _("The server cannot read it just now. Please try again in a few minutes."))
-    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, status=404 if missing else 503, title=_("This recording cannot be played"),
-                           hint=hint, request_id=g.get("request_id", "")), 404 if missing else 503
+    hint = (
+        _("It is missing on the server. Please ask for it to be sent again, or write a message.")
+        if missing
+        else _("The server cannot read it just now. Please try again in a few minutes.")
+    )
+    return render_template(
+        "errors/error.html",
+        status=404 if missing else 503,
+        title=_("This recording cannot be played"),
+        hint=hint,
+        request_id=g.get("request_id", ""),
+    ), 404 if missing else 503
 
 
 def _sent(resident: User, entry: Entry, template: str, block: str, **fresh_form):
@@ -242,13 +278,13 @@ def _sent(resident: User, entry: Entry, template: str, block: str, **fresh_form)
     "Sent" beside it; with htmx, a fresh form and what is new in the timeline."""
     if not wants_fragment():
         flash(_("Sent"), f"at:entry-{entry.id}")
-        return see_other(f"{home_of_timeline(resident)}#entry-{entry.id}")
+        return see_other(f"{home_of_timeline(current_user, resident)}#entry-{entry.id}")
     db = get_session()
     after = int_param(request.form, "after", default=0)
     found = services.updates(
         db, resident=resident, reader=current_user, after=after, seen_since=_parse_moment(request.form.get("since"))
     )
-    fresh = render_block(template, block, resident=resident, **fresh_form, **composer(resident))
+    fresh = render_block(template, block, resident=resident, **fresh_form, **composer(db, current_user, resident))
     return fresh + render_block("timeline/_updates.html", "updates", resident=resident, updates=found, oob_poller=True)
 
 
@@ -260,6 +296,6 @@ def _parse_moment(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
             abort(400)
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):  # not a moment, or one before year 1 once in UTC
         abort(400)

@@ -6,6 +6,7 @@ and a wall clock: no upload holds a thread longer than a few seconds, and nothin
 threaded worker (a fork of a threaded process can inherit a lock that no thread will release).
 A process runs few checks at once, and a person sends few uploads a minute.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,18 @@ from ..storage import CannotKeep, audio_store, key_for
 from .voice_check import ACCEPTED, Audio, Refused, check, check_size
 
 # What the bytes are is voice_check's, but views and tests know this module only.
-__all__ = ["ACCEPTED", "Audio", "Refused", "check", "check_size", "check_slot", "check_apart", "note_attempt",
-           "keep", "mimetype_of"]
+__all__ = [
+    "ACCEPTED",
+    "Audio",
+    "Refused",
+    "check",
+    "check_size",
+    "check_slot",
+    "check_apart",
+    "note_attempt",
+    "keep",
+    "mimetype_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,8 @@ def check_slot(app: Flask):
     """One of the VOICE_CHECKS_AT_ONCE checks this process may run, or Refused("busy") at once: an
     upload waiting for a check would hold a thread that pages need."""
     slots = app.extensions.get(SLOTS) or app.extensions.setdefault(
-        SLOTS, threading.BoundedSemaphore(app.config["VOICE_CHECKS_AT_ONCE"]))
+        SLOTS, threading.BoundedSemaphore(app.config["VOICE_CHECKS_AT_ONCE"])
+    )
     if not slots.acquire(blocking=False):
         raise Refused("busy")
     try:
@@ -101,8 +113,10 @@ def note_attempt(session: Session, *, author: User, resident: User, ip: str = ""
         audit.record(session, ATTEMPT, actor=author, subject=resident, ip=ip, device=device)
     return session.exec(
         select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == ATTEMPT, AuditEvent.actor_id == author.id,
-            AuditEvent.at > utcnow() - timedelta(minutes=1))
+            AuditEvent.action == ATTEMPT,
+            AuditEvent.actor_id == author.id,
+            AuditEvent.at > utcnow() - timedelta(minutes=1),
+        )
     ).one()
 
 

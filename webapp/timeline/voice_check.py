@@ -1,10 +1,10 @@
 """What an uploaded voice message is, from its bytes alone.
 
 Only what every phone can play back is accepted: Opus in WebM (Chrome, Android) or Ogg (Firefox),
-and AAC in MP4 (Safari, iPhone). The file's name and declared type are never believed: FFmpeg (PyAV)
-finds the container from the bytes and decodes every frame, which also gives the true duration
-(a recorder's WebM does not say how long it is). Ogg pages are walked with mutagen, which notices a
-page cut short that FFmpeg passes over in silence.
+and AAC in MP4 (Safari, iPhone). The file's name and declared type are never believed: the container is
+told by its first bytes, FFmpeg (PyAV) reads it with that container's demuxer alone, and decodes every
+frame, which also gives the true duration (a recorder's WebM does not say how long it is). Ogg pages
+are walked with mutagen, which notices a page cut short that FFmpeg passes over in silence.
 
 A file of 2 MB can hold a day of silence in tiny packets, and decoding it takes more than a minute of
 CPU. So the length is known before anything is decoded: from what the header says, then from the
@@ -14,6 +14,7 @@ The web app runs this file as a script in a process of its own, under a CPU limi
 the bytes come on stdin and the answer goes to stdout as JSON. It imports nothing from the app, so
 the process starts with PyAV and mutagen alone.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,12 +27,15 @@ import av
 import av.logging
 from mutagen.ogg import OggPage
 
-# FFmpeg's name for each container we take → (codec it must hold, what we serve it as, file ending).
+# FFmpeg's demuxer for each container we take → (codec it must hold, what we serve it as, file ending).
 ACCEPTED = {
-    "matroska,webm": ("opus", "audio/webm", "webm"),
+    "matroska": ("opus", "audio/webm", "webm"),
     "ogg": ("opus", "audio/ogg", "ogg"),
-    "mov,mp4,m4a,3gp,3g2,mj2": ("aac", "audio/mp4", "m4a"),
+    "mp4": ("aac", "audio/mp4", "m4a"),
 }
+# How each of them starts: an EBML header (WebM is Matroska), an Ogg page of version 0, an MP4's first
+# box "ftyp". Only that demuxer then reads the file: left to guess, FFmpeg would try every demuxer it has.
+MAGIC = {"matroska": (0, b"\x1a\x45\xdf\xa3"), "ogg": (0, b"OggS\x00"), "mp4": (4, b"ftyp")}
 # Frames a whole file may lack against the length its header states (a recorder's rounding).
 SLACK_SECONDS = 0.25
 # What headers count that the decoder then trims: Opus's pre-skip (6.5 ms from libopus, 80 ms at most
@@ -101,9 +105,10 @@ def check_size(data: bytes, *, max_bytes: int) -> None:
 def _measure(data: bytes, limit: float) -> tuple[str, float, float | None]:
     """(container, seconds decoded, seconds the header states or None); Refused("too_long") as soon
     as the header, the packets or the decoded frames pass `limit`."""
+    name = container_of(data)
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            name, stream = _the_audio_stream(container)
+        with av.open(io.BytesIO(data), mode="r", format=name) as container:
+            stream = _the_audio_stream(container, ACCEPTED[name][0])
             if _longest_claim(container, stream) > limit + UNDECODED_SECONDS:
                 raise Refused("too_long")
             packets = _packets_within(container, stream, limit + UNDECODED_SECONDS)
@@ -111,18 +116,26 @@ def _measure(data: bytes, limit: float) -> tuple[str, float, float | None]:
             declared = container.duration / av.time_base if container.duration else None
             return name, seconds, declared
     except av.FFmpegError as error:
-        raise Refused("not_audio" if isinstance(error, av.InvalidDataError) and not _looks_started(data)
-                      else "damaged") from error
+        raise Refused(
+            "not_audio" if isinstance(error, av.InvalidDataError) and not _looks_started(data, name) else "damaged"
+        ) from error
 
 
-def _the_audio_stream(container) -> tuple[str, av.audio.stream.AudioStream]:
-    name = container.format.name
-    if name not in ACCEPTED or len(container.streams) != 1 or not container.streams.audio:
+def container_of(data: bytes) -> str:
+    """The container the first bytes name, or Refused("not_audio"): FFmpeg never sees other bytes."""
+    for name, (offset, magic) in MAGIC.items():
+        if data[offset : offset + len(magic)] == magic:
+            return name
+    raise Refused("not_audio")
+
+
+def _the_audio_stream(container, codec: str) -> av.audio.stream.AudioStream:
+    if len(container.streams) != 1 or not container.streams.audio:
         raise Refused("not_audio")
     stream = container.streams.audio[0]
-    if stream.codec_context.name != ACCEPTED[name][0]:
+    if stream.codec_context.name != codec:
         raise Refused("not_audio")
-    return name, stream
+    return stream
 
 
 def _longest_claim(container, stream) -> float:
@@ -181,11 +194,12 @@ def _decoded_seconds(packets: list[av.Packet], limit: float) -> float:
     return seconds
 
 
-def _looks_started(data: bytes) -> bool:
-    """Whether FFmpeg recognised a container at all, so an error inside it means a damaged file."""
+def _looks_started(data: bytes, name: str) -> bool:
+    """Whether the container's start reads as one, so an error further on means a damaged file; bytes
+    that only begin like one (the first bytes of a WebM before an MP4 file) are not audio."""
     try:
-        with av.open(io.BytesIO(data[:4096]), mode="r") as container:
-            return container.format.name in ACCEPTED
+        with av.open(io.BytesIO(data[:4096]), mode="r", format=name):
+            return True
     except av.FFmpegError:
         return False
 

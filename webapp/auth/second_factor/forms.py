@@ -11,5 +11,8 @@ from ...validators import strip
 class CodeForm(FlaskForm):
     """Six digits from the authenticator app, or (to sign in) one of the recovery codes."""
 
-    code = StringField(_l("Code"), filters=[strip], validators=[
-        DataRequired(message=_l("Write the code.")), Length(max=20, message=_l("That code is too long."))])
+    code = StringField(
+        _l("Code"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Write the code.")), Length(max=20, message=_l("That code is too long."))],
+    )

@@ -1,4 +1,5 @@
 """Ten one-time recovery codes, shown once after a second factor is set up. Only a keyed hash is kept."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,12 +47,15 @@ def replace_codes(session: Session, *, user: User) -> list[str]:
 def use_code(session: Session, *, user: User, code: str) -> bool:
     """Inside a write transaction: the code is right and unused, and is now used."""
     used = session.execute(
-        update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code),
-                                   RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False))
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return used.rowcount == 1
 
 
 def codes_left(session: Session, *, user: User) -> int:
-    return session.exec(select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id,
-                                                                  RecoveryCode.used_at.is_(None))).one()
+    return session.exec(
+        select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).one()

@@ -3,6 +3,7 @@
 A staff member's password opens a half sign-in: until the second factor is confirmed, the gate (views.py)
 lets them reach only these pages and signing out. Wrong codes count as wrong passwords do (services.py).
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -14,7 +15,6 @@ from ...db import writing
 from ...models import Passkey, RecoveryCode, TotpSecret, User
 from .. import services
 from . import recovery, totp
-
 
 # In the cookie session of a half sign-in: the page asked for before signing in, opened once it is confirmed.
 NEXT_KEY = "after_second_factor"
@@ -41,13 +41,17 @@ def check_code(session: Session, *, user: User, code: str, ip: str = "", device:
     """A code from the app, or a recovery code (told apart by their length), as a counted try."""
     code = code.strip()
     if recovery.looks_like_one(code):
+
         def verify() -> bool:
             with writing(session):
                 return recovery.use_code(session, user=user, code=code)
+
         factor = "recovery"
     else:
+
         def verify() -> bool:
             return totp.use_code(session, user=user, code="".join(code.split()))
+
         factor = "totp"
     return _checked(session, user=user, verify=verify, factor=factor, ip=ip, device=device)
 

@@ -4,6 +4,7 @@ The secret is encrypted with a key derived from SECRET_PEPPER, which is never in
 of the database alone cannot make codes. A code is accepted one step early or late (a phone's clock
 drifts), and never again once its step, or a later one, has been used.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,7 +27,8 @@ STEPS_ACCEPTED = (-1, 0, 1)
 
 def _fernet() -> Fernet:
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sammen totp secret").derive(
-        current_app.config["SECRET_PEPPER"].encode())
+        current_app.config["SECRET_PEPPER"].encode()
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -49,8 +51,9 @@ def start_setup(session: Session, *, user: User) -> None:
 
 def pending_secret(session: Session, *, user: User) -> str | None:
     """The secret being set up, to show as a QR code and as text."""
-    stored = session.exec(select(TotpSecret.secret).where(TotpSecret.user_id == user.id,
-                                                          TotpSecret.confirmed_at.is_(None))).first()
+    stored = session.exec(
+        select(TotpSecret.secret).where(TotpSecret.user_id == user.id, TotpSecret.confirmed_at.is_(None))
+    ).first()
     return _decrypt(stored) if stored else None
 
 
@@ -59,8 +62,12 @@ def provisioning_uri(secret: str, user: User) -> str:
 
 
 def has_app(session: Session, user: User) -> bool:
-    return session.exec(select(TotpSecret.id).where(TotpSecret.user_id == user.id,
-                                                    TotpSecret.confirmed_at.is_not(None))).first() is not None
+    return (
+        session.exec(
+            select(TotpSecret.id).where(TotpSecret.user_id == user.id, TotpSecret.confirmed_at.is_not(None))
+        ).first()
+        is not None
+    )
 
 
 def matching_step(secret: str, code: str, at: datetime) -> int | None:
@@ -76,9 +83,12 @@ def matching_step(secret: str, code: str, at: datetime) -> int | None:
 def use_code(session: Session, *, user: User, code: str, confirming: bool = False) -> bool:
     """Whether the code is right and not used before; it is then used up. `confirming`: the first code,
     which confirms a secret being set up."""
-    found = session.exec(select(TotpSecret).where(
-        TotpSecret.user_id == user.id,
-        TotpSecret.confirmed_at.is_(None) if confirming else TotpSecret.confirmed_at.is_not(None))).first()
+    found = session.exec(
+        select(TotpSecret).where(
+            TotpSecret.user_id == user.id,
+            TotpSecret.confirmed_at.is_(None) if confirming else TotpSecret.confirmed_at.is_not(None),
+        )
+    ).first()
     if found is None or not code.isdigit() or len(code) != 6:
         return False
     now = utcnow()
@@ -89,7 +99,9 @@ def use_code(session: Session, *, user: User, code: str, confirming: bool = Fals
     with writing(session):
         # The step is taken by one conditional write, so two requests with the same code cannot both pass.
         used = session.execute(
-            update(TotpSecret).where(TotpSecret.id == found.id,
-                                     or_(TotpSecret.last_step.is_(None), TotpSecret.last_step < step))
-            .values(**values).execution_options(synchronize_session=False))
+            update(TotpSecret)
+            .where(TotpSecret.id == found.id, or_(TotpSecret.last_step.is_(None), TotpSecret.last_step < step))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
     return used.rowcount == 1

@@ -4,6 +4,7 @@ Until the second factor is confirmed, a staff member's sign-in is half done: the
 reach only these pages, signing out, and static files. The passkey path needs JavaScript (the browser's
 WebAuthn API); the app's code path works without it.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -15,8 +16,9 @@ from flask_login import current_user, login_required, login_user
 from ...db import get_session
 from ...htmx import render, to_sign_in
 from ...pages.second_factor import app_setup_page, ask_page, recovery_codes_page
-from ..device_cookie import device_kind, request_origin
 from .. import device_sessions
+from ..device_cookie import device_kind, request_origin
+from ..services import Refusal
 from . import passkeys, signing_in, totp
 from .forms import CodeForm
 
@@ -33,8 +35,12 @@ def due() -> bool:
 
 @bp.before_app_request
 def ask_second_factor():
-    if (request.endpoint in WHILE_HALF_SIGNED_IN or request.blueprint in ("second_factor", "health")
-            or not current_user.is_authenticated or not due()):
+    if (
+        request.endpoint in WHILE_HALF_SIGNED_IN
+        or request.blueprint in ("second_factor", "health")
+        or not current_user.is_authenticated
+        or not due()
+    ):
         return None
     return to_sign_in(url_for("second_factor.ask"))
 
@@ -53,8 +59,9 @@ def _complete():
     half = user._device_session_id
     session.clear()
     try:
-        device_sessions.start_device_session(get_session(), user=user, replaces=half,
-                                             user_agent=request.headers.get("User-Agent", ""))
+        device_sessions.start_device_session(
+            get_session(), user=user, replaces=half, user_agent=request.headers.get("User-Agent", "")
+        )
     except LookupError:  # signed out meanwhile, from another tab
         return None
     login_user(user)
@@ -91,7 +98,7 @@ def verify():
 
 
 def _refusal(result) -> str:
-    if result.refused == "invalid":
+    if result.refused == Refusal.INVALID:
         return _("That code is not right. Please try again.")
     return _("There have been many wrong tries. Please wait a little and try again.")
 
@@ -176,19 +183,27 @@ def passkey():
     if not due():
         return _not_due()
     credential = request.form.get("credential", "")[:20000]
-    arguments = {"user": current_user, "device_session_id": current_user._device_session_id,
-                 "credential": credential, "rp": relying_party()}
+    arguments = {
+        "user": current_user,
+        "device_session_id": current_user._device_session_id,
+        "credential": credential,
+        "rp": relying_party(),
+    }
     if not signing_in.has_factor(db, current_user):
         if passkeys.register(db, device=device_kind(), **arguments):
             codes = signing_in.passkey_set_up(db, user=current_user, device=device_kind())
             return _show_recovery_codes(codes or [])
         refusal = _("The passkey could not be saved. Please try again, or use an app on your phone instead.")
     else:
-        result = signing_in.check_passkey(db, verify=lambda: passkeys.authenticate(db, **arguments),
-                                          user=current_user, **request_origin())
+        result = signing_in.check_passkey(
+            db, verify=lambda: passkeys.authenticate(db, **arguments), user=current_user, **request_origin()
+        )
         if result.user is not None:
             return _finish()
-        refusal = (_("The passkey was not accepted. Please try again, or use a code.") if result.refused == "invalid"
-                   else _refusal(result))
+        refusal = (
+            _("The passkey was not accepted. Please try again, or use a code.")
+            if result.refused == Refusal.INVALID
+            else _refusal(result)
+        )
     flash(refusal)
     return redirect(url_for("second_factor.ask"), 303)

@@ -1,5 +1,6 @@
 """How phrases and voice messages read in a template: each phrase in the reader's own language, with
 its date, time and place formatted for them."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import i18n
-from ..templating import format_time, reader, weekday_day
+from ..dates import format_time, reader, weekday_day
 from . import phrases
 
 PLACEHOLDER = "…"
@@ -20,7 +21,9 @@ VOICE_REFUSALS = {
     "empty": _l("The recording is empty. Record again, or choose another recording."),
     "too_large": _l("The recording is too large. A voice message can be at most 2 minutes."),
     "too_long": _l("The recording is longer than 2 minutes. Please record a shorter one."),
-    "not_audio": _l("This file is not a recording the app can play. Record here, or choose a recording from your phone."),
+    "not_audio": _l(
+        "This file is not a recording the app can play. Record here, or choose a recording from your phone."
+    ),
     "damaged": _l("This recording is damaged or not complete. Please record it again."),
 }
 
@@ -63,7 +66,12 @@ def duration(seconds: float | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(phrase_text=phrase_text, phrase_preview=phrase_preview,
-                                 unreadable_for=i18n.unreadable_for, text_language=i18n.text_language,
-                                 voice_refusals=VOICE_REFUSALS, new_key=lambda: uuid.uuid4().hex)
+    app.jinja_env.globals.update(
+        phrase_text=phrase_text,
+        phrase_preview=phrase_preview,
+        unreadable_for=i18n.unreadable_for,
+        text_language=i18n.text_language,
+        voice_refusals=VOICE_REFUSALS,
+        new_key=lambda: uuid.uuid4().hex,
+    )
     app.jinja_env.filters.update(duration=duration)

@@ -8,6 +8,7 @@ nothing, and stays one cheap statement.
 Staff making a copy of all the resident's data (webapp/export) is shown in the same list. It is an event
 of its own, so the 10-minute rule never hides it, nor hides the next opening behind it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,8 +54,12 @@ class Look:
 
 def opened_lately(staff_id, resident_id, now=None):
     """Whether the staff member opened the file in the last 10 minutes: a column for a query."""
-    return exists().where(AuditEvent.action == ACTION, AuditEvent.actor_id == staff_id,
-                          AuditEvent.at >= (now or utcnow()) - SAME_VISIT, AuditEvent.subject_id == resident_id)
+    return exists().where(
+        AuditEvent.action == ACTION,
+        AuditEvent.actor_id == staff_id,
+        AuditEvent.at >= (now or utcnow()) - SAME_VISIT,
+        AuditEvent.subject_id == resident_id,
+    )
 
 
 def _opened_lately(session: Session, staff: User, resident: User) -> bool:
@@ -81,11 +86,18 @@ def record_opening(session: Session, *, staff: User, resident: User, what: str) 
     staff member opened the file in the last 10 minutes."""
     lock_row(session, User, staff.id)  # one staff member's openings are recorded one at a time
     now = utcnow()
-    values = select(literal(now, UTCDateTime()), literal(ACTION), literal(staff.id), literal(resident.id),
-                    literal(""), literal(""), literal({"what": what}, JSON())).where(
-        ~opened_lately(staff.id, resident.id, now))
-    inserted = session.execute(insert(AuditEvent).from_select(
-        ["at", "action", "actor_id", "subject_id", "ip", "device", "detail"], values))
+    values = select(
+        literal(now, UTCDateTime()),
+        literal(ACTION),
+        literal(staff.id),
+        literal(resident.id),
+        literal(""),
+        literal(""),
+        literal({"what": what}, JSON()),
+    ).where(~opened_lately(staff.id, resident.id, now))
+    inserted = session.execute(
+        insert(AuditEvent).from_select(["at", "action", "actor_id", "subject_id", "ip", "device", "detail"], values)
+    )
     return inserted.rowcount == 1
 
 
@@ -95,9 +107,12 @@ def looks_at(session: Session, *, resident: User) -> list[Look]:
     found = session.exec(
         select(AuditEvent.at, AuditEvent.action, User.display_name, User.username, User.role)
         .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_id == resident.id, AuditEvent.action.in_((ACTION, EXPORTED)),
-               AuditEvent.actor_id != resident.id,  # the resident's own download of their data
-               AuditEvent.at >= utcnow() - timedelta(days=SHOWN_DAYS))
+        .where(
+            AuditEvent.subject_id == resident.id,
+            AuditEvent.action.in_((ACTION, EXPORTED)),
+            AuditEvent.actor_id != resident.id,  # the resident's own download of their data
+            AuditEvent.at >= utcnow() - timedelta(days=SHOWN_DAYS),
+        )
         .order_by(AuditEvent.id.desc())
         .limit(500)
     ).all()
