@@ -1,7 +1,7 @@
 """`make mutate`: mutation testing (mutmut 3) of the modules whose rules guard people, one module at a time.
 
 mutmut reads one configuration, with one test selection, from the pyproject.toml of the folder it runs in. So each
-module gets a folder of its own under build/mutate/, holding a pyproject.toml made from `[tool.mutmut]` with that
+module gets a folder of its own under mutants/, holding a pyproject.toml made from `[tool.mutmut]` with that
 module's `only_mutate` and tests, and links to the code; mutmut copies the code into mutants/ there and mutates
 the copy. Then each module's score is printed: killed / mutants (a timeout counts as killed, as mutmut's own badge
 counts it). Survivors judged equivalent are listed, with the reason, in docs/mutation.md.
@@ -27,7 +27,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "build" / "mutate"
+WORK = ROOT / "mutants"  # one folder per module; .gitignore keeps it out
 # What the tests read, linked into each module's folder (mutmut copies them into mutants/ from there).
 LINKED = ["webapp", "tests", "translations", "migrations"]
 
@@ -215,7 +215,7 @@ def report(results: dict[str, dict[str, int | None]]) -> None:
     for name, codes in results.items():
         left = sorted(key for key, code in codes.items() if code not in KILLED)
         if left:
-            print(f"\n{name}: not killed (mutmut show NAME in build/mutate/{name}):")
+            print(f"\n{name}: not killed (mutmut show NAME in mutants/{name}):")
             for key in left:
                 print("  ", key)
 

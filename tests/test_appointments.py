@@ -546,3 +546,18 @@ def test_cant_come_keeps_the_reason_and_words_and_a_move_asks_again(auth, accoun
 
     (moved,) = rows(auth.app, Appointment)
     assert (moved.response, moved.response_reason, moved.response_words, moved.version) == (None, None, None, 3)
+
+
+def test_cancelling_one_appointment_leaves_the_others_as_they_were(auth, accounts, advisor_da):
+    for n, place in enumerate(["Jobcentret", "Lægen", "Sprogskolen"]):
+        advisor_da.post(url(accounts, "appointments"), data=appointment_data(place=place, idempotency_key=key(n)))
+    by_place = {appointment.place: appointment for appointment in rows(auth.app, Appointment)}
+
+    cancelled = advisor_da.post(url(accounts, f"appointments/{by_place['Lægen'].id}/cancel"), data={"version": 1})
+
+    assert cancelled.status_code == 303
+    assert {appointment.place: appointment.status for appointment in rows(auth.app, Appointment)} == {
+        "Jobcentret": "planned",
+        "Lægen": "cancelled",
+        "Sprogskolen": "planned",
+    }
