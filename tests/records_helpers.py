@@ -44,6 +44,13 @@ def entries(app, kind) -> list[Entry]:
     return rows(app, Entry, Entry.kind == kind)
 
 
+def said_in_timeline(client) -> str:
+    """The text of the resident's timeline entries, as they read it on their home page (the client is theirs)."""
+    html = client.get("/me/").get_data(as_text=True)
+    html = html[html.index('<ol id="entries"') :]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
 def landing(client, response) -> tuple[str, str]:
     """Where the redirect lands (#fragment) and the notice shown inside that item, as a person sees it.
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -13,7 +14,7 @@ from webapp.records import appointments
 
 from .conftest import page_text
 from .factories import records_of, rows, run, set_values
-from .records_helpers import LANGUAGES, add_goal, entries, key, landing, local, speaking, url
+from .records_helpers import LANGUAGES, add_goal, entries, key, landing, local, said_in_timeline, speaking, url
 
 
 def appointment_data(**extra):
@@ -561,3 +562,154 @@ def test_cancelling_one_appointment_leaves_the_others_as_they_were(auth, account
         "Lægen": "cancelled",
         "Sprogskolen": "planned",
     }
+
+
+# --- What each list shows, what each entry keeps, and the same form sent twice -----------------------------
+
+
+def made(app, accounts, place: str, *, resident=None, **values) -> Appointment:
+    """An appointment the advisor made, then set to `values` as the database would have them."""
+    appointment = run(
+        app,
+        appointments.add,
+        resident=resident or accounts.resident1,
+        author=accounts.advisor1,
+        starts_at=utcnow() + timedelta(days=2),
+        place=place,
+        with_whom="advisor",
+        interpreter=None,
+        needs=set(),
+        idempotency_key=uuid.uuid4().hex,
+    )
+    if values:
+        set_values(app, Appointment, Appointment.id == appointment.id, **values)
+    return appointment
+
+
+def listed(client, accounts) -> dict[str, list[str]]:
+    """The places in each list of the appointments page ("Coming up", "Cancelled", "Earlier"), in order."""
+    html = client.get(url(accounts, "appointments")).get_data(as_text=True)
+    parts = re.split(r"<h2>(Coming up|Cancelled|Earlier)</h2>", html)
+    return {
+        name: list(dict.fromkeys(re.findall(r"Sted \d\d", body)))
+        for name, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def test_the_same_form_sent_twice_lands_both_times_at_the_one_appointment(auth, accounts, resident):
+    first, second = (resident.post(url(accounts, "appointments"), data=appointment_data()) for _ in range(2))
+
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert history(auth.app) == ["appointment_added"]
+
+
+def test_two_people_whose_forms_carry_the_same_key_each_make_their_appointment(auth, accounts, resident, advisor_da):
+    resident.post(url(accounts, "appointments"), data=appointment_data(place="Lægen", idempotency_key=key(7)))
+    advisor_da.post(url(accounts, "appointments"), data=appointment_data(place="Rådhuset", idempotency_key=key(7)))
+
+    assert sorted(appointment.place for appointment in rows(auth.app, Appointment)) == ["Lægen", "Rådhuset"]
+
+
+def test_the_timeline_tells_each_change_with_what_it_said(auth, accounts, resident, advisor_da):
+    soon = (utcnow() + timedelta(days=3)).astimezone(COPENHAGEN).replace(hour=9, minute=30)
+    advisor_da.post(url(accounts, "appointments"), data=appointment_data(starts_at=local(soon), place="Beboerhuset"))
+    (appointment,) = rows(auth.app, Appointment)
+    resident.post(
+        url(accounts, f"appointments/{appointment.id}/answer"),
+        data={"response": "cant_come", "reason": "sick_child", "words": "Hun har feber", "version": "1"},
+    )
+    later = soon.replace(hour=11, minute=15) + timedelta(days=1)
+    advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/move"),
+        data={"starts_at": local(later), "place": "Rådhuset", "version": "2"},
+    )
+    set_values(auth.app, Appointment, Appointment.id == appointment.id, starts_at=utcnow() - HOUR)
+    advisor_da.post(
+        url(accounts, f"appointments/{appointment.id}/outcome"), data={"outcome": "attended", "version": "3"}
+    )
+
+    text = said_in_timeline(resident)
+
+    assert re.search(r"New appointment: [^·]+, 09:30 Caseworker · Beboerhuset", text), text
+    assert re.search(r"Answer to the appointment [^·]+, 09:30: I can't come My child is ill Hun har feber", text), text
+    assert re.search(r"Appointment moved to [^·]+, 11:15 Caseworker · Rådhuset", text), text
+    assert re.search(r"Appointment [^·]+: We met", text), text
+    (moved,) = entries(auth.app, EntryKind.APPOINTMENT_MOVED)
+    assert datetime.fromisoformat(moved.data["previous_starts_at"]) == appointment.starts_at  # the time it had
+
+
+def test_the_undo_counts_ten_minutes_from_the_cancellation(auth, accounts):
+    appointment = appointment_in(auth.app, accounts, "coming")
+    set_values(auth.app, Appointment, Appointment.id == appointment.id, updated_at=utcnow() - HOUR)
+    advisor = auth.client_for("advisor1")
+
+    assert (
+        advisor.post(url(accounts, f"appointments/{appointment.id}/cancel"), data={"version": "1"}).status_code == 303
+    )
+
+    assert "Undo the cancellation" in page_text(advisor.get(url(accounts, "appointments")))
+    advisor.post(url(accounts, f"appointments/{appointment.id}/restore"), data={"version": "2"})
+    assert rows(auth.app, Appointment)[0].status == "planned"
+
+
+def test_another_residents_appointments_are_in_none_of_the_lists(auth, accounts, resident):
+    other = accounts.resident2  # the same advisor's
+    made(auth.app, accounts, "Sted 01", resident=other)
+    made(auth.app, accounts, "Sted 02", resident=other, starts_at=utcnow() - timedelta(days=3))
+    made(auth.app, accounts, "Sted 03", resident=other, status="cancelled", updated_at=utcnow())
+    made(auth.app, accounts, "Sted 04")
+
+    assert listed(resident, accounts) == {"Coming up": ["Sted 04"]}
+    assert listed(auth.client_for("advisor1"), accounts) == {"Coming up": ["Sted 04"]}
+
+
+def test_a_cancelled_appointment_is_listed_only_as_cancelled(auth, accounts, resident):
+    made(auth.app, accounts, "Sted 01", status="cancelled", updated_at=utcnow())
+    made(
+        auth.app,
+        accounts,
+        "Sted 02",
+        starts_at=utcnow() - timedelta(days=3),
+        status="cancelled",
+        updated_at=utcnow() - HOUR,
+    )
+
+    assert listed(resident, accounts) == {"Coming up": [], "Cancelled": ["Sted 01", "Sted 02"]}
+    assert "Sted" not in page_text(resident.get("/me/")).split("Write to your personal job advisor here")[0]
+
+
+def test_the_home_page_shows_the_next_three_appointments_soonest_first(auth, accounts, resident):
+    for place, days in (("Sted 05", 5), ("Sted 02", 2), ("Sted 04", 4), ("Sted 03", 3)):
+        made(auth.app, accounts, place, starts_at=utcnow() + timedelta(days=days))
+
+    home = resident.get("/me/").get_data(as_text=True)
+    coming_up = home[home.index('id="coming-up"') : home.index('<ol id="entries"')]
+
+    assert list(dict.fromkeys(re.findall(r"Sted \d\d", coming_up))) == ["Sted 02", "Sted 03", "Sted 04"]
+    assert listed(resident, accounts)["Coming up"] == ["Sted 02", "Sted 03", "Sted 04", "Sted 05"]
+
+
+def test_earlier_shows_the_last_twenty_newest_first(auth, accounts, resident):
+    for n in range(1, 22):  # Sted 21 is the most recent
+        made(auth.app, accounts, f"Sted {n:02}", starts_at=utcnow() - timedelta(days=30 - n))
+
+    assert listed(resident, accounts)["Earlier"] == [f"Sted {n:02}" for n in range(21, 1, -1)]
+
+
+def test_cancelled_shows_the_last_twenty_cancelled_most_recent_first(auth, accounts, resident):
+    for n in range(1, 22):  # Sted 21 was cancelled last; each starts a day later than the one before
+        made(auth.app, accounts, f"Sted {n:02}", status="cancelled", updated_at=utcnow() - timedelta(minutes=30 - n))
+
+    assert listed(resident, accounts)["Cancelled"] == [f"Sted {n:02}" for n in range(21, 1, -1)]
+
+
+def test_an_appointment_is_reached_only_under_its_own_resident(auth, accounts):
+    theirs = made(auth.app, accounts, "Sted 01", resident=accounts.resident2)  # the same advisor's
+    advisor = auth.client_for("advisor1")
+
+    for appointment_id in (theirs.id, theirs.id + 1000):
+        response = advisor.post(url(accounts, f"appointments/{appointment_id}/cancel"), data={"version": "1"})
+        assert response.status_code == 404
+    assert rows(auth.app, Appointment)[0].status == "planned"
+    assert history(auth.app) == ["appointment_added"]

@@ -12,7 +12,7 @@ from webapp.records import barriers
 
 from .conftest import page_text
 from .factories import records_of, rows, run, set_values
-from .records_helpers import LANGUAGES, entries, key, landing, reasons_of, speaking, url
+from .records_helpers import LANGUAGES, entries, key, landing, reasons_of, said_in_timeline, speaking, url
 from .test_lockout_parallel import at_once
 
 
@@ -405,3 +405,50 @@ def test_something_else_sent_twice_is_added_once(app, auth, accounts, resident):
 
     assert answers == [303, 303]
     assert [barrier.words for barrier in rows(app, Barrier)] == ["Min cykel er stjålet"]
+
+
+def test_the_timeline_tells_each_barrier_change_at_its_barrier(auth, accounts, resident):
+    words = "Bussen kører ikke om aftenen"
+    resident.post(url(accounts, "barriers"), data={"key": "transport", "words": words, "idempotency_key": key(1)})
+    resident.post(url(accounts, "barriers"), data={"key": "childcare", "idempotency_key": key(2)})
+    transport, childcare = sorted(rows(auth.app, Barrier), key=lambda barrier: barrier.id)
+    advisor = auth.client_for("advisor1")
+    advisor.post(url(accounts, f"barriers/{transport.id}/acknowledge"))
+    advisor.post(url(accounts, f"barriers/{transport.id}/status"), data={"status": "better"})
+    resident.post(url(accounts, f"barriers/{childcare.id}/remove"))
+
+    text = said_in_timeline(resident)
+
+    for said in (
+        f"New barrier: Transport {words}",
+        "The advisor has seen: Transport",
+        "Transport: Getting better",
+        "New barrier: Childcare",
+        "Removed, added by mistake: Childcare",
+    ):
+        assert said in text, said
+    kept_at = [(entry.kind, entry.barrier_id, entry.data) for entry in rows(auth.app, Entry)]
+    assert sorted(kept_at, key=str) == sorted(
+        [
+            (EntryKind.BARRIER_ADDED, transport.id, {"key": "transport"}),
+            (EntryKind.BARRIER_ADDED, childcare.id, {"key": "childcare"}),
+            (EntryKind.BARRIER_SEEN, transport.id, {"key": "transport"}),
+            (EntryKind.BARRIER_STATUS, transport.id, {"key": "transport", "status": "better"}),
+            (EntryKind.BARRIER_REMOVED, childcare.id, {"key": "childcare"}),
+        ],
+        key=str,
+    )
+
+
+def test_a_new_status_or_a_removal_is_when_the_barrier_last_changed(auth, accounts, resident):
+    for n, kind in enumerate(("transport", "childcare")):
+        resident.post(url(accounts, "barriers"), data={"key": kind, "idempotency_key": key(n)})
+    transport, childcare = sorted(rows(auth.app, Barrier), key=lambda barrier: barrier.id)
+    set_values(auth.app, Barrier, Barrier.id.is_not(None), updated_at=utcnow() - timedelta(hours=5))
+    resident.post(url(accounts, f"barriers/{transport.id}/status"), data={"status": "solved"})
+    resident.post(url(accounts, f"barriers/{childcare.id}/remove"))
+
+    changed = {barrier.key: (barrier.status, barrier.updated_at) for barrier in rows(auth.app, Barrier)}
+
+    assert {key: status for key, (status, _) in changed.items()} == {"transport": "solved", "childcare": "removed"}
+    assert all(at > utcnow() - timedelta(minutes=1) for _, at in changed.values())

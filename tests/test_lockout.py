@@ -4,6 +4,7 @@ tries sent at the same moment."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from webapp.auth import services
 from webapp.models import AuditEvent, User, utcnow
 
 from .conftest import make_app, page_text
-from .factories import STAFF_PASSWORD, rows, run, set_values
+from .factories import STAFF_PASSWORD, register_tablet, rows, run, set_values
 
 LIMIT = 3
 WRONG = "9999"
@@ -415,3 +416,29 @@ def test_a_sign_in_is_kept_as_the_accounts_last_one(app, auth, accounts):
     auth.sign_in(browser_at(app, "192.0.2.1"), "resident1")
 
     assert user(app, accounts.resident1).last_sign_in_at >= before
+
+
+def test_a_wrong_pin_on_the_tablet_while_the_fifth_try_is_checked_locks_nothing(app, auth, accounts, monkeypatch):
+    """The phone's fifth try in a row, the right PIN, is being checked when a wrong PIN for the same account is
+    typed on the tablet: the account may take no try then, so that one is refused and locks nothing."""
+    set_values(app, User, User.id == accounts.resident1.id, failed_logins=4)
+    tablet = browser_at(app, "192.0.2.2")
+    register_tablet(app, tablet)
+    real_check, answers = services.passwords.verify_secret, []
+
+    def check_while_the_tablet_tries(stored_hash, secret):
+        if not answers:  # the phone's check: the tablet's try is sent, as from another request, and answered
+            answers.append(None)
+            typed = threading.Thread(target=lambda: answers.append(auth.sign_in(tablet, "resident1", WRONG)))
+            typed.start()
+            typed.join(timeout=60)
+        return real_check(stored_hash, secret)
+
+    monkeypatch.setattr(services.passwords, "verify_secret", check_while_the_tablet_tries)
+
+    phone = auth.sign_in(browser_at(app, "192.0.2.1"), "resident1")
+
+    assert answers[1].status_code == 422
+    assert phone.status_code == 303
+    after = user(app, accounts.resident1)
+    assert (after.lock_count, after.locked_until, after.failed_logins) == (0, None, 0)

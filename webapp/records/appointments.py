@@ -145,7 +145,9 @@ def _change(
     otherwise raise Conflict (changed since) or Refused (not in this state) with how it is now."""
     target = APPOINTMENT_MOVES.target(action)
     with writing(session):
-        before = reread(session, Appointment, appointment.id)
+        # What the entry says about the appointment before the change: read now, as the reread after the
+        # UPDATE refreshes this same object.
+        said = extra(reread(session, Appointment, appointment.id))
         if not change_if(
             session,
             Appointment,
@@ -168,7 +170,7 @@ def _change(
             author=actor,
             kind=kind,
             appointment_id=current.id,
-            data=kinds.appointment(current, **extra(before)),
+            data=kinds.appointment(current, **said),
         )
     return current
 
