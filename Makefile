@@ -110,8 +110,10 @@ bench: $(VENV)/.installed-browser
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.page_load
 
-# National scale on the local PostgreSQL (TEST_DATABASE_URL, or a database it makes), beside a hello
-# app, with wrk; SCALE=0.01 for a set a hundred times smaller. Takes about half an hour at SCALE=1.
+# National scale on the local PostgreSQL (TEST_DATABASE_URL, or a database it makes), then a community
+# house on SQLite: the working tree beside BASELINE (a git ref; empty for none) and a hello app, with wrk.
+# SCALE=0.01 for a set a hundred times smaller; REUSE=1 keeps the set built before (its build is most of the
+# hour that SCALE=1 takes).
 bench-scale: install-test
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(FLASK) translate compile

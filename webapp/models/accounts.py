@@ -65,6 +65,8 @@ class User(UserMixin, SQLModel, table=True):
         ),
         # The retention run: residents who have not signed in for a year.
         Index("ix_users_role_last_sign_in_at", "role", "last_sign_in_at"),
+        # The coordinator's lists of advisors and of residents, by role and whether the account is open.
+        Index("ix_users_role_active", "role", "active"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -46,6 +46,10 @@ MESSAGE_KINDS = (EntryKind.MESSAGE, EntryKind.PHRASE, EntryKind.VOICE)
 ANSWER_KINDS = (*MESSAGE_KINDS, EntryKind.GOAL_COMMENT)
 
 
+# The records an entry can be part of the history of.
+RECORD_COLUMNS = ("checkin_id", "barrier_id", "goal_id", "appointment_id")
+
+
 class Entry(SQLModel, table=True):
     """One item in a resident's timeline. `kind` says how to read `body` and `data`;
     `data` keeps what the entry said at the time, so later changes never rewrite history."""
@@ -65,6 +69,15 @@ class Entry(SQLModel, table=True):
             sqlite_where=text("heard_at IS NOT NULL"),
             postgresql_where=text("heard_at IS NOT NULL"),
         ),
+        *(
+            Index(
+                f"ix_entries_{column}",
+                column,
+                sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in RECORD_COLUMNS
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,10 +92,11 @@ class Entry(SQLModel, table=True):
     heard_at: datetime | None = timestamp(nullable=True)
     idempotency_key: str | None = Field(default=None, max_length=64)
     # The record this entry is part of the history of, if any.
-    checkin_id: int | None = Field(default=None, foreign_key="checkins.id", index=True)
-    barrier_id: int | None = Field(default=None, foreign_key="barriers.id", index=True)
-    goal_id: int | None = Field(default=None, foreign_key="goals.id", index=True)
-    appointment_id: int | None = Field(default=None, foreign_key="appointments.id", index=True)
+    # Nearly every entry has none of these: their indexes (below) hold only the rows that have one.
+    checkin_id: int | None = Field(default=None, foreign_key="checkins.id")
+    barrier_id: int | None = Field(default=None, foreign_key="barriers.id")
+    goal_id: int | None = Field(default=None, foreign_key="goals.id")
+    appointment_id: int | None = Field(default=None, foreign_key="appointments.id")
 
     author: User = Relationship(sa_relationship_kwargs={"lazy": "raise", "foreign_keys": "[Entry.author_id]"})
 
