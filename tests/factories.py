@@ -247,12 +247,18 @@ def counted_queries(app):
         if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
             statements.append(statement)
 
-    db_engine = app.extensions["db_engine"]
-    event.listen(db_engine, "before_cursor_execute", count)
+    for engine in engines_of(app):
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield statements
     finally:
-        event.remove(db_engine, "before_cursor_execute", count)
+        for engine in engines_of(app):
+            event.remove(engine, "before_cursor_execute", count)
+
+
+def engines_of(app) -> tuple:
+    """The requests' engine, and the one the poll that finds nothing new reads with (timeline/poll.py)."""
+    return app.extensions["db_engine"], app.extensions["db_autocommit"]
 
 
 # Voice bombs: valid Opus files of about 2 MB that hold hours of silence, made here rather than kept

@@ -136,6 +136,7 @@ ACCESS = {
     "coordinator.add_area": "role:coordinator",
     "coordinator.area_active": "role:coordinator",
     "coordinator.user_area": "role:coordinator",
+    "coordinator.choose_area": "role:coordinator",
     "coordinator.tablets": "role:coordinator",
     "coordinator.register_tablet": "role:coordinator",
     "coordinator.remove_tablet": "role:coordinator",
@@ -154,6 +155,7 @@ ACCESS = {
     "coordinator.unlock": "role:coordinator",
     "coordinator.sign_out_everywhere": "role:coordinator",
     "coordinator.assign": "role:coordinator",
+    "coordinator.choose_advisor": "role:coordinator",
     "coordinator.erase_form": "role:coordinator",
     "coordinator.erase": "role:coordinator",
     "coordinator.cancel_erasure": "role:coordinator",
@@ -296,11 +298,21 @@ def test_every_route_is_in_the_matrix():
 
 
 def open_route(
-    app, auth, accounts, endpoint: str, method: str, actor: str, *, target: str | None = None, closed: bool = False
+    app,
+    auth,
+    accounts,
+    endpoint: str,
+    method: str,
+    actor: str,
+    *,
+    target: str | None = None,
+    closed: bool = False,
+    **sent,
 ):
     """`actor` sends `method` to `endpoint`, every id in the URL naming resident1's things (the newcomer for
     advisor.take). `target`: another id where the resident's goes (see TARGETS). `closed`: resident1 has
-    stopped and the coordinator has closed the newcomer's account, both to be erased in 30 days."""
+    stopped and the coordinator has closed the newcomer's account, both to be erased in 30 days. `sent`: the
+    request's headers or query string, as the test client takes them."""
     auth.client_for("resident1")  # a device session and a paired phone of resident1's for the device routes
     device = rows(app, DeviceSession, DeviceSession.user_id == accounts.resident1.id)[0]
     phone = rows(app, TrustedDevice, TrustedDevice.resident_id == accounts.resident1.id)[0]
@@ -314,7 +326,11 @@ def open_route(
     resident_id = newcomer.id if endpoint == "advisor.take" else accounts.resident1.id
     values = {
         "resident_id": TARGETS[target](accounts) if target else resident_id,
-        "user_id": accounts.advisor1.id if endpoint == "coordinator.user_area" else accounts.volunteer1.id,
+        "user_id": (
+            accounts.advisor1.id
+            if endpoint in ("coordinator.user_area", "coordinator.choose_area")
+            else accounts.volunteer1.id
+        ),
         "device_id": device.id,
         "phone_id": phone.id,
         "area_id": newcomer.housing_area_id,
@@ -334,7 +350,7 @@ def open_route(
     if endpoint.startswith("partner."):  # the partnership's figures are read as counted each night
         run(app, count_periods, now=utcnow())
     client = auth.client_for(ACTORS[actor]) if ACTORS[actor] else app.test_client()
-    return client.open(url, method=method, data={})
+    return client.open(url, method=method, data={}, **sent)
 
 
 @pytest.mark.parametrize("actor", list(ACTORS))
@@ -435,3 +451,40 @@ def test_a_closed_account_is_read_but_not_changed(app, auth, accounts, endpoint,
 
 def test_the_record_rules_cover_every_record_route():
     assert {kind.removeprefix("record:") for kind in ACCESS.values() if kind.startswith("record:")} == set(RECORD_RULES)
+
+
+# The timeline's poll as htmx sends it when nothing is new: answered before the framework (timeline/poll.py) for
+# whoever may read the timeline, and by the view's path, with its refusals, for everyone else.
+NOTHING_NEW = {"headers": {"HX-Request": "true"}, "query_string": {"after": 2**31 - 1}}
+POLL = {actor: (404, None) for actor in ACTORS} | {
+    "anonymous": (401, "/login"),
+    "the resident": (204, None),
+    "their advisor": (204, None),
+}
+
+
+def poll_outcome(response) -> tuple[int, str | None]:
+    return response.status_code, response.headers.get("HX-Redirect")
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_the_poll_that_finds_nothing_new(app, auth, accounts, actor):
+    response = open_route(app, auth, accounts, "timeline.updates", "GET", actor, **NOTHING_NEW)
+
+    assert poll_outcome(response) == POLL[actor]
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("actor", ["the resident", "their advisor"])
+def test_the_poll_that_finds_nothing_new_finds_no_resident_behind_another_id(app, auth, accounts, actor, target):
+    response = open_route(app, auth, accounts, "timeline.updates", "GET", actor, target=target, **NOTHING_NEW)
+
+    assert poll_outcome(response) == (404, None)
+
+
+@pytest.mark.parametrize(("actor", "outcome"), [("their advisor", (204, None)), ("coordinator", (404, None))])
+def test_the_poll_of_a_closed_account_that_finds_nothing_new(app, auth, accounts, actor, outcome):
+    """Their advisor still reads what is there (the resident who stopped is signed out: tests/test_poll.py)."""
+    response = open_route(app, auth, accounts, "timeline.updates", "GET", actor, closed=True, **NOTHING_NEW)
+
+    assert poll_outcome(response) == outcome

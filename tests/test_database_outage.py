@@ -22,17 +22,21 @@ AWAY_TITLE = "Sammen is not available just now"
 
 @contextmanager
 def database_away(app, monkeypatch):
-    """No new connection can be made, and the pooled ones are gone, as after a restart of the server."""
-    engine = app.extensions["db_engine"]
-    engine.dispose()
+    """No new connection can be made, and the pooled ones are gone, as after a restart of the server: for the
+    requests' engine and for the poll's (autocommit)."""
+    engines = (app.extensions["db_engine"], app.extensions["db_autocommit"])
+    for engine in engines:
+        engine.dispose()
 
     def refuse(*_args, **_kwargs):
-        raise engine.dialect.dbapi.OperationalError("could not connect to the database")
+        raise engines[0].dialect.dbapi.OperationalError("could not connect to the database")
 
     with monkeypatch.context() as patched:
-        patched.setattr(engine.dialect, "connect", refuse)
+        for engine in engines:
+            patched.setattr(engine.dialect, "connect", refuse)
         yield
-    engine.dispose()
+    for engine in engines:
+        engine.dispose()
 
 
 def assert_away_page(response, *, tag: str = "en", direction: str = "ltr") -> None:

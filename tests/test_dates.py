@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from babel import Locale
 from flask_babel import force_locale, get_locale
 
 from webapp.dates import clock, day_and_time, day_month, format_time, month_year, weekday_day, when
@@ -112,3 +113,54 @@ def test_english_readers_in_denmark_read_day_month_and_the_24_hour_clock(app, fo
 
 def test_dari_says_today_inside_a_sentence(app):
     assert written(app, "fa_AF", when, MONDAY, MONDAY) == "امروز ساعت 14:55"
+
+
+# Around midnight in Copenhagen, seen on Monday 23 November 2026 at 14:55 (NOW): the day each moment falls on
+# decides "today", "yesterday" or the weekday; the night summer time ends writes 02:30 twice.
+NOW = datetime(2026, 11, 23, 13, 55, tzinfo=UTC)
+MIDNIGHT = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # Monday 00:00 in Copenhagen
+AROUND_MIDNIGHT = [
+    MIDNIGHT,
+    MIDNIGHT - timedelta(seconds=1),
+    MIDNIGHT - timedelta(days=1),
+    MIDNIGHT - timedelta(days=1, seconds=1),
+    datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+]
+SAID_AROUND_MIDNIGHT = {
+    "da": ["i dag kl. 00.00", "i går kl. 23.59", "i går kl. 00.00", "lør. 21. nov. kl. 23.59"]
+    + ["søn. 25. okt. kl. 02.30"] * 2,
+    "ar": ["اليوم الساعة 00:00", "أمس الساعة 23:59", "أمس الساعة 00:00", "السبت، 21 تشرين الثاني، 23:59"]
+    + ["الأحد، 25 تشرين الأول، 02:30"] * 2,
+    "fa_AF": ["امروز ساعت 0:00", "دیروز ساعت 23:59", "دیروز ساعت 0:00", f"شنبه 21 نومبر،{RLM} 23:59"]
+    + [f"یکشنبه 25 اکتوبر،{RLM} 2:30"] * 2,
+    "en": ["today at 00:00", "yesterday at 23:59", "yesterday at 00:00", "Sat 21 Nov, 23:59"]
+    + ["Sun 25 Oct, 02:30"] * 2,
+}
+
+
+@pytest.mark.parametrize("locale", ["da", "ar", "fa_AF", "en"])
+def test_today_and_yesterday_turn_at_midnight_in_copenhagen(app, locale):
+    with app.test_request_context(), force_locale(locale):
+        said = [when(moment, now=NOW) for moment in AROUND_MIDNIGHT]
+        assert [when(moment, now=NOW) for moment in AROUND_MIDNIGHT] == said  # the second time, from what is kept
+    assert said == SAID_AROUND_MIDNIGHT[locale]
+
+
+@pytest.mark.parametrize("locale", ["da", "ar", "fa_AF", "en"])
+def test_times_and_days_written_once_read_as_babel_writes_them(app, locale):
+    """Times are written once per locale and minute, days once per locale and day: the same as Babel writes
+    them each time, at every minute of a day and on every day of two years, in the readers' languages
+    (for dates the regional locale of DATE_LOCALES)."""
+    from webapp import dates
+
+    language = dates.date_locale(Locale.parse(locale))
+    clock_pattern = dates._short_time(language)
+    with app.test_request_context(), force_locale(locale):
+        for minute in range(24 * 60):
+            moment = datetime(2026, 11, 23, minute // 60, minute % 60, tzinfo=UTC)
+            assert dates.clock(moment) == clock_pattern.apply(moment.astimezone(dates.COPENHAGEN), language)
+        for skeleton in ("MMMEd", "yMMMd", "EEEE", "MMMMd", "MMMMEEEEd", "yMMMM", "yMMMMd"):
+            pattern = dates._pattern(language, skeleton)
+            for day in (date(2026, 1, 1) + timedelta(days=n) for n in range(731)):
+                assert dates._formatted(day, skeleton) == pattern.apply(day, language)

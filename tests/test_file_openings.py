@@ -129,6 +129,21 @@ def test_parallel_openings_by_one_advisor_are_recorded_once(app, auth, accounts)
     assert len(openings(app)) == 1
 
 
+def test_the_page_and_its_records_opened_at_once_are_one_visit(app, auth, accounts):
+    """Each page locks the advisor's row in its first read when it is to record the opening, and records it after
+    its reads: whichever records it first, the others find it and add nothing."""
+    resident_id = accounts.resident1.id
+    paths = [f"/advisor/residents/{resident_id}"] + [
+        f"/residents/{resident_id}/{page}" for page in ("overview", "barriers", "goals", "appointments")
+    ]
+    clients = [auth.client_for("advisor1") for _ in range(2 * len(paths))]
+
+    statuses = at_once(lambda n: clients[n].get(paths[n % len(paths)]).status_code, len(clients))
+
+    assert set(statuses) == {200}
+    assert len(openings(app)) == 1
+
+
 def test_the_coordinator_reads_openings_in_the_audit_log(app, auth, accounts):
     auth.client_for("advisor1").get(f"/residents/{accounts.resident1.id}/goals")
 

@@ -119,7 +119,8 @@ def test_going_down_to_a_revision_and_up_again_keeps_the_demo_data_that_revision
         command.upgrade(alembic_config(url), "head")
         after = contents(url)
         assert broken_foreign_keys(url) == []
-        assert within(after, room) == within(closed_by_the_downgrade(before), room), (url.split(":")[0], revision)
+        expected = closed_by_the_downgrade(before) if revision < "0010" else before
+        assert within(after, room) == within(expected, room), (url.split(":")[0], revision)
 
 
 def closed_by_the_downgrade(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:

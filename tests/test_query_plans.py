@@ -18,7 +18,7 @@ from webapp.models import Role, User
 from webapp.passwords import hash_secret
 from webapp.timeline import activity
 
-from .factories import RESIDENT_PIN, STAFF_PASSWORD, pair_client
+from .factories import RESIDENT_PIN, STAFF_PASSWORD, engines_of, pair_client
 
 FAR_AHEAD = 2**31 - 1
 
@@ -61,12 +61,13 @@ def captured(app, client, path: str, **kwargs) -> list[tuple[str, object]]:
         if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
             statements.append((statement, parameters))
 
-    db_engine = app.extensions["db_engine"]
-    event.listen(db_engine, "before_cursor_execute", keep)
+    for each in engines_of(app):  # the poll that finds nothing new reads on an engine of its own
+        event.listen(each, "before_cursor_execute", keep)
     try:
         response = client.get(path, **kwargs)
     finally:
-        event.remove(db_engine, "before_cursor_execute", keep)
+        for each in engines_of(app):
+            event.remove(each, "before_cursor_execute", keep)
     assert response.status_code in (200, 204), (path, response.status_code)
     return statements
 
@@ -138,3 +139,102 @@ def test_no_page_reads_all_entries_at_ten_to_the_fifth(app, database_url):
         for statement, parameters in pages["caseload"]
         if (found := full_scans_of_entries(app, statement, parameters, own))
     ] == []
+
+
+AUDIT_EVENTS = 1_000_000
+
+
+def test_the_audit_log_of_one_person_reads_two_index_ranges_at_a_million_events(app, auth, accounts):
+    """Resident3 did or underwent only the oldest events: an `OR` of actor and subject reads the whole
+    table backwards to find them, or every event of a busy person. The page reads each index from its end."""
+    if app.extensions["db_engine"].dialect.name != "postgresql":
+        return  # SQLite's planner is checked by the behaviour tests; the plan is PostgreSQL's
+    busy = (accounts.advisor1.id, accounts.advisor2.id, accounts.coordinator.id, accounts.resident1.id)
+    with app.extensions["db_engine"].connect() as connection:
+        connection.execute(
+            text("""
+            INSERT INTO audit_events (at, actor_id, action, subject_id, ip, device, about_erased)
+            SELECT now() - make_interval(secs => :n - i), CASE WHEN i <= 100 THEN :quiet ELSE (:busy)[1 + i % 4] END,
+                   'file_opened', CASE WHEN i <= 200 THEN :quiet ELSE (:busy)[1 + (i / 4) % 4] END, '', '', false
+            FROM generate_series(1, :n) AS i"""),
+            {"n": AUDIT_EVENTS, "quiet": accounts.resident3.id, "busy": list(busy)},
+        )
+        connection.commit()
+    with app.extensions["db_engine"].connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE audit_events"))  # as autovacuum leaves a table that stopped growing
+    coordinator = auth.client_for("coordinator")
+    for person in ("resident3", "advisor1"):
+        (statement, parameters), *others = [
+            (statement, parameters)
+            for statement, parameters in captured(app, coordinator, f"/coordinator/audit?person={person}")
+            if "audit_events" in statement
+        ]
+        assert others == []
+        nodes = plan_nodes(app, statement, parameters)
+        assert [node.get("Index Name") for node in nodes if node.get("Relation Name") == "audit_events"] == [
+            "ix_audit_events_actor_id",
+            "ix_audit_events_subject_id",
+            "pk_audit_events",
+        ], (person, [(node["Node Type"], node.get("Index Name")) for node in nodes])
+        assert {node["Node Type"] for node in nodes if node.get("Relation Name") == "audit_events"} <= {
+            "Index Scan",
+            "Index Only Scan",
+        }, person
+    page = coordinator.get("/coordinator/audit?person=resident3").get_data(as_text=True)
+    assert page.count("<tr>") == 51 and "before=" in page
+
+
+def plan_nodes(app, statement: str, parameters) -> list[dict]:
+    raw = app.extensions["db_engine"].raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return list(_nodes(plan[0]["Plan"]))
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def test_the_coordinators_overview_finds_its_residents_through_indexes_at_twenty_thousand(app, auth, accounts):
+    """A page of residents by name, a search for the start of a name or a whole username, and an area: each
+    read from an index and cut at a page, never all residents read and sorted."""
+    if app.extensions["db_engine"].dialect.name != "postgresql":
+        return  # the plan is PostgreSQL's; tests/test_coordinator_page.py checks what the pages hold on both
+    with app.extensions["db_engine"].begin() as connection:
+        connection.execute(
+            text("INSERT INTO housing_areas (name, active, created_at) VALUES ('Skovparken', true, now())")
+        )
+        connection.execute(
+            text("""
+            INSERT INTO users (username, display_name, role, locale, secret_hash, active, advisor_id, housing_area_id,
+                               failed_logins, lock_count, unlock_by_staff, created_at)
+            SELECT 'beboer-' || i, 'Beboer ' || i, 'resident', 'ar', 'x', true, :advisor,
+                   CASE WHEN i % 80 = 0 THEN (SELECT max(id) FROM housing_areas) END, 0, 0, false, now()
+            FROM generate_series(1, 20000) AS i"""),
+            {"advisor": accounts.advisor1.id},
+        )
+    with app.extensions["db_engine"].connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE users"))
+    coordinator = auth.client_for("coordinator")
+    area = run_scalar(app, "SELECT max(id) FROM housing_areas")
+    for path in (
+        "/coordinator/",
+        "/coordinator/?q=beboer 19",
+        "/coordinator/?q=beboer-777",
+        f"/coordinator/?area={area}",
+    ):
+        statements = captured(app, coordinator, path)
+        assert len(statements) <= 5, path
+        scans = [
+            found
+            for statement, parameters in statements
+            if (found := full_scans_of_entries(app, statement, parameters, ("users",)))
+        ]
+        assert scans == [], path
+
+
+def run_scalar(app, sql: str):
+    with app.extensions["db_engine"].connect() as connection:
+        return connection.execute(text(sql)).scalar()

@@ -39,6 +39,9 @@ def register_extensions(app: Flask) -> None:
     session_cookie.init_app(app)
     request_kinds.init_app(app)  # its upload limit is set before security's checks read the body
     security.init_app(app)
+    from .timeline import poll
+
+    poll.init_app(app)  # the poll that finds nothing new: after security's refusals, before anything else
     assets.init_app(app)
     db.init_app(app)
     metrics.init_app(app)

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from babel import Locale, dates
 from babel.dates import DateTimePattern
 from flask import g
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations
 
 from .i18n import N_
 from .models import COPENHAGEN
@@ -73,6 +73,7 @@ def date_locale(locale: Locale) -> Locale:
 # Lower case: `when` is mostly said inside a sentence ("Signed in today at 14:55", "since yesterday at 9:30").
 TODAY = N_("today at %(time)s")
 YESTERDAY = N_("yesterday at %(time)s")
+DAY_AND_TIME = N_("%(weekday)s %(date)s, %(time)s")
 
 
 @lru_cache(maxsize=256)
@@ -107,17 +108,52 @@ def _date_and_time(locale: Locale) -> str:
     return DATES_AND_TIMES.get(str(locale)) or str(dates.get_datetime_format("short", locale=locale))
 
 
+# The fields of a pattern that read only the calendar day, and only the hour and minute: what such a pattern
+# writes depends on the day (or the hour and minute) alone, so it is written once per locale and day.
+DAY_FIELDS = frozenset("GyYuUQqMLlwWdDFgEec")
+CLOCK_FIELDS = frozenset("HhKkma")
+
+
+def _fields(pattern: DateTimePattern) -> frozenset[str]:
+    return frozenset(value[0] for kind, value in dates.tokenize_pattern(pattern.pattern) if kind == "field")
+
+
+@lru_cache(maxsize=4096)
+def _day_text(locale: Locale, skeleton: str, day: date) -> str:
+    return _pattern(locale, skeleton).apply(day, locale)
+
+
+@lru_cache(maxsize=8192)
+def _clock_text(locale: Locale, hour: int, minute: int) -> str:
+    return _short_time(locale).apply(datetime(2000, 1, 1, hour, minute), locale)
+
+
+@lru_cache(maxsize=256)
+def _by_day(locale: Locale, skeleton: str) -> bool:
+    return _fields(_pattern(locale, skeleton)) <= DAY_FIELDS
+
+
+@lru_cache(maxsize=16)
+def _by_clock(locale: Locale) -> bool:
+    return _fields(_short_time(locale)) <= CLOCK_FIELDS
+
+
 def _formatted(value, skeleton: str, locale: Locale | None = None) -> str:
     """A moment (in Copenhagen time) or a calendar day, by a skeleton, in the reader's language."""
     locale = locale or reader().locale
     if isinstance(value, datetime):
         value = value.astimezone(COPENHAGEN)
+    if _by_day(locale, skeleton):
+        return _day_text(locale, skeleton, value.date() if isinstance(value, datetime) else value)
     return _pattern(locale, skeleton).apply(value, locale)
 
 
 def _time(moment: datetime, locale: Locale | None = None) -> str:
     locale = locale or reader().locale
-    return _short_time(locale).apply(moment.astimezone(COPENHAGEN), locale)
+    moment = moment.astimezone(COPENHAGEN)
+    if _by_clock(locale):
+        return _clock_text(locale, moment.hour, moment.minute)
+    return _short_time(locale).apply(moment, locale)
 
 
 def clock(moment: datetime) -> str:
@@ -128,6 +164,8 @@ def clock(moment: datetime) -> str:
 def format_time(hour: int, minute: int) -> str:
     """A time of day on its own (a phrase's "at 10:00"), as the reader writes times."""
     locale = reader().locale
+    if _by_clock(locale):
+        return _clock_text(locale, hour, minute)
     return _short_time(locale).apply(datetime(2000, 1, 1, hour, minute), locale)
 
 
@@ -140,13 +178,14 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return ""
     person = reader()
-    time = _time(moment, person.locale)
-    days = ((local_date(now) if now else person.today) - local_date(moment)).days
+    local = moment.astimezone(COPENHAGEN)
+    time = _time(local, person.locale)
+    days = ((local_date(now) if now else person.today) - local.date()).days
     if days == 0:
         return person.gettext(TODAY, time=time)
     if days == 1:
         return person.gettext(YESTERDAY, time=time)
-    day = _formatted(moment, "MMMEd" if abs(days) < 180 else "yMMMd", person.locale)
+    day = _formatted(local, "MMMEd" if abs(days) < 180 else "yMMMd", person.locale)
     return _date_and_time(person.locale).replace("{1}", day).replace("{0}", time)
 
 
@@ -154,11 +193,13 @@ def day_and_time(moment: datetime | None) -> str:
     """'Tuesday 3 March, 10:00' in the reader's language, Copenhagen time."""
     if moment is None:
         return ""
-    return gettext(
-        "%(weekday)s %(date)s, %(time)s",
-        weekday=_formatted(moment, "EEEE"),
-        date=_formatted(moment, "MMMMd"),
-        time=_time(moment),
+    person = reader()
+    local = moment.astimezone(COPENHAGEN)
+    return person.gettext(
+        DAY_AND_TIME,
+        weekday=_formatted(local, "EEEE", person.locale),
+        date=_formatted(local, "MMMMd", person.locale),
+        time=_time(local, person.locale),
     )
 
 

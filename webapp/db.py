@@ -24,6 +24,13 @@ So a write never decides on a row it read earlier. Instead:
 * `writing()` refuses to begin while the session holds changes made outside a write (a copy set by
   hand, a row added before it): it would commit them blind (`PendingChanges`).
 
+Reads that need no transaction
+------------------------------
+The poll that finds nothing new (`timeline/poll.py`) reads with one statement, on an engine of its own in
+autocommit (`autocommit_engine`): no BEGIN, no ROLLBACK, and no ping when a connection is taken from its pool.
+A connection found dead fails that one statement; the pool drops it, and the request goes on by the usual path,
+whose pool pings.
+
 What a flush writes besides
 ---------------------------
 Every session of the app is an `AppSession` (`get_session`, `new_session`). Listeners that keep derived
@@ -39,49 +46,59 @@ every row from the entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from typing import TypeVar
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, create_engine, event, inspect, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, select
 
 _write_transaction: ContextVar[bool] = ContextVar("write_transaction", default=False)
 T = TypeVar("T")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, autocommit: bool = False) -> Engine:
+    """`autocommit`: each statement stands alone, with no BEGIN or ROLLBACK around it and no ping of the
+    connection first (see "Reads that need no transaction")."""
     # An error's text leaves out the statement's values (a message, a name): it goes to the operators' log.
+    alone = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if url.startswith("sqlite"):
-        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine)
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 30}, **alone
+        )
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        if not autocommit:
+            event.listen(engine, "begin", _begin_sqlite)
         return engine
     # PostgreSQL's JIT compiles a plan to machine code when its cost estimate is high. It did so for the
     # caseload's correlated subqueries before the caseload read `resident_activity`: 1.7 s of a 2.5 s caseload,
     # and a typical one from 18 ms to 70 ms. The app's queries are short index lookups, which never win that time back.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"options": "-c jit=off"})
+    return create_engine(
+        url, pool_pre_ping=not autocommit, hide_parameters=True, connect_args={"options": "-c jit=off"}, **alone
+    )
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy, not the driver, decide when transactions begin.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Deleted rows are zeroed in the file, not left readable in free space (privacy, issue 17).
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
+def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are zeroed in the file, not left readable in free space (privacy, issue 17).
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_transaction.get() else "BEGIN")
+
+def _begin_sqlite(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_transaction.get() else "BEGIN")
 
 
 def checkpoint(bind: Engine) -> bool:
@@ -101,7 +118,10 @@ def checkpoint(bind: Engine) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    main = app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    alone = app.extensions["db_autocommit"] = make_engine(app.config["DATABASE_URL"], autocommit=True)
+    # Whoever closes the app's connections (a test, a backup's restore) closes both pools.
+    event.listen(main, "engine_disposed", lambda _engine: alone.dispose())
     app.before_request(take_connection)
     app.teardown_appcontext(close_session)
 
@@ -116,6 +136,10 @@ def take_connection() -> None:
 
 def engine() -> Engine:
     return current_app.extensions["db_engine"]
+
+
+def autocommit_engine() -> Engine:
+    return current_app.extensions["db_autocommit"]
 
 
 class AppSession(Session):
@@ -171,12 +195,7 @@ def writing(session: Session) -> Iterator[Session]:
     Refused (`PendingChanges`) if the session already holds changes: they were made outside any write,
     without the check that write would make, and committing them here would write them blind.
     """
-    if pending := _pending(session):
-        session.rollback()  # drop them, so no later commit writes them either
-        raise PendingChanges(
-            f"writing() began with changes not yet written: {', '.join(pending)}. Change rows inside "
-            "writing() (UPDATE ... WHERE on what was checked), and reread() what the caller shows afterwards."
-        )
+    _refuse_pending(session)
     if session.in_transaction():
         session.commit()  # end the read snapshot so the write starts from fresh data
     token = _write_transaction.set(True)
@@ -185,6 +204,38 @@ def writing(session: Session) -> Iterator[Session]:
             yield session
     finally:
         _write_transaction.reset(token)
+
+
+def _refuse_pending(session: Session) -> None:
+    if pending := _pending(session):
+        session.rollback()  # drop them, so no later commit writes them either
+        raise PendingChanges(
+            f"writing() began with changes not yet written: {', '.join(pending)}. Change rows inside "
+            "writing() (UPDATE ... WHERE on what was checked), and reread() what the caller shows afterwards."
+        )
+
+
+@contextmanager
+def writing_after_reads(session: Session) -> Iterator[Session]:
+    """`writing()` for the writes a page's reads lead to (its "seen" marks, the record of an opening): on
+    PostgreSQL they go in the transaction that read, and commit it, so the page is one transaction.
+
+    Each such write checks in its own `WHERE` what it depends on, so it writes what holds when it runs. On
+    SQLite a transaction that has read cannot wait to become a writer (a write committed by another meanwhile
+    fails it at once with "database is locked"): there the reads' transaction ends and the writes take an
+    IMMEDIATE one of their own, as in `writing()`.
+    """
+    if session.get_bind().dialect.name == "sqlite" or not session.in_transaction():
+        with writing(session):
+            yield session
+        return
+    _refuse_pending(session)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def change_if(session: Session, model, row_id: int, *conditions, **values) -> bool:
@@ -199,6 +250,39 @@ def change_if(session: Session, model, row_id: int, *conditions, **values) -> bo
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def from_row(model: type[T], names: Sequence[str], values: Sequence) -> T:
+    """An object of `model` from a Core row: the `values` of its table's columns `names`, made as the ORM's
+    loader makes one (no validation, no defaults, nothing marked as changed), in no session. Every other column
+    counts as expired, so asking for one raises (DetachedInstanceError) rather than answering None."""
+    keys, unread = _attributes(model, tuple(names))
+    instance = inspect(model).class_manager.new_instance()
+    instance.__dict__.update(zip(keys, values, strict=True))
+    instance_state(instance).expired_attributes.update(unread)
+    return instance
+
+
+def attach(session: Session, model: type[T], names: Sequence[str], values: Sequence) -> T:
+    """`from_row` (the primary key among `names`), held by the session as if it had loaded it, without a query:
+    it can be reread, locked or changed like any row the session loaded, and a column not read is loaded when
+    asked for. A copy the session holds already is kept, as a query would keep it."""
+    instance = from_row(model, names, values)
+    make_transient_to_detached(instance)
+    held = session.identity_map.get(inspect(instance).key)
+    if held is not None:
+        return held
+    session.add(instance)
+    return instance
+
+
+@cache
+def _attributes(model, names: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The attributes of these columns, and those of the others."""
+    configure_mappers()  # as the first query would: until then, attributes have no behaviour
+    mapper = inspect(model)
+    keys = tuple(mapper.get_property_by_column(model.__table__.c[name]).key for name in names)
+    return keys, frozenset(prop.key for prop in mapper.column_attrs) - set(keys)
 
 
 def reread(session: Session, model: type[T], row_id: int) -> T:

@@ -12,10 +12,11 @@ of its own, so the 10-minute rule never hides it, nor hides the next opening beh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, exists, insert, literal
+from sqlalchemy import JSON, bindparam, exists, insert, literal, true
 from sqlmodel import Session, select
 
 from .db import lock_row, writing
@@ -52,14 +53,20 @@ class Look:
         return WHAT.get(self.what or "")
 
 
-def opened_lately(staff_id, resident_id, now=None):
-    """Whether the staff member opened the file in the last 10 minutes: a column for a query."""
+def opened_lately(staff_id, resident_id, now=None, *, since=None):
+    """Whether the staff member opened the file in the last 10 minutes: a column for a query. `since`: the
+    start of those 10 minutes as a parameter of the caller's statement (`opened_since`)."""
     return exists().where(
         AuditEvent.action == ACTION,
         AuditEvent.actor_id == staff_id,
-        AuditEvent.at >= (now or utcnow()) - SAME_VISIT,
+        AuditEvent.at >= (since if since is not None else (now or utcnow()) - SAME_VISIT),
         AuditEvent.subject_id == resident_id,
     )
+
+
+def opened_since() -> datetime:
+    """The start of the visit an opening now would belong to."""
+    return utcnow() - SAME_VISIT
 
 
 def _opened_lately(session: Session, staff: User, resident: User) -> bool:
@@ -81,10 +88,48 @@ def note_read(session: Session, *, reader: User, resident: User, what: str) -> b
     return note_opening(session, staff=reader, resident=resident, what=what)
 
 
-def record_opening(session: Session, *, staff: User, resident: User, what: str) -> bool:
+def lock_for_opening(staff_id, resident_id, *, since=None):
+    """For a page's first read: lock the staff member's row, as `record_opening` does, when this opening is one
+    to record (none in the last 10 minutes), so that recording it later needs no statement of its own for the lock.
+    A subquery to join; it locks nothing on SQLite, whose write transactions run one at a time."""
+    return (
+        select(User.id.label("locked_id"))
+        .where(User.id == staff_id, ~opened_lately(staff_id, resident_id, since=since))
+        .with_for_update()
+        .subquery("opening_lock")
+    )
+
+
+def read_for_opening(session: Session, *, staff: User, resident_id: int) -> tuple[User | None, bool]:
+    """The user `resident_id` names, and whether `staff` opened their file in the last 10 minutes: one statement,
+    which also locks the staff member's row when this opening is one to record (`lock_for_opening`)."""
+    row = session.exec(
+        _read_for_opening(), params={"staff_id": staff.id, "resident_id": resident_id, "opened_since": opened_since()}
+    ).first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
+
+
+@cache
+def _read_for_opening():
+    """Built once (building it costs about what running it does), run with the people and the time."""
+    staff_id, resident_id = bindparam("staff_id"), bindparam("resident_id")
+    since = bindparam("opened_since", type_=UTCDateTime())
+    lock = lock_for_opening(staff_id, resident_id, since=since)
+    return (
+        select(User, opened_lately(staff_id, User.id, since=since))
+        .outerjoin(lock, true())
+        .where(User.id == resident_id)
+    )
+
+
+def record_opening(
+    session: Session, *, staff: User, resident: User, what: str, locked: bool = False, along=None
+) -> bool:
     """`note_opening` inside the caller's write transaction: one INSERT that adds nothing if the
-    staff member opened the file in the last 10 minutes."""
-    lock_row(session, User, staff.id)  # one staff member's openings are recorded one at a time
+    staff member opened the file in the last 10 minutes. `locked`: the transaction holds the staff
+    member's row already (`lock_for_opening`). `along`: a write of PostgreSQL's WITH, made by the same statement."""
+    if not locked:
+        lock_row(session, User, staff.id)  # one staff member's openings are recorded one at a time
     now = utcnow()
     values = select(
         literal(now, UTCDateTime()),
@@ -94,10 +139,12 @@ def record_opening(session: Session, *, staff: User, resident: User, what: str) 
         literal(""),
         literal(""),
         literal({"what": what}, JSON()),
+        literal(False),  # written out: SQLAlchemy leaves a default's value unset in an INSERT with a WITH
     ).where(~opened_lately(staff.id, resident.id, now))
-    inserted = session.execute(
-        insert(AuditEvent).from_select(["at", "action", "actor_id", "subject_id", "ip", "device", "detail"], values)
+    statement = insert(AuditEvent).from_select(
+        ["at", "action", "actor_id", "subject_id", "ip", "device", "detail", "about_erased"], values
     )
+    inserted = session.execute(statement if along is None else statement.add_cte(along))
     return inserted.rowcount == 1
 
 

@@ -6,6 +6,8 @@ by hand must be a "not found" or a "bad request", never a database error.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort
 from werkzeug.routing import IntegerConverter
 
@@ -29,6 +31,20 @@ def int_param(values, name: str, default: int | None = None) -> int | None:
     if number is None:
         abort(400)
     return number
+
+
+def moment(text: str | None) -> datetime | None:
+    """`?since=`: an ISO moment with its offset, as the page sent it, in UTC; None if none was sent.
+    ValueError for anything else: no offset, not a moment, or one before year 1 once in UTC."""
+    if not text:
+        return None
+    found = datetime.fromisoformat(text)
+    if found.tzinfo is None:
+        raise ValueError("a moment without its offset")
+    try:
+        return found.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("a moment before year 1") from error
 
 
 class IdConverter(IntegerConverter):

@@ -55,6 +55,7 @@ SUBRESOURCE_TYPES = {"text/css", "text/javascript", "application/javascript"}
 
 
 def set_headers(response: Response) -> Response:
+    # The poll's "nothing new" sends only the request id and Cache-Control of these (timeline/poll.py).
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
     if "request_id" not in g:  # refused before the app's first step, e.g. for its Host

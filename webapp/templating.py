@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, g
 from flask_babel import get_translations
 from flask_login import current_user
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import dates, devices
+from .advisor.caseload_rows import caseload_rows_html
 from .contact_ways import CONTACT_PREFERENCES, phone
 from .icons import icon
 from .models import utcnow
@@ -30,27 +32,53 @@ def bdi(text: str | None) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text or "")
 
 
+@lru_cache(maxsize=4096)
+def _translated(translations, string: str) -> Markup:
+    """A string without variables as the reader reads it, escaped and formatted as Jinja's new-style gettext
+    does ("%%" becomes "%"): looked up once per language, not at each of the hundred uses on a page."""
+    text = Markup(translations.ugettext(string))
+    return text % {} if "%" in text else text
+
+
+class Macros:
+    """The macros of one template, made once and called as `partials.notice_at(...)` without an import.
+
+    `{% from ... import %}` in a partial that is rendered for every entry or row costs at every entry: Jinja
+    compares the page's globals with the module's each time, and `with context` builds the module again.
+    This module is made from the globals alone, so its macros use globals (csrf_token, icon, request, `_`)
+    and their arguments, never a variable of the page."""
+
+    def __init__(self, app: Flask, name: str):
+        self._env, self._name = app.jinja_env, name
+
+    def __getattr__(self, macro: str):
+        # Through get_template, so a template changed while the app runs in debug mode is read again.
+        return getattr(self._env.get_template(self._name).module, macro)
+
+
 def per_render() -> dict:
     """Looked up once per page instead of at every use: the signed-in user, and the translations
-    behind `_()`, `gettext` and `{% trans %}` (as Jinja's new-style gettext: escaped, then formatted)."""
+    behind `_()`, `gettext` and `{% trans %}` (as Jinja's new-style gettext: escaped, then formatted).
+
+    They are plain functions, not `pass_context` ones: every template that translates is HTML, so always
+    escaped, and `_` is given directly rather than through Jinja's alias that looks `gettext` up at each call."""
     translations = get_translations()
 
-    @pass_context
-    def translated(context, string, **variables):
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
+    def translated(string, **variables):
+        if not variables:
+            return _translated(translations, string)
+        return Markup(translations.ugettext(string)) % variables
 
-    @pass_context
-    def translated_plural(context, singular, plural, num, **variables):
+    def translated_plural(singular, plural, num, **variables):
         variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
+        return Markup(translations.ungettext(singular, plural, num)) % variables
 
-    return {"current_user": current_user._get_current_object(), "gettext": translated, "ngettext": translated_plural}
+    return {
+        "current_user": current_user._get_current_object(),
+        "gettext": translated,
+        "_": translated,
+        "ngettext": translated_plural,
+    }
 
 
 def init_app(app: Flask) -> None:
@@ -73,6 +101,9 @@ def init_app(app: Flask) -> None:
         phone=phone,
     )
     app.jinja_env.globals.update(
+        partials=Macros(app, "_partials.html"),
+        situation_words=Macros(app, "records/_situation_words.html"),
+        caseload_rows_html=caseload_rows_html,
         icon=icon,
         focus_here=focus_here,
         utcnow=utcnow,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -26,6 +27,7 @@ from ..models import (
     SituationCategory,
     StaffDraft,
     User,
+    UTCDateTime,
     utcnow,
 )
 from ..outcomes import situations
@@ -265,20 +267,49 @@ class OnPage:
     draft: str | None  # a reply of theirs kept across a sign-out
     unseen: bool  # the resident wrote something the advisor has not had in front of them
     opened_lately: bool  # the advisor opened this file in the last 10 minutes (one visit)
+    opening_locked: bool = False  # if not, the read locked what recording this opening needs (`lock_for_opening`)
+
+
+def _with_on_page(advisor_id, opened_since=None):
+    return (
+        select(
+            User,
+            ContactRequest,
+            StaffDraft.body,
+            timeline.unseen_by_advisor(User.id),
+            file_openings.opened_lately(advisor_id, User.id, since=opened_since),
+        )
+        .select_from(User)
+        .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
+        .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == advisor_id))
+    )
 
 
 def on_page(session: Session, *, advisor: User, resident: User) -> OnPage:
     """All of it in one query."""
-    row = session.exec(
-        select(
-            ContactRequest,
-            StaffDraft.body,
-            timeline.unseen_by_advisor(User.id),
-            file_openings.opened_lately(advisor.id, User.id),
-        )
-        .select_from(User)
-        .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
-        .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == advisor.id))
-        .where(User.id == resident.id)
+    _user, contact_request, draft, unseen, opened_lately = session.exec(
+        _with_on_page(advisor.id).where(User.id == resident.id)
     ).one()
-    return OnPage(row[0], row[1], bool(row[2]), bool(row[3]))
+    return OnPage(contact_request, draft, bool(unseen), bool(opened_lately))
+
+
+@cache
+def _resident_on_page():
+    """Built once (building it costs about what running it does), run with the advisor, the resident and the time."""
+    advisor_id, resident_id = bindparam("advisor_id"), bindparam("resident_id")
+    since = bindparam("opened_since", type_=UTCDateTime())
+    lock = file_openings.lock_for_opening(advisor_id, resident_id, since=since)
+    return _with_on_page(advisor_id, since).outerjoin(lock, true()).where(User.id == resident_id)
+
+
+def resident_on_page(session: Session, *, advisor: User, resident_id: int) -> tuple[User | None, OnPage | None]:
+    """The user the advisor's page asks for, read with what waits on their page, in one query; whether the
+    advisor may see them is the caller's to ask (`policy.may_see_timeline`)."""
+    row = session.exec(
+        _resident_on_page(),
+        params={"advisor_id": advisor.id, "resident_id": resident_id, "opened_since": file_openings.opened_since()},
+    ).first()
+    if row is None:
+        return None, None
+    user, contact_request, draft, unseen, opened_lately = row
+    return user, OnPage(contact_request, draft, bool(unseen), bool(opened_lately), opening_locked=not opened_lately)

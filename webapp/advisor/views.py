@@ -56,15 +56,22 @@ def take(resident_id: int):
 @bp.get("/residents/<int:resident_id>")
 @role_required(Role.ADVISOR)
 def resident(resident_id: int):
-    """One resident as their advisor sees them; opening it marks their entries seen and is recorded."""
+    """One resident as their advisor sees them; opening it marks their entries seen and is recorded, after
+    the page's reads and in their transaction."""
     db = get_session()
-    found = policy.resident_for(db, current_user, resident_id)
-    on_page = services.on_page(db, advisor=current_user, resident=found)
+    found, on_page = services.resident_on_page(db, advisor=current_user, resident_id=resident_id)
+    if not policy.may_see_timeline(current_user, found):
+        abort(404)
+    template, context = advisor_resident_page(db, current_user, found, on_page=on_page)
     if someone_reads():
         timeline.mark_seen_by_advisor(
-            db, resident=found, advisor=current_user, opened=not on_page.opened_lately, unseen=on_page.unseen
+            db,
+            resident=found,
+            advisor=current_user,
+            opened=not on_page.opened_lately,
+            unseen=on_page.unseen,
+            locked=on_page.opening_locked,
         )
-    template, context = advisor_resident_page(db, current_user, found, on_page=on_page)
     return render(template, **context)
 
 

@@ -7,13 +7,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import audit
-from ..db import writing
+from ..db import attach, writing
 from ..devices import kind_of
 from ..models import AuditEvent, DeviceSession, TrustedDevice, User, utcnow
 from . import tablet
@@ -22,7 +24,7 @@ from .pairing import TABLET
 TOUCH_EVERY = timedelta(seconds=60)
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -57,7 +59,7 @@ def start_device_session(
     token = secrets.token_urlsafe(32)
     record = DeviceSession(
         user_id=user.id,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         user_agent=user_agent[:200],
         created_at=now,
         last_seen_at=now,
@@ -84,17 +86,43 @@ def start_device_session(
     return token
 
 
-def _remember_session(user: User, token: str, record: DeviceSession) -> None:
+def _remember_session(user: User, token: str, record: DeviceSession | SignIn) -> None:
     user._device_token = token
     user._device_session_id = record.id
     user._shared_device = tablet.is_tablet_sign_in(user, record.idle_seconds)
     user._second_factor_at = record.second_factor_at
 
 
-def _is_live(record: DeviceSession, now: datetime) -> bool:
+class SignIn(NamedTuple):
+    """What a request needs of its device session (the columns of SIGN_IN, by the same names)."""
+
+    id: int
+    user_id: int
+    last_seen_at: datetime
+    expires_at: datetime
+    idle_seconds: int | None
+    revoked_at: datetime | None
+    second_factor_at: datetime | None
+
+
+# Core columns: the rows are read without the ORM's loading.
+SIGN_IN = tuple(DeviceSession.__table__.c[name] for name in SignIn._fields)
+_USER = tuple(User.__table__.columns)
+_USER_NAMES = tuple(column.name for column in _USER)
+
+
+def is_live(record: DeviceSession | SignIn, now: datetime) -> bool:
     if record.revoked_at is not None or record.expires_at <= now:
         return False
     return not (record.idle_seconds and record.last_seen_at + timedelta(seconds=record.idle_seconds) <= now)
+
+
+def signed_in(record: SignIn, user: User, token: str, now: datetime) -> User | None:
+    """The person of a live sign-in with an open account, carrying what the request needs of the sign-in."""
+    if not is_live(record, now) or not user.active:
+        return None
+    _remember_session(user, token, record)
+    return user
 
 
 def user_for_token(session: Session, token: str, *, active_use: bool = True) -> User | None:
@@ -102,26 +130,35 @@ def user_for_token(session: Session, token: str, *, active_use: bool = True) -> 
 
     Background polling passes active_use=False so it does not keep an idle staff session alive.
     """
-    row = _device_session_of(session, token)
+    row = _device_session_of(session, _by_token(token))
     if row is None:
         return None
     record, user = row
     now = utcnow()
-    if not _is_live(record, now) or not user.active:
+    if signed_in(record, user, token, now) is None:
         return None
     if active_use and now - record.last_seen_at >= _touch_every(record):
         with writing(session):
             session.execute(update(DeviceSession).where(DeviceSession.id == record.id).values(last_seen_at=now))
-    _remember_session(user, token, record)
     return user
 
 
-def _device_session_of(session: Session, token: str) -> tuple[DeviceSession, User] | None:
-    return session.exec(
-        select(DeviceSession, User)
-        .join(User, User.id == DeviceSession.user_id)
-        .where(DeviceSession.token_hash == _token_hash(token))
-    ).first()
+def _signed_in_as():
+    """The device sessions with their people's whole rows (SIGN_IN, then every column of users)."""
+    return sa_select(*SIGN_IN, *_USER).join_from(DeviceSession.__table__, User.__table__)
+
+
+def _by_token(token: str):
+    return DeviceSession.__table__.c.token_hash == token_hash(token)
+
+
+def _device_session_of(session: Session, which) -> tuple[SignIn, User] | None:
+    """One row: the device session and its person's whole row, who becomes the session's own `User` with no
+    query of the ORM's (db.attach)."""
+    row = session.connection().execute(_signed_in_as().where(which)).first()
+    if row is None:
+        return None
+    return SignIn(*row[: len(SIGN_IN)]), attach(session, User, _USER_NAMES, row[len(SIGN_IN) :])
 
 
 @dataclass(frozen=True)
@@ -146,20 +183,16 @@ def writer_after_end(
     on the community-house tablet either: the next person may already be at it.
     """
     if token is not None:
-        row = _device_session_of(session, token)
+        row = _device_session_of(session, _by_token(token))
     elif device_session_id is not None:
-        row = session.exec(
-            select(DeviceSession, User)
-            .join(User, User.id == DeviceSession.user_id)
-            .where(DeviceSession.id == device_session_id)
-        ).first()
+        row = _device_session_of(session, DeviceSession.__table__.c.id == device_session_id)
     else:
         row = None
     if row is None:
         return None
     record, user = row
     now = utcnow()
-    if not user.active or _is_live(record, now) or tablet.is_tablet_sign_in(user, record.idle_seconds):
+    if not user.active or is_live(record, now) or tablet.is_tablet_sign_in(user, record.idle_seconds):
         return None
     if record.revoked_at is None:
         return Ended(user, signed_out=False)
@@ -168,7 +201,7 @@ def writer_after_end(
     return Ended(user, signed_out=True) if _signed_out_on_that_device(session, record) else None
 
 
-def _signed_out_on_that_device(session: Session, record: DeviceSession) -> bool:
+def _signed_out_on_that_device(session: Session, record: SignIn) -> bool:
     """Whether the sign-in ended with "Sign out" on its own browser (see `end_device_session`)."""
     details = session.exec(
         select(AuditEvent.detail).where(
@@ -184,11 +217,11 @@ def _signed_out_on_that_device(session: Session, record: DeviceSession) -> bool:
 
 def staff_token(session: Session, token: str) -> bool:
     """Whether a session cookie's token is, or was, a staff member's sign-in."""
-    row = _device_session_of(session, token)
+    row = _device_session_of(session, _by_token(token))
     return row is not None and row[1].is_staff
 
 
-def _touch_every(record: DeviceSession) -> timedelta:
+def _touch_every(record: SignIn) -> timedelta:
     """Note use at most once a minute, but often enough for a short idle timeout to be fair."""
     if record.idle_seconds:
         return min(TOUCH_EVERY, timedelta(seconds=record.idle_seconds / 12))
@@ -244,7 +277,7 @@ def live_devices(session: Session, *, user: User) -> list[DeviceSession]:
         )
         .order_by(DeviceSession.last_seen_at.desc())
     ).all()
-    return [record for record in records if _is_live(record, now)]
+    return [record for record in records if is_live(record, now)]
 
 
 @dataclass(frozen=True)

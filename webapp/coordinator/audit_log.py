@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -76,18 +76,35 @@ class Row:
 def events(session: Session, *, person: User | None = None, before: int | None = None) -> tuple[list[Row], int | None]:
     """One page of events and the cursor for the next (older) page."""
     actor, subject = aliased(User), aliased(User)
-    query = (
-        select(AuditEvent, actor.display_name, subject.display_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .outerjoin(subject, subject.id == AuditEvent.subject_id)
-    )
+    query = select(AuditEvent, actor.display_name, subject.display_name)
     if person is not None:
-        query = query.where(or_(AuditEvent.actor_id == person.id, AuditEvent.subject_id == person.id))
-    if before is not None:
+        picked = _newest_of(person.id, before)
+        query = query.select_from(picked).join(AuditEvent, AuditEvent.id == picked.c.id)
+    query = query.outerjoin(actor, actor.id == AuditEvent.actor_id).outerjoin(
+        subject, subject.id == AuditEvent.subject_id
+    )
+    if person is None and before is not None:
         query = query.where(AuditEvent.id < before)
     found = session.exec(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
     rows = [Row(event, actor_name, subject_name) for event, actor_name, subject_name in found[:PAGE_SIZE]]
     return rows, (rows[-1].event.id if len(found) > PAGE_SIZE else None)
+
+
+def _newest_of(person_id: int, before: int | None):
+    """The ids of a page of one person's events: the newest they did and the newest done to them, each
+    read from its own index (actor_id, id) or (subject_id, id) backwards and cut at a page. An `OR` of the
+    two reads every event of the person, or the whole table backwards; this reads at most two pages of
+    ids. An event a person did to themselves comes from both halves and is kept once."""
+    halves = []
+    for column in (AuditEvent.actor_id, AuditEvent.subject_id):
+        half = select(AuditEvent.id).where(column == person_id)
+        if before is not None:
+            half = half.where(AuditEvent.id < before)
+        newest = half.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)
+        halves.append(select(newest.subquery().c.id))
+    both = union_all(*halves).subquery()
+    # Cut to the page before the rows and the names are read.
+    return select(both.c.id).distinct().order_by(both.c.id.desc()).limit(PAGE_SIZE + 1).subquery()
 
 
 # A wrong second factor is recorded as a wrong password is (it counts the same), with the factor in its detail.

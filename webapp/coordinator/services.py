@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, literal, or_, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -11,7 +14,7 @@ from .. import audit
 from ..auth import device_sessions, password_links
 from ..auth import services as accounts
 from ..db import change_if, lock_and_read, reread, writing
-from ..models import STAFF_ROLES, HousingArea, Role, User, staff_name_key, utcnow
+from ..models import STAFF_ROLES, HousingArea, Role, User, name_order, staff_name_key, utcnow
 from ..timeline.services import note_advisor_change
 
 
@@ -19,8 +22,83 @@ class RefusedChange(Exception):
     """A change the coordinator may not make; the message says why, in their language."""
 
 
-def staff(session: Session) -> list[tuple[User, int]]:
-    """Staff accounts with the number of residents each advisor follows."""
+# Residents and staff are listed a page at a time: at national scale there are 10^5 residents and 2,000 advisors.
+PAGE_SIZE = 50
+
+# A select longer than this is not read through on a phone: beyond it, a page of its own offers the whole list.
+SHORT_LIST = 12
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    """What the coordinator asked for: the start of a name or a whole username, a housing area, a page (from 1)."""
+
+    search: str = ""
+    area_id: int | None = None
+    page: int = 1
+
+
+@dataclass
+class ResidentLists:
+    unassigned: list[tuple[User, None]]  # (resident, their advisor's name) as the other list, oldest first
+    more_unassigned: bool  # more than a page: search or filter to find the others
+    residents: list[tuple[User, str | None]]
+    more_residents: bool  # a next page
+
+
+def resident_lists(session: Session, wanted: ResidentFilter) -> ResidentLists:
+    """In one statement: the residents nobody follows yet, oldest first, and a page of the others
+    (followed, or closed) by name; both as `wanted` filters them, each half read from an index and cut at
+    a page, then the rows and the advisors' names read for the ids kept."""
+    unassigned = (
+        _residents_matching(wanted, User.active.is_(True), User.advisor_id.is_(None))
+        .order_by(User.created_at, User.id)
+        .limit(PAGE_SIZE + 1)
+    )
+    others = (
+        _residents_matching(wanted, or_(User.active.is_(False), User.advisor_id.is_not(None)))
+        .order_by(name_order(User.display_name), User.id)
+        .offset((wanted.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    )
+    halves = [half.subquery() for half in (unassigned, others)]
+    both = union_all(
+        select(halves[0].c.id, literal(1).label("half")), select(halves[1].c.id, literal(2).label("half"))
+    ).subquery()
+    resident, advisor = aliased(User), aliased(User)
+    found = session.exec(
+        select(resident, advisor.display_name, both.c.half)
+        .join(both, both.c.id == resident.id)
+        .outerjoin(advisor, advisor.id == resident.advisor_id)
+        .order_by(both.c.half, name_order(resident.display_name), resident.id)
+    ).all()
+    waiting = sorted((row for row in found if row[2] == 1), key=lambda row: (row[0].created_at, row[0].id))
+    rest = [row for row in found if row[2] == 2]
+    return ResidentLists(
+        unassigned=[(user, name) for user, name, _ in waiting[:PAGE_SIZE]],
+        more_unassigned=len(waiting) > PAGE_SIZE,
+        residents=[(user, name) for user, name, _ in rest[:PAGE_SIZE]],
+        more_residents=len(rest) > PAGE_SIZE,
+    )
+
+
+def _residents_matching(wanted: ResidentFilter, *where):
+    """The ids of the residents `wanted` asks for. A search finds a name by its start in any case (a range
+    of the index by role and name_order) or a username whole (the unique index): a search inside names
+    would read every resident, as no index of both databases helps there."""
+    query = select(User.id).where(User.role == Role.RESIDENT, *where)
+    if wanted.area_id is not None:
+        query = query.where(User.housing_area_id == wanted.area_id)
+    start = wanted.search.strip().lower()
+    if start:
+        named = name_order(User.display_name)
+        after = start[:-1] + chr(min(ord(start[-1]) + 1, sys.maxunicode))
+        query = query.where(or_(and_(named >= start, named < after), User.username == start))
+    return query
+
+
+def staff(session: Session, *, page: int = 1) -> tuple[list[tuple[User, int]], bool]:
+    """A page of staff accounts with the number of residents each advisor follows, and whether there is more."""
     resident = aliased(User)
     followed = (
         select(func.count(resident.id))
@@ -28,31 +106,64 @@ def staff(session: Session) -> list[tuple[User, int]]:
         .correlate(User)
         .scalar_subquery()
     )
-    return list(
+    found = list(
         session.exec(
-            select(User, followed).where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.display_name)
+            select(User, followed)
+            .where(User.role.in_(STAFF_ROLES))
+            .order_by(User.role, User.display_name, User.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
         ).all()
     )
+    return found[:PAGE_SIZE], len(found) > PAGE_SIZE
 
 
-def residents(session: Session) -> list[tuple[User, str | None]]:
-    advisor = aliased(User)
-    return list(
-        session.exec(
-            select(User, advisor.display_name)
-            .outerjoin(advisor, advisor.id == User.advisor_id)
-            .where(User.role == Role.RESIDENT)
-            .order_by(User.display_name)
-        ).all()
+def offered_advisors(session: Session, area_ids: set[int]) -> tuple[dict[int, list[tuple[int, str]]], list]:
+    """For the short selects of a page, in one statement: the active advisors of each of `area_ids`, and all
+    active advisors if there are at most SHORT_LIST of them (else an empty list: the assign page has them)."""
+    advisor = (User.id, User.display_name, User.housing_area_id)
+    active = (User.role == Role.ADVISOR, User.active.is_(True))
+    few = select(*advisor).where(*active).order_by(name_order(User.display_name), User.id).limit(SHORT_LIST + 1)
+    of_areas = select(*advisor).where(*active, User.housing_area_id.in_(area_ids or {-1}))
+    found = session.execute(
+        union_all(
+            select(*few.subquery().c, literal(True).label("few")),
+            select(*of_areas.subquery().c, literal(False).label("few")),
+        )
+    ).all()
+    by_area: dict[int, list[tuple[int, str]]] = {}
+    everyone = []
+    for user_id, name, area_id, in_few in found:
+        if in_few:
+            everyone.append((user_id, name))
+        else:
+            by_area.setdefault(area_id, []).append((user_id, name))
+    for names in by_area.values():
+        names.sort(key=lambda pair: (pair[1].lower(), pair[0]))
+    return by_area, (everyone if len(everyone) <= SHORT_LIST else [])
+
+
+def advisors_for(session: Session, resident: User) -> list[tuple[int, str, bool]]:
+    """Every active advisor as (id, name, works in the resident's area): those of the area first, then by name."""
+    in_area = (User.housing_area_id == resident.housing_area_id if resident.housing_area_id else literal(False)).label(
+        "in_area"
     )
-
-
-def active_advisors(session: Session) -> list[User]:
-    return list(
-        session.exec(
-            select(User).where(User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.display_name)
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(User.id, User.display_name, in_area)
+            .where(User.role == Role.ADVISOR, User.active.is_(True))
+            .order_by(in_area.desc(), name_order(User.display_name), User.id)
         ).all()
-    )
+    ]
+
+
+def active_advisor(session: Session, advisor_id: int | None) -> User | None:
+    if not advisor_id:
+        return None
+    return session.exec(
+        select(User).where(User.id == advisor_id, User.role == Role.ADVISOR, User.active.is_(True))
+    ).first()
 
 
 def create_staff(

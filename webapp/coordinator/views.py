@@ -12,15 +12,16 @@ from ..auth.device_cookie import current_device, request_origin, set_device_cook
 from ..db import get_session
 from ..htmx import render, see_other
 from ..models import STAFF_ROLES, HousingArea, Role, User
+from ..pages.coordinator import choose_advisor_page, choose_area_page, overview_page
 from ..pages.password_link import password_link_page
 from ..params import int_param
 from ..policy import role_required
+from ..redirects import local_target
 from ..validators import choices
 from . import audit_log as audit_log_service
 from . import services
 from .forms import (
     NO_ADVISOR_CHOSEN,
-    ROLE_LABELS,
     AreaForm,
     AssignForm,
     StaffForm,
@@ -45,20 +46,13 @@ REFUSALS = {
 }
 
 
-def assign_form(advisors: list[User], resident: User, **kwargs) -> AssignForm:
-    """A resident without an advisor is offered the advisors of their housing area (all, if it has none),
-    after an empty choice; a resident with one may be moved to any advisor."""
-    # A prefix per resident keeps the ids unique on a page with one form per row.
+def assign_form(advisors: list[tuple[int, str, bool]], resident: User, **kwargs) -> AssignForm:
+    """Any active advisor may be chosen; the empty choice first, so one tap on "Assign" picks nobody."""
+    # The resident's id in the field's name, as on the overview, where there is one form per shown resident.
     form = AssignForm(prefix=f"resident-{resident.id}", **kwargs)
-    offered = [(advisor.id, advisor.display_name) for advisor in advisors]
-    if not resident.advisor_id:
-        in_area = [
-            (advisor.id, advisor.display_name)
-            for advisor in advisors
-            if resident.housing_area_id and advisor.housing_area_id == resident.housing_area_id
-        ]
-        offered = [(NO_ADVISOR_CHOSEN, _("Choose an advisor"))] + (in_area or offered)
-    form.advisor_id.choices = choices(offered)
+    form.advisor_id.choices = choices(
+        [(NO_ADVISOR_CHOSEN, _("Choose an advisor"))] + [(user_id, name) for user_id, name, _here in advisors]
+    )
     return form
 
 
@@ -68,34 +62,26 @@ def user_area_form(areas, user: User, **kwargs) -> UserAreaForm:
     return form
 
 
-def _overview(status: int = 200, failed: tuple[int, AssignForm] | None = None, area_form: AreaForm | None = None):
-    db = get_session()
-    advisors = services.active_advisors(db)
-    areas = services.areas(db)
-    area_names = {area.id: area.name for area in areas}
-    rows = []
-    for resident, advisor_name in services.residents(db):
-        form = (
-            failed[1]
-            if failed and failed[0] == resident.id
-            else assign_form(advisors, resident, formdata=None, advisor_id=resident.advisor_id)
-        )
-        rows.append((resident, advisor_name, form))
-    staff = [
-        (user, followed, user_area_form(areas, user, formdata=None, area_id=user.housing_area_id or 0))
-        for user, followed in services.staff(db)
-    ]
-    return render(
-        "coordinator/overview.html",
-        staff=staff,
-        residents=rows,
-        unassigned=[row for row in rows if row[0].advisor_id is None and row[0].active],
-        areas=areas,
-        area_names=area_names,
-        area_form=area_form or AreaForm(formdata=None),
-        role_labels=ROLE_LABELS,
-        is_locked=accounts.is_locked,
-    ), status
+def _back() -> str:
+    """Where a choice returns to: the overview as it was asked for (its search, area and pages), if it is one
+    of the app's own pages."""
+    return local_target(request.values.get("back")) or url_for("coordinator.overview")
+
+
+def _overview(status: int = 200, area_form: AreaForm | None = None):
+    args = request.args
+    wanted = services.ResidentFilter(
+        search=(args.get("q") or "")[:80],
+        area_id=int_param(args, "area"),
+        page=max(1, int_param(args, "page", 1)),
+    )
+    staff_page = max(1, int_param(args, "staff_page", 1))
+    areas_page = max(1, int_param(args, "areas_page", 1))
+    back = url_for("coordinator.overview", **{key: value for key, value in args.items() if value})
+    template, context = overview_page(
+        get_session(), wanted=wanted, staff_page=staff_page, areas_page=areas_page, back=back, area_form=area_form
+    )
+    return render(template, **context), status
 
 
 @bp.get("/")
@@ -213,20 +199,37 @@ def sign_out_everywhere(user_id: int):
     return see_other(url_for("coordinator.overview"))
 
 
+@bp.get("/residents/<int:resident_id>/advisor")
+@role_required(Role.COORDINATOR)
+def choose_advisor(resident_id: int):
+    db = get_session()
+    resident = _account(resident_id, Role.RESIDENT)
+    advisors = services.advisors_for(db, resident)
+    return _choose_advisor(resident, assign_form(advisors, resident, formdata=None), advisors)
+
+
+def _choose_advisor(resident: User, form: AssignForm, advisors, status: int = 200):
+    template, context = choose_advisor_page(
+        get_session(), resident=resident, form=form, advisors=advisors, back=_back()
+    )
+    return render(template, **context), status
+
+
 @bp.post("/residents/<int:resident_id>/advisor")
 @role_required(Role.COORDINATOR)
 def assign(resident_id: int):
     db = get_session()
     resident = _account(resident_id, Role.RESIDENT)
-    form = assign_form(services.active_advisors(db), resident)
+    advisors = services.advisors_for(db, resident)
+    form = assign_form(advisors, resident)
     if not form.validate_on_submit():
-        return _overview(422, failed=(resident.id, form))
+        return _choose_advisor(resident, form, advisors, 422)
     advisor = db.get(User, form.advisor_id.data)
     try:
         assigned = services.assign_advisor(db, actor=current_user, resident=resident, advisor=advisor)
     except services.RefusedChange as refusal:
         flash(REFUSALS[str(refusal)]())
-        return see_other(url_for("coordinator.overview"))
+        return see_other(_back())
     if assigned:
         flash(
             _(
@@ -235,7 +238,7 @@ def assign(resident_id: int):
                 advisor=advisor.display_name,
             )
         )
-    return see_other(url_for("coordinator.overview"))
+    return see_other(_back())
 
 
 @bp.post("/areas")
@@ -268,6 +271,17 @@ def area_active(area_id: int):
     return see_other(url_for("coordinator.overview"))
 
 
+@bp.get("/staff/<int:user_id>/area")
+@role_required(Role.COORDINATOR)
+def choose_area(user_id: int):
+    """An advisor's housing area, on a page of its own when there are too many areas for a select at each row."""
+    db = get_session()
+    user = _account(user_id, Role.ADVISOR)
+    form = user_area_form(services.areas(db), user, formdata=None, area_id=user.housing_area_id or 0)
+    template, context = choose_area_page(db, user=user, form=form, back=_back())
+    return render(template, **context)
+
+
 @bp.post("/staff/<int:user_id>/area")
 @role_required(Role.COORDINATOR)
 def user_area(user_id: int):
@@ -276,10 +290,10 @@ def user_area(user_id: int):
     form = user_area_form(services.areas(db), user)
     if not form.validate_on_submit():
         flash(_("Please choose one of the options."))
-        return see_other(url_for("coordinator.overview"))
+        return see_other(_back())
     services.set_user_area(db, actor=current_user, user=user, area_id=form.area_id.data or None)
     flash(_("The housing area of %(name)s is saved.", name=user.display_name))
-    return see_other(url_for("coordinator.overview"))
+    return see_other(_back())
 
 
 @bp.get("/tablets")

@@ -1,6 +1,6 @@
 """All tables, importable from one place."""
 
-from .accounts import STAFF_ROLES, AuditEvent, DeviceSession, Role, User, staff_name_key
+from .accounts import STAFF_ROLES, AuditEvent, DeviceSession, Role, User, name_order, staff_name_key
 from .base import COPENHAGEN, UTCDateTime, timestamp, utcnow
 from .drafts import StaffDraft
 from .joining import Consent, ConsentText, HousingArea, PairingLink, PasswordLink, SignupDraft, TrustedDevice
@@ -77,6 +77,7 @@ __all__ = [
     "TotpSecret",
     "UTCDateTime",
     "User",
+    "name_order",
     "staff_name_key",
     "timestamp",
     "utcnow",

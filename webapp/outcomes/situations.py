@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -129,25 +128,6 @@ class Change:
     record: ResidentSituation
     situation: Situation
     recorded_by: str  # the staff member's name
-
-
-def list_and_history(session: Session, *, resident: User) -> tuple[list[Situation], list[Change]]:
-    """The list an advisor chooses from, and the resident's changes, newest first (those still to start included),
-    each with who recorded it: one statement, the list joined to the resident's changes."""
-    rows = session.exec(
-        select(Situation, ResidentSituation, User.display_name)
-        .select_from(Situation)
-        .outerjoin(
-            ResidentSituation,
-            and_(ResidentSituation.situation_id == Situation.id, ResidentSituation.resident_id == resident.id),
-        )
-        .outerjoin(User, User.id == ResidentSituation.recorded_by)
-        .order_by(Situation.position, Situation.id)
-    ).all()
-    listed = list({situation.id: situation for situation, _record, _name in rows if situation.active}.values())
-    changes = [Change(record, situation, name) for situation, record, name in rows if record is not None]
-    changes.sort(key=lambda change: (change.record.starts_on, change.record.id), reverse=True)
-    return listed, changes
 
 
 def history(session: Session, *, resident: User) -> list[tuple[ResidentSituation, Situation]]:

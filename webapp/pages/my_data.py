@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import file_openings
@@ -37,16 +38,20 @@ class Held:
     url: str
 
 
-def _records_held(db: Session, resident: User) -> list[Held]:
-    """How much of each kind of record there is, and where it is shown, read in one statement. The
-    timeline's counts are kept with each new entry (`timeline/activity.py`), so the page costs the same at
-    any length of history."""
+def _area_advisor_and_held(db: Session, resident: User) -> tuple[HousingArea | None, User | None, list[Held]]:
+    """The resident's housing area and advisor, and how much of each kind of record there is and where it is
+    shown, read in one statement. The timeline's counts are kept with each new entry (`timeline/activity.py`),
+    so the page costs the same at any length of history."""
 
     def count(model, *where):
         return select(func.count(model.id)).where(*where).scalar_subquery()
 
-    checkins, barriers, goals, appointments, situations, unsent = db.execute(
+    advisor = aliased(User)
+    area, advisor, timeline, checkins, barriers, goals, appointments, situations, unsent = db.exec(
         select(
+            HousingArea,
+            advisor,
+            ResidentActivity,
             count(CheckIn, CheckIn.resident_id == resident.id),
             count(Barrier, Barrier.resident_id == resident.id),
             count(Goal, Goal.resident_id == resident.id),
@@ -55,8 +60,13 @@ def _records_held(db: Session, resident: User) -> list[Held]:
             # The resident's own words kept when a sign-in ended before they were sent (timeline/drafts.py).
             count(StaffDraft, StaffDraft.user_id == resident.id, StaffDraft.resident_id == resident.id),
         )
+        .select_from(User)
+        .outerjoin(HousingArea, HousingArea.id == User.housing_area_id)
+        .outerjoin(advisor, advisor.id == User.advisor_id)
+        .outerjoin(ResidentActivity, ResidentActivity.resident_id == User.id)
+        .where(User.id == resident.id)
     ).one()
-    timeline = db.get(ResidentActivity, resident.id) or ResidentActivity(resident_id=resident.id)
+    timeline = timeline or ResidentActivity(resident_id=resident.id)
     timeline_url = url_for("timeline.home", resident_id=resident.id)
     held = [
         Held(_l("Entries in your timeline"), timeline.entry_count, timeline_url),
@@ -71,15 +81,14 @@ def _records_held(db: Session, resident: User) -> list[Held]:
     ]
     if unsent:
         held.append(Held(_l("Words you wrote but did not send yet"), unsent, url_for("resident.home")))
-    return held
+    return area, advisor, held
 
 
 def my_data_page(
     db: Session, resident: User, contact_form: ContactForm | None = None, *, this_phone_id: int | None = None
 ) -> tuple[str, dict]:
     """`this_phone_id`: the resident's phone the page is open on, marked in the list of phones."""
-    area = db.get(HousingArea, resident.housing_area_id) if resident.housing_area_id else None
-    advisor = db.get(User, resident.advisor_id) if resident.advisor_id else None
+    area, advisor, held = _area_advisor_and_held(db, resident)
     return "resident/my_data.html", {
         "language": language(resident.locale),
         "area": area,
@@ -89,7 +98,7 @@ def my_data_page(
         "phones": phones.phones_listed(db, resident=resident, this_phone_id=this_phone_id),
         "sign_ins": device_sessions.sign_ins_of(db, user=resident),
         "looks": file_openings.looks_at(db, resident=resident),
-        "held": _records_held(db, resident),
+        "held": held,
         "role_labels": ROLE_LABELS,
         "contact_form": contact_form
         or ContactForm(formdata=None, phone=shown_phone(resident.phone), contact=resident.contact_preference),

@@ -10,10 +10,10 @@ from flask_babel import get_locale
 from sqlmodel import Session
 
 from .. import policy
-from ..models import BarrierStatus, ResidentSituation, Situation, User
+from ..models import ResidentSituation, Situation, User
 from ..models.records import allowed
 from ..outcomes import situations
-from ..records import appointments, barriers, checkins, goals
+from ..records import appointments, barriers, checkins, goals, overview
 from ..records.forms import (
     AnswerForm,
     AppointmentForm,
@@ -76,11 +76,11 @@ def page(template: str, viewer: User, resident: User, failed=None, **context) ->
     return template, dict(resident=resident, **record_tools(viewer, resident, failed), **context)
 
 
-def overview_context(db: Session, resident: User) -> dict:
+def overview_context(records: overview.Overview) -> dict:
     return {
-        "open_barriers": [b for b in barriers.of(db, resident=resident) if b.status != BarrierStatus.SOLVED],
-        "goal_list": goals.of(db, resident=resident, include_reached=False),
-        "next_appointments": appointments.upcoming(db, resident=resident, limit=5),
+        "open_barriers": records.open_barriers,
+        "goal_list": records.goals,
+        "next_appointments": records.next_appointments,
     }
 
 
@@ -92,10 +92,16 @@ class SituationNow:
     situation: Situation
 
 
-def situation_context(db: Session, resident: User) -> dict:
+def situation_now(changes: list[situations.Change], today) -> SituationNow | None:
+    """The newest that has started (the history's order is the one situations.current reads): no query of its own."""
+    return next(
+        (SituationNow(change.record, change.situation) for change in changes if change.record.starts_on <= today), None
+    )
+
+
+def situation_context(listed: list[Situation], changes: list[situations.Change]) -> dict:
     """The advisor's part of the situation: the list to choose from, and every change, newest first, with who
-    recorded it (those still to start included)."""
-    listed, changes = situations.list_and_history(db, resident=resident)
+    recorded it (those still to start included), as `records.overview.read` reads them."""
 
     def named(asks) -> str:  # "In work, Flex job and Work placement", joined as the reader's language joins them
         return format_list(
@@ -103,12 +109,8 @@ def situation_context(db: Session, resident: User) -> dict:
         )
 
     today = checkins.today()
-    # The newest that has started (the history's order is the one situations.current reads): no query of its own.
-    now = next(
-        (SituationNow(change.record, change.situation) for change in changes if change.record.starts_on <= today), None
-    )
     return {
-        "situation_now": now,
+        "situation_now": situation_now(changes, today),
         "situation_choices": listed,
         "situation_asks": {
             "hours": named(lambda item: item.asks_hours),
@@ -120,12 +122,13 @@ def situation_context(db: Session, resident: User) -> dict:
 
 
 def overview_page(db: Session, viewer: User, resident: User) -> tuple[str, dict]:
+    records = overview.read(db, resident=resident)
     return page(
         "records/overview.html",
         viewer,
         resident,
-        **overview_context(db, resident),
-        situation_now=situations.current(db, resident=resident),
+        **overview_context(records),
+        situation_now=situation_now(records.situation_changes, checkins.today()),
     )
 
 
@@ -139,13 +142,14 @@ def goals_page(db: Session, viewer: User, resident: User, failed=None) -> tuple[
 
 
 def appointments_page(db: Session, viewer: User, resident: User, failed=None, conflict=None) -> tuple[str, dict]:
+    listed = appointments.listed(db, resident=resident)
     return page(
         "records/appointments.html",
         viewer,
         resident,
         failed,
         conflict=conflict,
-        upcoming=appointments.upcoming(db, resident=resident),
-        earlier=appointments.earlier(db, resident=resident),
-        cancelled=appointments.cancelled(db, resident=resident),
+        upcoming=listed.upcoming,
+        earlier=listed.earlier,
+        cancelled=listed.cancelled,
     )

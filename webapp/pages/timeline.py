@@ -9,7 +9,7 @@ from sqlmodel import Session
 from .. import i18n, policy
 from ..advisor import services as advising
 from ..models import User, utcnow
-from ..records import appointments, checkins
+from ..records import appointments, overview
 from ..records.forms import CheckInForm, CheckInWordsForm
 from ..resident import services as residing
 from ..timeline import drafts, phrases, services
@@ -90,8 +90,8 @@ def resident_home(
 ) -> tuple[str, dict]:
     """The resident's home, as they see it: today's check-in first, then what is coming up, then the timeline.
     `replaced`, `thanks`: the check-in just sent replaced today's earlier one; its words were just sent."""
-    todays = checkins.todays(db, resident=resident)
     waiting = residing.on_home(db, resident=resident)
+    todays = waiting.todays_checkin
     if message_form is None and waiting.draft:
         message_form = MessageForm.fresh(body=waiting.draft)
         message_form.from_draft = True
@@ -127,15 +127,15 @@ def advisor_resident_page(
     """One resident as their advisor sees them: the timeline beside the overview and their situation.
     `failed`: a refused record form, shown again with its errors (see `records.form_slots`).
 
-    The caller marks the resident's entries seen first (`services.mark_seen_by_advisor`).
+    Read-only: the caller marks the resident's entries seen afterwards (`services.mark_seen_by_advisor`).
     """
     on_page = on_page or advising.on_page(db, advisor=advisor, resident=resident)
     if message_form is None and on_page.draft:
         message_form = MessageForm.fresh(body=on_page.draft)
         message_form.from_draft = True
-    overview = overview_context(db, resident)
+    records = overview.read(db, resident=resident)
     # The places of the coming appointments, already read for the overview: no query of its own.
-    places = list(dict.fromkeys(appointment.place for appointment in overview["next_appointments"]))
+    places = list(dict.fromkeys(appointment.place for appointment in records.next_appointments))
     return timeline_page(
         db,
         advisor,
@@ -145,8 +145,8 @@ def advisor_resident_page(
         voice_form=voice_form,
         places=places,
         **record_tools(advisor, resident, failed),
-        **overview,
-        **situation_context(db, resident),
+        **overview_context(records),
+        **situation_context(records.situation_choices, records.situation_changes),
         contact_request=on_page.contact_request,
         contact_way=CONTACT_WAY_OF_PREFERENCE.get(resident.contact_preference, "phone"),
     )

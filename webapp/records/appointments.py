@@ -9,17 +9,21 @@ changes a cancelled appointment but the undo, and nothing changes one whose outc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
+from sqlalchemy import Integer, and_, bindparam, literal_column, union_all
 from sqlmodel import Session, select
 
 from ..db import change_if, create_once, reread, writing
-from ..models import APPOINTMENT_MOVES, Appointment, AppointmentStatus, EntryKind, User, utcnow
+from ..models import APPOINTMENT_MOVES, Appointment, AppointmentStatus, EntryKind, User, UTCDateTime, utcnow
 from ..timeline import kinds
 from ..timeline.services import add_entry
 
 # An appointment stays "upcoming" a little after it starts, so "I'm on my way" still makes sense.
 GRACE = timedelta(hours=2)
+UPCOMING, EARLIER, CANCELLED = range(3)
 
 
 class Conflict(Exception):
@@ -51,30 +55,53 @@ def upcoming(session: Session, *, resident: User, limit: int | None = None) -> l
     return list(session.exec(query.limit(limit) if limit else query).all())
 
 
-def earlier(session: Session, *, resident: User, limit: int = 20) -> list[Appointment]:
-    return list(
-        session.exec(
-            select(Appointment)
-            .where(
-                Appointment.resident_id == resident.id,
-                Appointment.status == AppointmentStatus.PLANNED,
-                Appointment.starts_at < utcnow() - GRACE,
-            )
+@dataclass(frozen=True)
+class Listed:
+    upcoming: list[Appointment]  # soonest first
+    earlier: list[Appointment]  # latest first
+    cancelled: list[Appointment]  # most recently cancelled first
+
+
+@cache
+def _listed(limit: int):
+    """Built once (building it costs about what running it does), run with the resident and the time."""
+    of_resident = Appointment.resident_id == bindparam("resident_id")
+    planned = and_(of_resident, Appointment.status == AppointmentStatus.PLANNED)
+    since = bindparam("since", type_=UTCDateTime())
+    parts = [
+        (UPCOMING, select(Appointment.id).where(planned, Appointment.starts_at >= since)),
+        (
+            EARLIER,
+            select(Appointment.id)
+            .where(planned, Appointment.starts_at < since)
             .order_by(Appointment.starts_at.desc())
-            .limit(limit)
-        ).all()
-    )
-
-
-def cancelled(session: Session, *, resident: User, limit: int = 20) -> list[Appointment]:
-    """Cancelled appointments, most recently cancelled first: shown as cancelled, never as "earlier"."""
-    return list(
-        session.exec(
-            select(Appointment)
-            .where(Appointment.resident_id == resident.id, Appointment.status == AppointmentStatus.CANCELLED)
+            .limit(limit),
+        ),
+        (
+            CANCELLED,
+            select(Appointment.id)
+            .where(of_resident, Appointment.status == AppointmentStatus.CANCELLED)
             .order_by(Appointment.updated_at.desc())
-            .limit(limit)
-        ).all()
+            .limit(limit),
+        ),
+    ]
+    ids = union_all(
+        *(select(query.subquery().c.id, literal_column(str(part), Integer).label("part")) for part, query in parts)
+    ).subquery("listed")
+    return select(Appointment, ids.c.part).join(ids, ids.c.id == Appointment.id)
+
+
+def listed(session: Session, *, resident: User, limit: int = 20) -> Listed:
+    """`upcoming`, `earlier` and `cancelled` in one statement: each part's ids by its own index order and
+    limit, then the appointments of all three."""
+    rows = session.exec(_listed(limit), params={"resident_id": resident.id, "since": utcnow() - GRACE})
+    found: dict[int, list[Appointment]] = {UPCOMING: [], EARLIER: [], CANCELLED: []}
+    for appointment, part in rows:
+        found[part].append(appointment)
+    return Listed(
+        upcoming=sorted(found[UPCOMING], key=lambda appointment: appointment.starts_at),
+        earlier=sorted(found[EARLIER], key=lambda appointment: appointment.starts_at, reverse=True),
+        cancelled=sorted(found[CANCELLED], key=lambda appointment: appointment.updated_at, reverse=True),
     )
 
 

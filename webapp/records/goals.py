@@ -15,13 +15,11 @@ from ..timeline.services import add_entry
 from ..timeline.services import by_key as entry_by_key
 
 
-def of(session: Session, *, resident: User, include_reached: bool = True) -> list[tuple[Goal, list[GoalStep]]]:
+def of(session: Session, *, resident: User) -> list[tuple[Goal, list[GoalStep]]]:
     """Goals with their steps, in one query whatever their number."""
     query = (
         select(Goal, GoalStep).outerjoin(GoalStep, GoalStep.goal_id == Goal.id).where(Goal.resident_id == resident.id)
     )
-    if not include_reached:
-        query = query.where(Goal.status != GoalStatus.REACHED)
     goals: list[Goal] = []
     steps: dict[int, list[GoalStep]] = defaultdict(list)
     for goal, step in session.exec(query.order_by(Goal.id.desc(), GoalStep.id)).all():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request
+from flask import Blueprint, abort, after_this_request, flash, request
 from flask_login import current_user
 
 from .. import file_openings, policy
-from ..db import get_session
+from ..db import get_session, writing_after_reads
 from ..htmx import see_other
 from ..models import User
 from ..redirects import local_target
@@ -16,10 +16,24 @@ bp = Blueprint("records", __name__, url_prefix="/residents/<int:resident_id>")
 
 
 def viewable(resident_id: int, page_name: str) -> User:
-    """The resident whose page this is; a staff member opening it is recorded for the resident to see."""
-    resident = policy.resident_for(get_session(), current_user, resident_id)
-    if current_user.id != resident.id and someone_reads():
-        file_openings.note_opening(get_session(), staff=current_user, resident=resident, what=page_name)
+    """The resident whose page this is; a staff member opening it is recorded for the resident to see, once the
+    page has read what it shows, in the transaction that read it (`writing_after_reads`)."""
+    db = get_session()
+    if current_user.id == resident_id or not someone_reads():
+        return policy.resident_for(db, current_user, resident_id)
+    resident, opened_lately = file_openings.read_for_opening(db, staff=current_user, resident_id=resident_id)
+    if not policy.may_see_timeline(current_user, resident):
+        abort(404)
+    if not opened_lately:
+        staff = current_user._get_current_object()
+
+        @after_this_request
+        def record_opening(response):
+            if response.status_code == 200:
+                with writing_after_reads(db):
+                    file_openings.record_opening(db, staff=staff, resident=resident, what=page_name, locked=True)
+            return response
+
     return resident
 
 

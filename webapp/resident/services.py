@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..db import writing
-from ..models import ContactRequest, StaffDraft, User, utcnow
+from ..models import CheckIn, ContactRequest, StaffDraft, User, utcnow
+from ..records.checkins import today
 from ..signup import consent
 
 
@@ -18,18 +19,20 @@ from ..signup import consent
 class OnHome:
     contact_request: ContactRequest | None  # their open "I want someone to contact me"
     draft: str | None  # words of theirs kept across a sign-out (timeline/drafts.py)
+    todays_checkin: CheckIn | None = None  # how they said they are today
 
 
 def on_home(session: Session, *, resident: User) -> OnHome:
-    """Both in one query, as the advisor's `on_page`."""
+    """All three in one query, as the advisor's `on_page`."""
     row = session.exec(
-        select(ContactRequest, StaffDraft.body)
+        select(ContactRequest, StaffDraft.body, CheckIn)
         .select_from(User)
         .outerjoin(ContactRequest, and_(ContactRequest.resident_id == User.id, ContactRequest.handled_at.is_(None)))
         .outerjoin(StaffDraft, and_(StaffDraft.resident_id == User.id, StaffDraft.user_id == User.id))
+        .outerjoin(CheckIn, and_(CheckIn.resident_id == User.id, CheckIn.day == today()))
         .where(User.id == resident.id)
     ).first()
-    return OnHome(row[0], row[1]) if row else OnHome(None, None)
+    return OnHome(*row) if row else OnHome(None, None)
 
 
 def save_contact(session: Session, *, resident: User, phone: str | None, contact: str, device: str = "") -> bool:

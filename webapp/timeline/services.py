@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from .. import file_openings
-from ..db import create_once, writing
+from ..db import create_once, writing, writing_after_reads
 from ..models import Appointment, Entry, EntryKind, User, utcnow
 from . import (
     activity,  # noqa: F401  (adding entries brings the listener that keeps the caseload's summary)
@@ -57,18 +57,36 @@ def anything_new(session: Session, *, resident: User, after: int, seen_since: da
     An entry newer than `after` is news; if there is none, every entry is one the reader has, so
     a seen or heard mark since `seen_since` is one to show.
     """
-    newest = select(func.max(Entry.id)).where(Entry.resident_id == resident.id).scalar_subquery()
+    marks = session.execute(select(*latest_marks(resident.id))).one()
+    return is_news(*marks, after=after, seen_since=seen_since)
+
+
+def latest_marks(resident_id) -> tuple:
+    """The newest entry's id, when the resident's own entries were last seen, and when a voice message was last
+    heard: three columns of index lookups. `resident_id`: a number, or a column or parameter of the caller's
+    statement (the poll's, timeline/poll.py)."""
+    newest = select(func.max(Entry.id)).where(Entry.resident_id == resident_id).scalar_subquery()
     last_seen = (
         select(func.max(Entry.seen_at))
-        .where(Entry.resident_id == resident.id, Entry.author_id == resident.id)
+        .where(Entry.resident_id == resident_id, Entry.author_id == resident_id)
         .scalar_subquery()
     )
     last_heard = (
         select(func.max(Entry.heard_at))
-        .where(Entry.resident_id == resident.id, Entry.heard_at.is_not(None))
+        .where(Entry.resident_id == resident_id, Entry.heard_at.is_not(None))
         .scalar_subquery()
     )
-    newest_id, seen_at, heard_at = session.execute(select(newest, last_seen, last_heard)).one()
+    return newest.label("newest"), last_seen.label("last_seen"), last_heard.label("last_heard")
+
+
+def is_news(
+    newest_id: int | None,
+    seen_at: datetime | None,
+    heard_at: datetime | None,
+    *,
+    after: int,
+    seen_since: datetime | None,
+) -> bool:
     if newest_id is not None and newest_id > after:
         return True
     return seen_since is not None and any(moment is not None and moment >= seen_since for moment in (seen_at, heard_at))
@@ -185,24 +203,34 @@ def unseen_by_advisor(resident_id):
     return exists().where(Entry.resident_id == resident_id, Entry.author_id == resident_id, Entry.seen_at.is_(None))
 
 
-def mark_seen_by_advisor(session: Session, *, resident: User, advisor: User, opened: bool, unseen: bool = True) -> None:
+def mark_seen_by_advisor(
+    session: Session, *, resident: User, advisor: User, opened: bool, unseen: bool = True, locked: bool = False
+) -> None:
     """The advisor has the timeline in front of them: the resident's entries count as seen.
 
     `opened`: the advisor opened the resident's page (not a poll), which the resident can see and
     which is recorded unless it was in the last 10 minutes. `unseen=False`: the caller knows that
-    nothing waits to be marked. One transaction, and none when there is nothing to write.
+    nothing waits to be marked. `locked`: the page's read locked what recording the opening needs
+    (`file_openings.lock_for_opening`). No write at all when there is nothing to write; called after the page's
+    reads, the writes go in their transaction (`writing_after_reads`). Both on PostgreSQL: one statement, the
+    marks made in a WITH of the opening's INSERT.
     """
     if not unseen and not opened:
         return
-    with writing(session):
-        if unseen:
-            session.execute(
-                update(Entry)
-                .where(Entry.resident_id == resident.id, Entry.author_id == resident.id, Entry.seen_at.is_(None))
-                .values(seen_at=utcnow())
-            )
+    mark = (
+        update(Entry)
+        .where(Entry.resident_id == resident.id, Entry.author_id == resident.id, Entry.seen_at.is_(None))
+        .values(seen_at=utcnow())
+    )
+    with writing_after_reads(session):
+        together = opened and unseen and session.get_bind().dialect.name == "postgresql"
+        if unseen and not together:
+            session.execute(mark)
         if opened:
-            file_openings.record_opening(session, staff=advisor, resident=resident, what="resident_page")
+            along = mark.returning(Entry.id).cte("marked_seen") if together else None
+            file_openings.record_opening(
+                session, staff=advisor, resident=resident, what="resident_page", locked=locked, along=along
+            )
 
 
 def add_entry(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, send_file
 from flask_babel import gettext as _
@@ -21,7 +21,7 @@ from ..extensions import csrf
 from ..htmx import render, render_block, see_other, wants_fragment
 from ..models import Entry, EntryKind, User
 from ..pages.timeline import composer, home_of_timeline, viewer_page
-from ..params import int_param
+from ..params import int_param, moment
 from ..request_kinds import passive, someone_reads, takes_upload
 from ..storage import audio_store
 from . import drafts, kinds, services, voice
@@ -290,12 +290,7 @@ def _sent(resident: User, entry: Entry, template: str, block: str, **fresh_form)
 
 def _parse_moment(text: str | None) -> datetime | None:
     """An ISO moment with its offset, as the page sent it; in UTC, or a 400."""
-    if not text:
-        return None
     try:
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            abort(400)
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError):  # not a moment, or one before year 1 once in UTC
+        return moment(text)
+    except ValueError:
         abort(400)
