@@ -61,9 +61,11 @@ def main() -> None:
     def transaction(_conn):
         counts["transactions"] += 1
 
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "begin", transaction)
+    # The app's engine, and the one it reads without a transaction where it has one (timeline/poll.py).
+    for name in ("db_engine", "db_autocommit"):
+        if name in app.extensions:
+            event.listen(app.extensions[name], "before_cursor_execute", statement)
+            event.listen(app.extensions[name], "begin", transaction)
     for label, who, path, _status, headers in job["plan"]:
         found = {}
 

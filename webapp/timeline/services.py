@@ -64,19 +64,26 @@ def anything_new(session: Session, *, resident: User, after: int, seen_since: da
 def latest_marks(resident_id) -> tuple:
     """The newest entry's id, when the resident's own entries were last seen, and when a voice message was last
     heard: three columns of index lookups. `resident_id`: a number, or a column or parameter of the caller's
-    statement (the poll's, timeline/poll.py)."""
-    newest = select(func.max(Entry.id)).where(Entry.resident_id == resident_id).scalar_subquery()
-    last_seen = (
-        select(func.max(Entry.seen_at))
-        .where(Entry.resident_id == resident_id, Entry.author_id == resident_id)
-        .scalar_subquery()
+    statement (the poll's, timeline/poll.py).
+
+    Each is the first row of an index read backwards (ORDER BY ... DESC LIMIT 1), not max(): a statement the
+    driver has prepared gets PostgreSQL's generic plan, which for max(seen_at) read all of the resident's own
+    entries (14,000 rows, 1.6 ms at 25,000 entries) instead of the newest one."""
+
+    def newest(column, *where):
+        return (
+            select(column)
+            .where(Entry.resident_id == resident_id, column.is_not(None), *where)
+            .order_by(column.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return (
+        newest(Entry.id).label("newest"),
+        newest(Entry.seen_at, Entry.author_id == resident_id).label("last_seen"),
+        newest(Entry.heard_at).label("last_heard"),
     )
-    last_heard = (
-        select(func.max(Entry.heard_at))
-        .where(Entry.resident_id == resident_id, Entry.heard_at.is_not(None))
-        .scalar_subquery()
-    )
-    return newest.label("newest"), last_seen.label("last_seen"), last_heard.label("last_heard")
 
 
 def is_news(
