@@ -166,6 +166,22 @@ def test_an_entry_seen_since_the_page_asked_is_news(app, auth, accounts):
     assert response.status_code == 200
 
 
+def test_the_advisors_page_is_sent_no_seen_mark_it_does_not_show(app, auth, accounts):
+    """Only the resident's page marks their words "seen": the advisor's poll after opening the page (which marks
+    them seen) sends no swap for a mark that is not there (htmx: oobErrorNoTarget in the browser)."""
+    since = utcnow()
+    entry = write(app, accounts.resident1, accounts.resident1, "Hej")
+    laptop = auth.client_for("advisor1")
+    assert laptop.get(f"/advisor/residents/{accounts.resident1.id}").status_code == 200  # marks it seen
+
+    answer = poll_of(laptop, accounts.resident1, after=entry.id, since=since.isoformat())
+
+    assert f'id="seen-{entry.id}"' not in answer.get_data(as_text=True)
+    phone = auth.client_for("resident1")
+    mine = poll_of(phone, accounts.resident1, after=entry.id, since=since.isoformat())
+    assert f'id="seen-{entry.id}"' in mine.get_data(as_text=True)
+
+
 def test_a_poll_whose_own_connection_fails_is_answered_by_the_usual_path(app, auth, accounts, monkeypatch):
     phone = auth.client_for("resident1")
     alone = app.extensions["db_autocommit"]

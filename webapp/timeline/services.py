@@ -100,8 +100,8 @@ def is_news(
 
 
 def updates(session: Session, *, resident: User, reader: User, after: int, seen_since: datetime | None) -> Updates:
-    """What changed since the reader last looked: new entries, the resident's own entries seen
-    since, and the reader's voice messages heard since."""
+    """What changed since the reader last looked: new entries, the resident's own entries seen since (for the
+    resident: their advisor's page shows no such mark), and the reader's voice messages heard since."""
     checked_at = utcnow()
     new = list(
         session.exec(
@@ -109,7 +109,7 @@ def updates(session: Session, *, resident: User, reader: User, after: int, seen_
         ).all()
     )
     seen_ids: list[int] = []
-    if seen_since is not None:
+    if seen_since is not None and reader.id == resident.id:  # only the resident's page shows "seen"
         seen_ids = list(
             session.exec(
                 select(Entry.id).where(
